@@ -1,0 +1,185 @@
+"""End-to-end fixtures: the production application, over real HTTP, against the fake Bot API.
+
+``bot`` starts the very ``build_application`` + ``serve`` that ``turnout run`` uses, in long
+polling mode, or in webhook mode for tests marked ``@pytest.mark.parametrize("mode", ...)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import socket
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakebot import FakeTelegram, FakeUser
+from turnout.bot import build_application, serve
+from turnout.bot.lifecycle import TurnoutApplication
+from turnout.config import Settings, load_settings
+
+TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
+OWNER_ID = 4242
+
+
+@dataclass
+class Clock:
+    """The bot's clock, which a test can move forward (an invite that expires, say)."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+@dataclass
+class RunningBot:
+    application: TurnoutApplication
+    settings: Settings
+    telegram: FakeTelegram
+
+    @property
+    def db_path(self) -> Path:
+        return self.settings.database
+
+    async def menu_of(self, user: FakeUser, *, expect: str) -> list[str]:
+        """The commands in a user's own menu, once it holds ``expect`` (menus follow replies)."""
+        scope = {"type": "chat", "chat_id": user.id}
+
+        def names() -> list[str]:
+            return [entry["command"] for entry in self.telegram.commands(scope)]
+
+        await self.telegram.wait_until(
+            lambda: expect in names(), message=f"/{expect} never reached {user}'s menu"
+        )
+        return names()
+
+    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Read the bot's database as it is on disk, through a separate connection."""
+        with sqlite3.connect(self.settings.database) as db:
+            return db.execute(sql, params).fetchall()
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, to prove that a refused request wrote nothing."""
+        with sqlite3.connect(self.settings.database) as db:
+            names = [
+                name
+                for (name,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            return {
+                name: db.execute(f"SELECT * FROM {name} ORDER BY 1").fetchall() for name in names
+            }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def mode() -> str:
+    """How updates reach the bot; tests parametrize it to run in webhook mode too."""
+    return "polling"
+
+
+@pytest.fixture
+def make_settings(telegram: FakeTelegram, tmp_path: Path, mode: str) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "bot_token": TOKEN,
+            "owner_ids": (OWNER_ID,),
+            "database": tmp_path / "data" / "turnout.db",
+            "api_base_url": telegram.base_url,
+            "api_file_url": telegram.base_file_url,
+        }
+        if mode == "webhook":
+            port = free_port()
+            values |= {
+                "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
+                "webhook_listen": "127.0.0.1",
+                "webhook_port": port,
+                "webhook_secret": "e2e-webhook-secret",
+            }
+        return load_settings(**(values | overrides))
+
+    return make
+
+
+@pytest.fixture
+async def bot(
+    telegram: FakeTelegram, make_settings: Callable[..., Settings], clock: Clock
+) -> AsyncIterator[RunningBot]:
+    settings = make_settings()
+    application = build_application(settings, clock=clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(application, settings, stop))
+    async with asyncio.timeout(10):
+        while not (application.running or task.done()):
+            await asyncio.sleep(0.01)
+    if task.done():
+        task.result()  # start-up failed: show why
+    yield RunningBot(application, settings, telegram)
+    stop.set()
+    await asyncio.wait_for(task, timeout=15)
+
+
+@pytest.fixture
+def owner(telegram: FakeTelegram) -> FakeUser:
+    return telegram.add_user("Olga", user_id=OWNER_ID)
+
+
+@pytest.fixture
+def ana(telegram: FakeTelegram) -> FakeUser:
+    return telegram.add_user("Ana")
+
+
+@pytest.fixture
+def ben(telegram: FakeTelegram) -> FakeUser:
+    return telegram.add_user("Ben", language_code="de")
+
+
+async def started(user: FakeUser) -> dict[str, Any]:
+    """Open the bot as the user, and return its greeting."""
+    await user.send("/start")
+    return await user.reply()
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """The text as sent: with its HTML markup when the bot used parse_mode HTML."""
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def shown(message: dict[str, Any]) -> str:
+    """The text as a person sees it in Telegram: markup rendered away, entities decoded."""
+    text = text_of(message)
+    if str(message.get("parse_mode", "")).upper() == "HTML":
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return text
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]

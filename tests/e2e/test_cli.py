@@ -1,0 +1,123 @@
+"""The ``turnout`` command as an operator runs it: a real process, its exit code and its output."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import OWNER_ID, TOKEN, started, text_of
+from tests.fakebot import FakeTelegram
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TURNOUT_")}
+    env.update({f"TURNOUT_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
+def turnout(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "turnout", *arguments],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("RATE_LIMIT", "fast"), ("OWNER_IDS", "me"), ("TIMEZONE", "Moon/Base"), ("BOT_TOKEN", "")],
+)
+def test_a_bad_setting_stops_start_up_with_exit_code_2(setting: str, value: str) -> None:
+    settings = {"bot_token": TOKEN, setting.lower(): value}
+    result = turnout("run", env=environment(**settings))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"turnout: TURNOUT_{setting}: ")
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr
+
+
+def test_check_config_prints_the_settings_masked() -> None:
+    result = turnout("check-config", env=environment(bot_token=TOKEN, owner_ids="111,222"))
+    assert result.returncode == 0, result.stderr
+    assert "TURNOUT_OWNER_IDS         111,222" in result.stdout
+    assert "TURNOUT_BOT_TOKEN         123456789:********" in result.stdout
+    assert TOKEN not in result.stdout
+
+
+def test_migrate_creates_the_database(tmp_path: Path) -> None:
+    database = tmp_path / "nested" / "turnout.db"
+    result = turnout("migrate", env=environment(database=str(database)))
+    assert result.returncode == 0, result.stderr
+    assert database.is_file()
+    assert "schema version" in result.stdout
+
+
+async def test_run_at_debug_never_logs_the_token(telegram: FakeTelegram, tmp_path: Path) -> None:
+    """The whole life of the process: start, answer /start, stop on SIGTERM, all at DEBUG."""
+    database = tmp_path / "data" / "turnout.db"
+    env = environment(
+        bot_token=TOKEN,
+        owner_ids=str(OWNER_ID),
+        database=str(database),
+        api_base_url=telegram.base_url,
+        api_file_url=telegram.base_file_url,
+        log_level="DEBUG",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "turnout",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    output = b""
+    try:
+        ana = telegram.add_user("Ana")
+        greeting = await started_within(ana, seconds=30)
+        assert text_of(greeting).startswith("Hello, Ana!")
+        healthy = await asyncio.to_thread(turnout, "healthcheck", env=env)
+        assert healthy.returncode == 0
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        output = stdout + stderr
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    text = output.decode()
+    assert process.returncode == 0, text
+    assert "Calling Bot API endpoint" in text, "DEBUG logging was not on"
+    assert "[REDACTED]" in text
+    assert TOKEN not in text
+    assert TOKEN.split(":")[1] not in text
+    assert text.rstrip().endswith("stopped")
+
+
+async def started_within(user: object, seconds: float) -> dict[str, object]:
+    from tests.fakebot import FakeUser
+
+    assert isinstance(user, FakeUser)
+    await user.send("/start")
+    return await user.reply(timeout=seconds)
+
+
+def test_healthcheck_fails_when_the_bot_is_not_running(tmp_path: Path) -> None:
+    result = turnout("healthcheck", env=environment(database=str(tmp_path / "turnout.db")))
+    assert result.returncode == 1
+
+
+__all__ = ["started"]

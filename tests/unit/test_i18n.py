@@ -1,0 +1,112 @@
+"""The catalogs: every message the code uses exists in English, and nothing in it is dead."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import turnout
+from turnout.i18n import Catalogs, Html
+
+PACKAGE = Path(turnout.__file__).parent
+# Message keys are dotted lower-case words: "start.greeting.new".
+KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
+
+
+def keys_in_code() -> dict[str, str]:
+    """Every string literal in the package shaped like a message key, with where it is."""
+    found: dict[str, str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and KEY.match(node.value)
+                and not node.value.startswith("turnout.")
+            ):
+                found.setdefault(node.value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalogs() -> Catalogs:
+    return Catalogs("en")
+
+
+def test_every_message_in_the_code_is_in_the_english_catalog(catalogs: Catalogs) -> None:
+    missing = {
+        key: where for key, where in keys_in_code().items() if key not in catalogs.keys("en")
+    }
+    assert not missing, f"not in locales/en/LC_MESSAGES/turnout.po: {missing}"
+
+
+def test_every_english_message_is_used(catalogs: Catalogs) -> None:
+    unused = catalogs.keys("en") - set(keys_in_code())
+    assert not unused, f"messages nobody uses: {sorted(unused)}"
+
+
+def test_the_scan_finds_keys_the_code_uses() -> None:
+    """Guards the two tests above against a scan that silently finds nothing."""
+    found = keys_in_code()
+    assert "start.greeting.new" in found
+    assert "role.organiser" in found
+
+
+def test_placeholders_are_well_formed(catalogs: Catalogs) -> None:
+    t = catalogs.translator("en")
+    for key in catalogs.keys("en"):
+        fields = [name for _, name, _, _ in string.Formatter().parse(t(key)) if name]
+        assert all(name.isidentifier() for name in fields), key
+
+
+def test_parameters_are_escaped_unless_marked_html(catalogs: Catalogs) -> None:
+    t = catalogs.translator("en")
+    assert (
+        t("start.greeting.returning", name="<b>Ana</b>") == "Welcome back, &lt;b&gt;Ana&lt;/b&gt;!"
+    )
+    assert t("start.greeting.returning", name=Html("<b>Ana</b>")) == "Welcome back, <b>Ana</b>!"
+
+
+@pytest.mark.parametrize(
+    ("language_code", "expected"),
+    [(None, "en"), ("en", "en"), ("en-GB", "en"), ("de", "en"), ("EN", "en"), ("", "en")],
+)
+def test_languages_fall_back_to_the_default(
+    catalogs: Catalogs, language_code: str | None, expected: str
+) -> None:
+    assert catalogs.resolve(language_code) == expected
+
+
+def test_an_unknown_default_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="xx"):
+        Catalogs("xx")
+
+
+class _TelegramHtml(HTMLParser):
+    """Collects what Telegram's HTML parse mode would refuse."""
+
+    ALLOWED = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre",
+                         "a", "tg-spoiler", "blockquote"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.ALLOWED:
+            self.problems.append(f"<{tag}>")
+
+
+def test_messages_are_html_telegram_accepts(catalogs: Catalogs) -> None:
+    t = catalogs.translator("en")
+    # Command help doubles as the command menu, which is plain text: it is escaped where shown.
+    for key in sorted(k for k in catalogs.keys("en") if not k.startswith("command.")):
+        parser = _TelegramHtml()
+        parser.feed(t(key))
+        assert not parser.problems, (key, parser.problems)

@@ -1,0 +1,81 @@
+"""The command line: ``turnout run | migrate | check-config``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from turnout import __version__
+from turnout.bot import build_application
+from turnout.bot import run as run_bot
+from turnout.bot.health import heartbeat_path, is_alive
+from turnout.bot.logs import configure_logging
+from turnout.config import ConfigError, Settings, load_settings
+from turnout.storage import StorageError, Store
+
+EXIT_CONFIG = 2
+EXIT_STORAGE = 3
+
+log = logging.getLogger("turnout")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="turnout", description="Turnout: a Telegram bot for mobilisation coordination."
+    )
+    parser.add_argument("--version", action="version", version=f"turnout {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (long polling, or a webhook if configured)")
+    commands.add_parser("migrate", help="create or upgrade the database, then exit")
+    commands.add_parser("check-config", help="validate the settings and print them, masked")
+    commands.add_parser("healthcheck", help="exit 0 if the running bot's heartbeat is recent")
+    arguments = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if arguments.command == "check-config":
+            return check_config(settings)
+        if arguments.command == "healthcheck":
+            return 0 if is_alive(heartbeat_path(settings)) else 1
+        _configure_logging(settings)
+        if arguments.command == "migrate":
+            return asyncio.run(migrate(settings))
+        return run(settings)
+    except ConfigError as error:
+        print(f"turnout: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as error:
+        print(f"turnout: database: {error}", file=sys.stderr)
+        return EXIT_STORAGE
+
+
+def check_config(settings: Settings) -> int:
+    settings.token  # noqa: B018 - raises ConfigError when the token is missing
+    width = max(len(name) for name, _ in settings.describe())
+    for name, value in settings.describe():
+        print(f"{name.ljust(width)}  {value}")
+    return 0
+
+
+async def migrate(settings: Settings) -> int:
+    store = await Store.open(settings.database)
+    version = await store.schema_version()
+    await store.close()
+    print(f"{settings.database}: schema version {version}")
+    return 0
+
+
+def run(settings: Settings) -> int:
+    application = build_application(settings)
+    run_bot(application, settings)
+    return 0
+
+
+def _configure_logging(settings: Settings) -> None:
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""The composition root: ``build_application(settings)``, used by ``turnout run`` and the tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from turnout.bot.context import BotData, Clock, TurnoutContext
+from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown
+from turnout.config import Settings
+from turnout.handlers import COMMANDS, HANDLERS
+from turnout.handlers.errors import on_error
+from turnout.i18n import Catalogs
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutApplication:
+    """Everything the bot is, wired together; nothing is sent to Telegram until it is started."""
+    context_types = ContextTypes(context=TurnoutContext, bot_data=BotData)
+    application: TurnoutApplication = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
+        .context_types(context_types)
+        # Keeps replies under Telegram's flood limits; a RetryAfter is not retried here but
+        # reaches the caller, so the outbox can pause all sending as Telegram asks.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=0))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    data: BotData = application.bot_data
+    data.settings = settings
+    data.catalogs = Catalogs(settings.default_language)
+    data.clock = clock
+    data.commands = COMMANDS
+    for route in HANDLERS:
+        application.add_handler(route.handler(), group=route.group)
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,57 @@
+"""What opens with the application and closes with it: the store, and the command menus."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from turnout.bot.context import BotData
+from turnout.bot.health import BEAT_EVERY, beat, heartbeat_path
+from turnout.bot.menus import publish_member_menus, publish_user_menu
+from turnout.permissions import held_roles
+from turnout.storage import Store
+
+log = logging.getLogger(__name__)
+
+TurnoutApplication = Application[Any, Any, Any, Any, BotData, Any]
+
+
+async def post_init(application: TurnoutApplication) -> None:
+    data: BotData = application.bot_data
+    data.store = await Store.open(data.settings.database)
+    log.info(
+        "database %s ready at schema version %d",
+        data.settings.database,
+        await data.store.schema_version(),
+    )
+    heartbeat_path(data.settings).touch()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(beat, interval=BEAT_EVERY, name="heartbeat")
+    try:
+        await publish_menus(application)
+    except TelegramError as error:
+        # Menus are a convenience; the bot works without them and refreshes them on role changes.
+        log.warning("could not publish the command menus: %s", error)
+
+
+async def post_shutdown(application: TurnoutApplication) -> None:
+    data: BotData = application.bot_data
+    store = getattr(data, "store", None)
+    if store is not None:
+        await store.close()
+
+
+async def publish_menus(application: TurnoutApplication) -> None:
+    """The member menu, then one per owner and per holder of a role."""
+    data: BotData = application.bot_data
+    bot = application.bot
+    await publish_member_menus(bot, data.commands, data.catalogs)
+    user_ids = sorted(set(data.settings.owner_ids) | set(await data.store.privileged_user_ids()))
+    for user_id in user_ids:
+        member = await data.store.member(user_id)
+        held = held_roles(user_id, await data.store.roles_of(user_id), data.settings.owner_ids)
+        translator = data.catalogs.translator(member.language if member else None)
+        await publish_user_menu(bot, user_id, held, data.commands, translator)

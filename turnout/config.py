@@ -1,0 +1,211 @@
+"""Every setting of Turnout, read from the environment (prefix ``TURNOUT_``) or a ``.env`` file.
+
+Settings are built once in ``__main__`` and passed down; nothing imports a global settings object.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "TURNOUT_"
+TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+
+_TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names it and fits on one line."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read a duration written as a number and a unit: ``15m``, ``2h``, ``1d``."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text.strip()!r} is not a duration like 15m, 2h or 1d")
+    amount, unit = match.groups()
+    if int(amount) == 0:
+        raise ValueError("a duration must be more than zero")
+    return timedelta(**{_UNITS[unit]: int(amount)})
+
+
+def format_duration(delta: timedelta) -> str:
+    """Write a duration back in the form ``parse_duration`` reads, in its largest whole unit."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 2 * 24 * 60:
+        return f"{minutes // (24 * 60)}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+def _split(value: Any) -> Any:
+    """Lists come comma-separated (``111,222``); a lone value or an empty string works too."""
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """The settings of DESIGN.md §3.4, validated. Field ``x`` is read from ``TURNOUT_X``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    bot_token: SecretStr | None = None
+    owner_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    database: Path = Path("data/turnout.db")
+    api_base_url: str = TELEGRAM_API
+    api_file_url: str = TELEGRAM_FILES
+    timezone: str = "UTC"
+    default_language: str = "en"
+    rate_limit: float = Field(default=25.0, gt=0, le=1000)
+    max_in_flight: int = Field(default=8, ge=1, le=100)
+    reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
+        timedelta(hours=24),
+        timedelta(hours=2),
+    )
+    review_chat_id: int | None = None
+    digest_hour: int | None = Field(default=None, ge=0, le=23)
+    report_rate: int = Field(default=10, ge=1)
+    retention_days: int = Field(default=0, ge=0)
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must be reachable by Telegram
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("review_chat_id", "digest_hour", "webhook_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN_SHAPE.match(value.get_secret_value()):
+            raise ValueError("not a bot token (expected digits, a colon, then letters)")
+        return value
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _owner_list(cls, value: Any) -> Any:
+        return _split(value)
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _offset_list(cls, value: Any) -> Any:
+        parts = _split(value)
+        if isinstance(parts, list):
+            offsets = [p if isinstance(p, timedelta) else parse_duration(str(p)) for p in parts]
+            return tuple(sorted(set(offsets), reverse=True))
+        return parts
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like Europe/Belgrade)"
+            ) from None
+        return value
+
+    @field_validator("api_base_url", "api_file_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language_tag(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", value):
+            raise ValueError(f"{value!r} is not a language code like en or sr-Latn")
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token; only ``run`` asks for it, so its absence is reported there."""
+        if self.bot_token is None:
+            raise ConfigError(f"{ENV_PREFIX}BOT_TOKEN: missing (the token @BotFather gave you)")
+        return self.bot_token.get_secret_value()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of ``WEBHOOK_URL``, where the webhook server listens."""
+        return urlsplit(self.webhook_url or "").path.strip("/")
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        values = [self.bot_token, self.webhook_secret]
+        return [value.get_secret_value() for value in values if value is not None]
+
+    def describe(self) -> list[tuple[str, str]]:
+        """Every setting as (environment name, value) with secrets masked, for ``check-config``."""
+        rows: list[tuple[str, str]] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown = _mask(value.get_secret_value())
+            elif name == "reminder_offsets":
+                shown = ",".join(format_duration(offset) for offset in value)
+            elif isinstance(value, tuple):
+                shown = ",".join(str(item) for item in value)
+            elif value is None:
+                shown = "(not set)"
+            else:
+                shown = str(value)
+            rows.append((ENV_PREFIX + name.upper(), shown))
+        return rows
+
+
+def _mask(secret: str) -> str:
+    """Show a secret's shape without its content: the bot id part of a token is not secret."""
+    head, sep, _ = secret.partition(":")
+    return f"{head}:********" if sep and head.isdigit() else "********"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings or raise ConfigError naming the first bad setting, on one line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors(include_input=False, include_url=False):
+            field = str(problem["loc"][0]) if problem["loc"] else "settings"
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{ENV_PREFIX}{field.upper()}: {message}")
+        raise ConfigError("; ".join(lines)) from None

@@ -1,0 +1,48 @@
+"""Every feature's handlers, and HANDLERS: the one ordered registry the application is built from.
+
+Order matters within a group: the first matching handler of a group wins, so the catch-all for
+unknown commands comes last.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
+
+from turnout.handlers import invites, members, roles, start, subscriptions
+from turnout.handlers.help import show_help, unknown_command
+from turnout.handlers.registry import Button, Command, Other, Route
+from turnout.i18n import N_
+from turnout.storage import Role
+
+OWNERS = frozenset({Role.OWNER})
+
+HANDLERS: tuple[Route, ...] = (
+    # Group -1 runs before every feature: it loads the member, so replies use their language.
+    Other(lambda: TypeHandler(Update, members.recognise_member), group=-1),
+    # Member commands, in the order of the menu.
+    Command("start", start.start, N_("command.start")),
+    Command("help", show_help, N_("command.help")),
+    Command("subscribe", subscriptions.subscribe, N_("command.subscribe")),
+    Command("unsubscribe", subscriptions.unsubscribe, N_("command.unsubscribe")),
+    Button("sub", subscriptions.subscription_button),
+    # Owners.
+    Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),
+    Command("revoke", roles.revoke, N_("command.revoke"), roles=OWNERS),
+    Command("roles", roles.list_roles, N_("command.roles"), roles=OWNERS),
+    Command("invite", invites.invite, N_("command.invite"), roles=OWNERS),
+    Button("role", roles.revoke_button, roles=OWNERS),
+    Button("invite", invites.invite_button, roles=OWNERS),
+    # Someone blocking the bot, or coming back.
+    Other(
+        lambda: ChatMemberHandler(
+            members.bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER
+        )
+    ),
+    # Last in its group: any command nobody above answered.
+    Other(lambda: MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)),
+)
+
+COMMANDS: tuple[Command, ...] = tuple(route for route in HANDLERS if isinstance(route, Command))
+
+__all__ = ["COMMANDS", "HANDLERS", "Button", "Command", "Other", "Route"]

@@ -1,0 +1,102 @@
+"""The shapes of the handler registry, and the one permission guard every entry goes through.
+
+Features declare what they answer (a command, a family of buttons, or another kind of update) and
+who may use it; ``build_application`` turns the ordered ``HANDLERS`` list into PTB handlers. Since
+the guard is applied here, a privileged command or button cannot be added without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from turnout.bot.context import TurnoutContext
+from turnout.permissions import EVERYONE, allowed
+from turnout.storage import Role
+
+Callback = Callable[[Update, TurnoutContext], Coroutine[Any, Any, object]]
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command in the private chat; ``help`` is the message key of its one-line help."""
+
+    name: str
+    callback: Callback
+    help: str
+    roles: frozenset[Role] = EVERYONE
+    group: int = 0
+
+    def handler(self) -> BaseHandler[Update, TurnoutContext, object]:
+        return CommandHandler(
+            self.name, guarded(self.callback, self.roles), filters=filters.ChatType.PRIVATE
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """Inline buttons whose callback data starts with ``prefix:``."""
+
+    prefix: str
+    callback: Callback
+    roles: frozenset[Role] = EVERYONE
+    group: int = 0
+
+    def handler(self) -> BaseHandler[Update, TurnoutContext, object]:
+        pattern = re.compile(rf"^{re.escape(self.prefix)}(:|$)")
+        return CallbackQueryHandler(guarded(self.callback, self.roles), pattern=pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class Other:
+    """Any other PTB handler (chat-member changes, fallbacks), used as given."""
+
+    build: Callable[[], BaseHandler[Update, TurnoutContext, object]]
+    group: int = 0
+    roles: frozenset[Role] = field(default=EVERYONE)
+
+    def handler(self) -> BaseHandler[Update, TurnoutContext, object]:
+        return self.build()
+
+
+Route = Command | Button | Other
+
+
+def guarded(callback: Callback, required: frozenset[Role]) -> Callback:
+    """Run ``callback`` only for users holding one of ``required``, checked in the database."""
+    if not required:
+        return callback
+
+    @functools.wraps(callback)
+    async def guard(update: Update, context: TurnoutContext) -> object:
+        user = update.effective_user
+        if user is not None and allowed(await context.roles_of(user.id), required):
+            return await callback(update, context)
+        log.info(
+            "refused %s to user %s (needs %s)",
+            callback.__qualname__,
+            user.id if user else None,
+            ", ".join(sorted(required)),
+            extra={"update_id": update.update_id},
+        )
+        await refuse(update, context)
+        return None
+
+    return guard
+
+
+async def refuse(update: Update, context: TurnoutContext) -> None:
+    """Say no the same way for a command and a button press, and change nothing else."""
+    text = context.t("access.refused")
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)

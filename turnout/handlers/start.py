@@ -1,0 +1,27 @@
+"""/start: register the member, greet them, and follow deep links (``inv_…``)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from turnout.bot.context import TurnoutContext
+from turnout.handlers.invites import redeem_invite
+from turnout.handlers.members import ensure_member
+from turnout.views.members import welcome
+
+INVITE_PREFIX = "inv_"
+
+
+async def start(update: Update, context: TurnoutContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    member, created = await ensure_member(update, context)
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(INVITE_PREFIX):
+        if created:
+            reply = welcome(context.t, member, returning=False)
+            await message.reply_text(reply.text, reply_markup=reply.markup)
+        await redeem_invite(update, context, payload.removeprefix(INVITE_PREFIX))
+        return
+    reply = welcome(context.t, member, returning=not created)
+    await message.reply_text(reply.text, reply_markup=reply.markup)

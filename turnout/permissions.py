@@ -1,0 +1,34 @@
+"""Who may do what: pure rules, no I/O. The handlers' guard applies them to every entry."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from turnout.storage.models import Role
+
+#: Required roles of something every member may use.
+EVERYONE: frozenset[Role] = frozenset()
+
+
+def held_roles(
+    user_id: int, stored: frozenset[Role], owner_ids: Collection[int]
+) -> frozenset[Role]:
+    """The roles a user holds: those stored, plus owner when the settings name them."""
+    return stored | {Role.OWNER} if user_id in owner_ids else stored
+
+
+def allowed(held: frozenset[Role], required: frozenset[Role]) -> bool:
+    """True when ``held`` satisfies ``required``: any one of them does, and an owner may do all."""
+    return not required or Role.OWNER in held or bool(held & required)
+
+
+_ROLE_WORDS = {
+    "organiser": Role.ORGANISER,
+    "organizer": Role.ORGANISER,
+    "broadcaster": Role.BROADCASTER,
+}
+
+
+def parse_grantable_role(word: str) -> Role | None:
+    """The role an owner typed after /grant, /revoke or /invite (either spelling of organiser)."""
+    return _ROLE_WORDS.get(word.strip().lower())

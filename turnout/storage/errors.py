@@ -1,0 +1,19 @@
+"""The storage package's exceptions; sqlite3 errors are translated into these where they enter."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Something went wrong reading or writing the database."""
+
+
+class NotFound(StorageError):
+    """The row asked for does not exist."""
+
+
+class Conflict(StorageError):
+    """The change clashes with what is already stored."""
+
+
+class MigrationError(StorageError):
+    """The migrations cannot be applied: a gap, a newer database, or a failing script."""

@@ -1,0 +1,53 @@
+"""Views for members: the welcome, subscriptions, and /help."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import Translator
+from turnout.storage import Member, Role
+from turnout.views.reply import Reply
+from turnout.views.roles import role_names
+
+SUBSCRIBE = "sub:on"
+UNSUBSCRIBE = "sub:off"
+
+
+def subscription_keyboard(t: Translator, subscribed: bool) -> InlineKeyboardMarkup:
+    if subscribed:
+        button = InlineKeyboardButton(t("start.button.unsubscribe"), callback_data=UNSUBSCRIBE)
+    else:
+        button = InlineKeyboardButton(t("start.button.subscribe"), callback_data=SUBSCRIBE)
+    return InlineKeyboardMarkup([[button]])
+
+
+def welcome(t: Translator, member: Member, returning: bool) -> Reply:
+    """The /start answer: a greeting, what is stored (two lines), and the subscribe offer."""
+    greeting = "start.greeting.returning" if returning else "start.greeting.new"
+    lines = [
+        t(greeting, name=member.first_name),
+        "",
+        t("start.stored"),
+        t("start.not_stored"),
+        "",
+        t("start.subscribed") if member.subscribed else t("start.offer_subscribe"),
+    ]
+    return Reply("\n".join(lines), subscription_keyboard(t, member.subscribed))
+
+
+def subscription_changed(t: Translator, subscribed: bool) -> Reply:
+    key = "subscribe.done" if subscribed else "subscribe.undone"
+    return Reply(t(key), subscription_keyboard(t, subscribed))
+
+
+def help_text(t: Translator, commands: Sequence[tuple[str, str]], roles: frozenset[Role]) -> str:
+    """``commands`` are (name, help key) pairs this user may use, in menu order."""
+    lines = [t("help.title"), ""]
+    # Command help is plain text (it is also the command menu), so it is escaped here.
+    lines += [f"/{name} — {html.escape(t(help_key), quote=False)}" for name, help_key in commands]
+    if roles:
+        lines += ["", t("help.your_roles", roles=role_names(t, roles))]
+    return "\n".join(lines)
