@@ -82,6 +82,14 @@ class RunningBot:
             }
 
 
+async def eventually(check: Callable[[], bool], what: str, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Wait for a change that leaves no trace at the fake server (a database write, say)."""
+    async with asyncio.timeout(timeout):
+        while not check():
+            await asyncio.sleep(0.02)
+    assert check(), what
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import RunningBot, labels, started, text_of
+from tests.e2e.conftest import RunningBot, eventually, labels, started, text_of
 from tests.fakebot import FakeUser
 
 both_modes = pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -76,14 +76,14 @@ async def test_names_are_shown_as_text_not_markup(bot: RunningBot, telegram: obj
 async def test_blocking_the_bot_makes_a_member_unreachable(bot: RunningBot, ana: FakeUser) -> None:
     await started(ana)
     await ana.block_bot()
-    await bot.telegram.wait_until(
+    await eventually(
         lambda: bot.rows("SELECT reachable FROM members") == [(0,)],
-        message="the member was not marked unreachable",
+        "the member was not marked unreachable",
     )
     await ana.unblock_bot()
-    await bot.telegram.wait_until(
+    await eventually(
         lambda: bot.rows("SELECT reachable FROM members") == [(1,)],
-        message="the member was not marked reachable again",
+        "the member was not marked reachable again",
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 import string
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,23 +13,32 @@ import turnout
 from turnout.i18n import Catalogs, Html
 
 PACKAGE = Path(turnout.__file__).parent
-# Message keys are dotted lower-case words: "start.greeting.new".
-KEY = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
+# Calls whose first argument is a message key: t("…"), context.t("…"), t.plural("…"), N_("…").
+TRANSLATING = {"t", "plural", "N_"}
+
+
+def _called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
 
 
 def keys_in_code() -> dict[str, str]:
-    """Every string literal in the package shaped like a message key, with where it is."""
+    """Every message key the package uses, with where: the string literals in the first
+    argument of a translating call (``t("a" if x else "b")`` counts both)."""
     found: dict[str, str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and KEY.match(node.value)
-                and not node.value.startswith("turnout.")
-            ):
-                found.setdefault(node.value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and call.args):
+                continue
+            if _called_name(call) not in TRANSLATING:
+                continue
+            for node in ast.walk(call.args[0]):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found.setdefault(node.value, f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return found
 
 

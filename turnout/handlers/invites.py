@@ -10,6 +10,7 @@ from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.members import ensure_member
+from turnout.i18n import N_
 from turnout.permissions import parse_grantable_role
 from turnout.storage import InviteOutcome, Role
 from turnout.views.roles import invite_choice, invite_created, role_name
@@ -20,11 +21,11 @@ INVITE_LIFETIME = timedelta(hours=48)
 TOKEN_BYTES = 18
 
 _OUTCOME_KEYS = {
-    InviteOutcome.GRANTED: "invite.redeemed",
-    InviteOutcome.ALREADY_HELD: "invite.already_held",
-    InviteOutcome.USED: "invite.used",
-    InviteOutcome.EXPIRED: "invite.expired",
-    InviteOutcome.UNKNOWN: "invite.unknown",
+    InviteOutcome.GRANTED: N_("invite.redeemed"),
+    InviteOutcome.ALREADY_HELD: N_("invite.already_held"),
+    InviteOutcome.USED: N_("invite.used"),
+    InviteOutcome.EXPIRED: N_("invite.expired"),
+    InviteOutcome.UNKNOWN: N_("invite.unknown"),
 }
 
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.i18n import N_
 from turnout.permissions import parse_grantable_role
 from turnout.storage import Role
 from turnout.views.roles import role_name, roles_overview
@@ -73,10 +74,10 @@ async def _change(update: Update, context: TurnoutContext, *, granting: bool) ->
     actor, now = update.effective_user.id, context.now()
     if granting:
         changed = await context.store.grant_role(user_id, role, actor, now)
-        key = "roles.granted" if changed else "roles.already_held"
+        key = N_("roles.granted") if changed else N_("roles.already_held")
     else:
         changed = await context.store.revoke_role(user_id, role, actor, now)
-        key = "roles.revoked" if changed else "roles.not_held"
+        key = N_("roles.revoked") if changed else N_("roles.not_held")
     await message.reply_text(
         t(key, name=target.first_name, user_id=user_id, role=role_name(t, role))
     )
@@ -91,9 +92,12 @@ async def _after_change(
     await context.refresh_menu(user_id)
     member = await context.store.member(user_id)
     t = context.catalogs.translator(member.language if member else None)
-    key = "roles.you_were_granted" if granted else "roles.you_were_revoked"
+    text = t(
+        "roles.you_were_granted" if granted else "roles.you_were_revoked",
+        role=role_name(t, role),
+    )
     try:
-        await context.bot.send_message(user_id, t(key, role=role_name(t, role)))
+        await context.bot.send_message(user_id, text)
     except TelegramError as error:
         # They may have blocked the bot; the role change stands all the same.
         log.info("could not tell user %s about their role change: %s", user_id, error)

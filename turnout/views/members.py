@@ -26,9 +26,11 @@ def subscription_keyboard(t: Translator, subscribed: bool) -> InlineKeyboardMark
 
 def welcome(t: Translator, member: Member, returning: bool) -> Reply:
     """The /start answer: a greeting, what is stored (two lines), and the subscribe offer."""
-    greeting = "start.greeting.returning" if returning else "start.greeting.new"
     lines = [
-        t(greeting, name=member.first_name),
+        t(
+            "start.greeting.returning" if returning else "start.greeting.new",
+            name=member.first_name,
+        ),
         "",
         t("start.stored"),
         t("start.not_stored"),
@@ -39,8 +41,8 @@ def welcome(t: Translator, member: Member, returning: bool) -> Reply:
 
 
 def subscription_changed(t: Translator, subscribed: bool) -> Reply:
-    key = "subscribe.done" if subscribed else "subscribe.undone"
-    return Reply(t(key), subscription_keyboard(t, subscribed))
+    text = t("subscribe.done" if subscribed else "subscribe.undone")
+    return Reply(text, subscription_keyboard(t, subscribed))
 
 
 def help_text(t: Translator, commands: Sequence[tuple[str, str]], roles: frozenset[Role]) -> str:

@@ -1,0 +1,1 @@
+"""Tests of the fake Telegram Bot API server in ``tests/fakebot``."""
