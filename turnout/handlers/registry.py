@@ -11,7 +11,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -61,7 +61,6 @@ class Other:
 
     build: Callable[[], BaseHandler[Update, TurnoutContext, object]]
     group: int = 0
-    roles: frozenset[Role] = field(default=EVERYONE)
 
     def handler(self) -> BaseHandler[Update, TurnoutContext, object]:
         return self.build()
