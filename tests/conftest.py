@@ -22,6 +22,7 @@ def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("TURNOUT_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # as ``turnout`` itself sets it
     monkeypatch.chdir(tmp_path)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -23,6 +24,9 @@ log = logging.getLogger("turnout")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Opt in to python-telegram-bot's coming behaviour (durations as timedelta), which the code
+    # already handles, instead of a deprecation warning on every flood wait.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     parser = argparse.ArgumentParser(
         prog="turnout", description="Turnout: a Telegram bot for mobilisation coordination."
     )
@@ -32,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
     commands.add_parser("check-config", help="validate the settings and print them, masked")
     commands.add_parser("healthcheck", help="exit 0 if the running bot's heartbeat is recent")
+    commands.add_parser("deliveries", help="outbox counts per purpose, and the last errors")
     arguments = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -42,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _configure_logging(settings)
         if arguments.command == "migrate":
             return asyncio.run(migrate(settings))
+        if arguments.command == "deliveries":
+            return asyncio.run(deliveries(settings))
         return run(settings)
     except ConfigError as error:
         print(f"turnout: {error}", file=sys.stderr)
@@ -64,6 +71,29 @@ async def migrate(settings: Settings) -> int:
     version = await store.schema_version()
     await store.close()
     print(f"{settings.database}: schema version {version}")
+    return 0
+
+
+async def deliveries(settings: Settings) -> int:
+    """What the outbox holds: one line per purpose, then the most recent failures."""
+    store = await Store.open(settings.database)
+    try:
+        counts = await store.delivery_counts()
+        failures = await store.delivery_failures(limit=10)
+    finally:
+        await store.close()
+    columns = ("pending", "claimed", "sent", "failed", "skipped")
+    width = max([len("purpose"), *(len(c.purpose) for c in counts)])
+    print("purpose".ljust(width), *(name.rjust(8) for name in columns))
+    for row in counts:
+        print(row.purpose.ljust(width), *(str(getattr(row, name)).rjust(8) for name in columns))
+    if not counts:
+        print("(the outbox is empty)")
+    if failures:
+        print("\nlast errors:")
+        for failure in failures:
+            when = f"{failure.updated_at:%Y-%m-%d %H:%M} UTC"
+            print(f"  {when}  {failure.purpose}  chat {failure.chat_id}: {failure.last_error}")
     return 0
 
 

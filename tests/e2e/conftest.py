@@ -30,15 +30,15 @@ OWNER_ID = 4242
 
 @dataclass
 class Clock:
-    """The bot's clock, which a test can move forward (an invite that expires, say)."""
+    """The bot's clock: real time, which a test can move forward (an invite that expires)."""
 
-    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    offset: timedelta = field(default_factory=timedelta)
 
     def __call__(self) -> datetime:
-        return self.now
+        return datetime.now(UTC) + self.offset
 
     def advance(self, delta: timedelta) -> None:
-        self.now += delta
+        self.offset += delta
 
 
 @dataclass
@@ -137,10 +137,19 @@ def make_settings(telegram: FakeTelegram, tmp_path: Path, mode: str) -> Callable
 
 
 @pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Settings a test module needs changed; override this fixture there."""
+    return {}
+
+
+@pytest.fixture
 async def bot(
-    telegram: FakeTelegram, make_settings: Callable[..., Settings], clock: Clock
+    telegram: FakeTelegram,
+    make_settings: Callable[..., Settings],
+    clock: Clock,
+    settings_overrides: dict[str, Any],
 ) -> AsyncIterator[RunningBot]:
-    settings = make_settings()
+    settings = make_settings(**settings_overrides)
     application = build_application(settings, clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(application, settings, stop))

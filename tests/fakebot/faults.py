@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
 
@@ -74,6 +75,34 @@ class TokenBucket:
         return False
 
 
+@dataclass
+class Chaos:
+    """Random faults on a share of calls: 429s, 500s, and calls dropped after a long silence."""
+
+    method: str | None
+    retry_after_rate: float
+    retry_after: int
+    error_rate: float
+    drop_rate: float
+    drop_seconds: float
+    rng: random.Random
+
+    def roll(self, method: str) -> ApiError | float | None:
+        """An error to answer with, seconds of silence before dropping the call, or nothing."""
+        if not _matches_method(self.method, method):
+            return None
+        dice = self.rng.random()
+        if dice < self.retry_after_rate:
+            return ApiError(429, retry_after=self.retry_after)
+        dice -= self.retry_after_rate
+        if dice < self.error_rate:
+            return ApiError(500)
+        dice -= self.error_rate
+        if dice < self.drop_rate:
+            return self.drop_seconds
+        return None
+
+
 class Faults:
     """All configured faults of one server."""
 
@@ -81,6 +110,7 @@ class Faults:
         self.failures: list[Failure] = []
         self.delays: list[Delay] = []
         self.limiter: TokenBucket | None = None
+        self.chaos: Chaos | None = None
 
     def add_failure(
         self,
@@ -144,3 +174,4 @@ class Faults:
         self.failures.clear()
         self.delays.clear()
         self.limiter = None
+        self.chaos = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import random
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -14,7 +15,7 @@ from aiohttp import web
 from . import builders
 from .calls import ApiCall
 from .errors import ApiError, not_found, unauthorized
-from .faults import Faults, TokenBucket
+from .faults import Chaos, Faults, TokenBucket
 from .jsonutil import JSONDict, clone
 from .methods import Ctx, lookup
 from .notifier import Notifier
@@ -238,6 +239,12 @@ class FakeTelegram:
         )
         if error is not None:
             raise error
+        luck = self.faults.chaos.roll(call.method) if self.faults.chaos else None
+        if isinstance(luck, ApiError):
+            raise luck
+        if luck is not None:  # dropped: silence past the client's patience, then nothing done
+            await self.notifier.wait_for(lambda: self.hub.closing, luck)
+            raise ApiError(504, "Gateway Timeout")
         if stub is not None:
             return copy.deepcopy(stub[1])
         assert entry is not None
@@ -440,6 +447,30 @@ class FakeTelegram:
         """A global limit (all methods except ``getUpdates``); excess calls get 429
         with ``retry_after=1``. ``None`` removes it."""
         self.faults.limiter = TokenBucket(per_second) if per_second else None
+
+    def chaos(
+        self,
+        method: str | None = None,
+        *,
+        retry_after_rate: float = 0.0,
+        retry_after: int = 2,
+        error_rate: float = 0.0,
+        drop_rate: float = 0.0,
+        drop_seconds: float = 5.0,
+        seed: int = 0,
+    ) -> None:
+        """Random faults on matching calls: a share answered 429 (``retry_after``), a share 500,
+        a share dropped (silence for ``drop_seconds``, then 504, the call not carried out).
+        Seeded, so a failing run can be replayed."""
+        self.faults.chaos = Chaos(
+            method=method,
+            retry_after_rate=retry_after_rate,
+            retry_after=retry_after,
+            error_rate=error_rate,
+            drop_rate=drop_rate,
+            drop_seconds=drop_seconds,
+            rng=random.Random(seed),
+        )
 
     def clear_faults(self) -> None:
         """Remove all failures, delays, forbidden chats and the rate limit."""

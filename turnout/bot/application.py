@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from turnout.bot.context import BotData, Clock, TurnoutContext
-from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown
+from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown, post_stop
 from turnout.config import Settings
 from turnout.handlers import COMMANDS, HANDLERS
 from turnout.handlers.errors import on_error
@@ -29,10 +29,12 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutA
         .base_file_url(settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
         .context_types(context_types)
-        # Keeps replies under Telegram's flood limits; a RetryAfter is not retried here but
-        # reaches the caller, so the outbox can pause all sending as Telegram asks.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit, max_retries=0))
+        # No AIORateLimiter: everything sent to many chats goes through the outbox, which paces
+        # it and pauses everything on a RetryAfter itself. A second limiter would hide those
+        # pauses from it. Replies to a person's own update are one at a time, and the outbox's
+        # default rate (25/s) leaves Telegram's 30/s some room for them.
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from turnout.bot.menus import publish_user_menu
 from turnout.config import Settings
+from turnout.delivery import Outbox
 from turnout.i18n import Catalogs, Translator
 from turnout.permissions import held_roles
 from turnout.storage import Member, Role, Store
@@ -24,14 +25,15 @@ Clock = Callable[[], datetime]
 class BotData:
     """Long-lived things shared by all handlers.
 
-    ``build_application`` sets everything but the store, which ``post_init`` opens, so all of it
-    is there before the first update is handled.
+    ``build_application`` sets everything but the store and the outbox, which ``post_init``
+    opens, so all of it is there before the first update is handled.
     """
 
     settings: Settings
     catalogs: Catalogs
     clock: Clock
     store: Store
+    outbox: Outbox
     #: The command registry, for /help and the command menus.
     commands: tuple[Command, ...]
 
@@ -61,6 +63,10 @@ class TurnoutContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
     @property
     def store(self) -> Store:
         return self.bot_data.store
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.bot_data.outbox
 
     @property
     def settings(self) -> Settings:

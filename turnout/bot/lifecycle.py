@@ -11,6 +11,7 @@ from telegram.ext import Application
 from turnout.bot.context import BotData
 from turnout.bot.health import BEAT_EVERY, beat, heartbeat_path
 from turnout.bot.menus import publish_member_menus, publish_user_menu
+from turnout.delivery import Outbox
 from turnout.permissions import held_roles
 from turnout.storage import Store
 
@@ -21,13 +22,22 @@ TurnoutApplication = Application[Any, Any, Any, Any, BotData, Any]
 
 async def post_init(application: TurnoutApplication) -> None:
     data: BotData = application.bot_data
-    data.store = await Store.open(data.settings.database)
+    settings = data.settings
+    data.store = await Store.open(settings.database)
     log.info(
         "database %s ready at schema version %d",
-        data.settings.database,
+        settings.database,
         await data.store.schema_version(),
     )
-    heartbeat_path(data.settings).touch()
+    data.outbox = Outbox(
+        data.store,
+        application.bot,
+        rate=settings.rate_limit,
+        max_in_flight=settings.max_in_flight,
+        clock=data.clock,
+    )
+    await data.outbox.start()
+    heartbeat_path(settings).touch()
     if application.job_queue is not None:
         application.job_queue.run_repeating(beat, interval=BEAT_EVERY, name="heartbeat")
     try:
@@ -37,9 +47,16 @@ async def post_init(application: TurnoutApplication) -> None:
         log.warning("could not publish the command menus: %s", error)
 
 
+async def post_stop(application: TurnoutApplication) -> None:
+    """Stop the outbox while the bot can still talk to Telegram, so sends under way finish."""
+    outbox: Outbox | None = getattr(application.bot_data, "outbox", None)
+    if outbox is not None:
+        await outbox.stop()
+
+
 async def post_shutdown(application: TurnoutApplication) -> None:
-    data: BotData = application.bot_data
-    store = getattr(data, "store", None)
+    await post_stop(application)  # when start-up failed half-way, post_stop never ran
+    store: Store | None = getattr(application.bot_data, "store", None)
     if store is not None:
         await store.close()
 

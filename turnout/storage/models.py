@@ -67,3 +67,53 @@ class AuditEntry:
     action: str
     target_id: int | None
     detail: str
+
+
+class DeliveryStatus(StrEnum):
+    """Where one outbox row is: waiting, being sent, or done one way or another."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message to one chat for one purpose. ``payload`` is opaque JSON to the store."""
+
+    id: int
+    purpose: str
+    chat_id: int
+    payload: str
+    due_at: datetime
+    status: DeliveryStatus
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCounts:
+    """How far the deliveries of one purpose have got."""
+
+    purpose: str
+    pending: int = 0
+    claimed: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.claimed + self.sent + self.failed + self.skipped
+
+    @property
+    def remaining(self) -> int:
+        return self.pending + self.claimed
+
+    @property
+    def done(self) -> bool:
+        return self.remaining == 0

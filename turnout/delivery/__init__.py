@@ -1,0 +1,7 @@
+"""The outbox (DESIGN.md §3.3): persistent fan-out, rate limits, retries, progress."""
+
+from turnout.delivery.errors import BadPayload, DeliveryError
+from turnout.delivery.outbox import Outbox
+from turnout.delivery.payload import Button, Media, Payload
+
+__all__ = ["BadPayload", "Button", "DeliveryError", "Media", "Outbox", "Payload"]

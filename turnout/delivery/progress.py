@@ -1,0 +1,50 @@
+"""Showing a broadcast's progress: one status message, edited as the outbox works through it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from telegram import Bot
+from telegram.error import BadRequest, TelegramError
+
+from turnout.delivery.outbox import Outbox
+from turnout.storage import DeliveryCounts
+
+log = logging.getLogger(__name__)
+
+#: Seconds between edits: often enough to watch, rarely enough to stay far from flood limits.
+EDIT_EVERY = 3.0
+
+
+async def follow_progress(
+    outbox: Outbox,
+    purpose: str,
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    render: Callable[[DeliveryCounts], str],
+    every: float = EDIT_EVERY,
+) -> DeliveryCounts:
+    """Edit the message with ``render(counts)`` whenever the counts change (at most every
+    ``every`` seconds) until nothing of ``purpose`` is left to send; return the final counts."""
+    shown = ""
+    while True:
+        counts = await outbox.progress(purpose)
+        text = render(counts)
+        if text != shown:
+            try:
+                await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+            except BadRequest as error:
+                if "not modified" not in error.message:
+                    log.warning("progress of %s: cannot edit the status: %s", purpose, error)
+                    return counts
+            except TelegramError as error:
+                # A flood wait or a network hiccup: the next round tries again.
+                log.info("progress of %s: edit failed: %s", purpose, error)
+            else:
+                shown = text
+        if counts.done:
+            return counts
+        await asyncio.sleep(every)

@@ -1,0 +1,158 @@
+"""The Store's foundation: the connection, the lock, transactions and time conversion.
+
+The Store itself (``store.py``) is this base plus one class of queries per subject; all of them
+run through the helpers here, so every write is serialised and every multi-row change atomic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+from turnout.storage.errors import Conflict, StorageError
+from turnout.storage.migrations import apply_migrations, load_migrations
+
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+BUSY_TIMEOUT_MS = 5000
+
+
+def to_db_time(moment: datetime) -> str:
+    """Times are stored as UTC text in SQLite's own format, so they sort and compare in SQL."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; give a timezone")
+    return moment.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def optional_time(text: str | None) -> datetime | None:
+    return None if text is None else from_db_time(text)
+
+
+class StoreBase:
+    """The connection and the helpers every query class uses; open a ``Store``, not this."""
+
+    def __init__(self, path: Path, db: aiosqlite.Connection) -> None:
+        self.path = path
+        self._db = db
+        # One connection is shared by every handler and task; the lock keeps one coroutine's
+        # transaction from swallowing another's statements.
+        self._lock = asyncio.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path, *, migrations: Traversable | Path | None = None) -> Self:
+        """Create the folder and file if needed, configure SQLite and apply every migration."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageError(f"cannot create the folder {path.parent}: {error}") from error
+        steps = load_migrations(migrations)
+        try:
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open the database {path}: {error}") from error
+        try:
+            db.row_factory = sqlite3.Row
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await apply_migrations(db, steps)
+        except sqlite3.Error as error:
+            await db.close()
+            raise StorageError(f"cannot use the database {path}: {error}") from error
+        except StorageError:
+            await db.close()
+            raise
+        return cls(path, db)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._db.close()
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run the block as one write transaction; any error rolls all of it back."""
+        async with self._lock:
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+            except sqlite3.IntegrityError as error:
+                raise Conflict(str(error)) from error
+            except sqlite3.Error as error:
+                raise StorageError(str(error)) from error
+
+    async def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
+        async with self._lock:
+            try:
+                async with self._db.execute(sql, params) as cursor:
+                    return list(await cursor.fetchall())
+            except sqlite3.Error as error:
+                raise StorageError(str(error)) from error
+
+    async def _fetch_one(self, sql: str, params: Mapping[str, Any]) -> sqlite3.Row | None:
+        rows = await self._fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def schema_version(self) -> int:
+        row = await self._fetch_one("PRAGMA user_version", {})
+        return int(row[0]) if row else 0
+
+    async def _execute(self, sql: str, params: Mapping[str, Any]) -> int:
+        """Run one writing statement on its own (atomic by itself); return the rows changed."""
+        async with self._lock:
+            try:
+                cursor = await self._db.execute(sql, params)
+            except sqlite3.IntegrityError as error:
+                raise Conflict(str(error)) from error
+            except sqlite3.Error as error:
+                raise StorageError(str(error)) from error
+            return cursor.rowcount
+
+
+async def write_audit(
+    db: aiosqlite.Connection,
+    now: datetime,
+    actor_id: int | None,
+    action: str,
+    target_id: int | None,
+    detail: Mapping[str, Any],
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO audit_log (at, actor_id, action, target_id, detail)
+        VALUES (:at, :actor_id, :action, :target_id, :detail)
+        """,
+        {
+            "at": to_db_time(now),
+            "actor_id": actor_id,
+            "action": action,
+            "target_id": target_id,
+            "detail": json.dumps(dict(detail), sort_keys=True, default=str),
+        },
+    )
+
+
+def second_precision(moment: datetime) -> datetime:
+    """The precision the database keeps, so a returned model equals the one read back later."""
+    return moment.astimezone(UTC).replace(microsecond=0)

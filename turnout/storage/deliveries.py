@@ -1,0 +1,199 @@
+"""Queries of the outbox: enqueueing, claiming, and recording what happened to each row."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from turnout.storage.base import StoreBase, from_db_time, to_db_time
+from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
+
+
+class DeliveryQueries(StoreBase):
+    async def enqueue_deliveries(
+        self, purpose: str, messages: Sequence[tuple[int, str]], due_at: datetime, now: datetime
+    ) -> int:
+        """Add one row per (chat id, payload) in one transaction; return how many are new.
+
+        Enqueuing a purpose and chat that already have a row changes nothing, so a job that
+        runs twice (or after a restart) cannot send the same thing twice.
+        """
+        rows = [
+            {
+                "purpose": purpose,
+                "chat_id": chat_id,
+                "payload": payload,
+                "due_at": to_db_time(due_at),
+                "now": to_db_time(now),
+            }
+            for chat_id, payload in messages
+        ]
+        async with self._transaction() as db:
+            before = db.total_changes
+            await db.executemany(
+                """
+                INSERT INTO deliveries (purpose, chat_id, payload, due_at, created_at, updated_at)
+                VALUES (:purpose, :chat_id, :payload, :due_at, :now, :now)
+                ON CONFLICT (purpose, chat_id) DO NOTHING
+                """,
+                rows,
+            )
+            return db.total_changes - before
+
+    async def claim_due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
+        """Mark up to ``limit`` due rows as being sent (oldest first) and return them."""
+        async with (
+            self._transaction() as db,
+            db.execute(
+                """
+                UPDATE deliveries
+                SET status = 'claimed', attempts = attempts + 1, updated_at = :now
+                WHERE id IN (
+                    SELECT id FROM deliveries
+                    WHERE status = 'pending' AND due_at <= :now
+                    ORDER BY due_at, id
+                    LIMIT :limit
+                )
+                RETURNING *
+                """,
+                {"now": to_db_time(now), "limit": limit},
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return sorted((_delivery(row) for row in rows), key=lambda d: (d.due_at, d.id))
+
+    async def mark_delivery_sent(self, delivery_id: int, message_id: int, now: datetime) -> None:
+        await self._execute(
+            """
+            UPDATE deliveries
+            SET status = 'sent', message_id = :message_id, last_error = NULL, updated_at = :now
+            WHERE id = :id
+            """,
+            {"id": delivery_id, "message_id": message_id, "now": to_db_time(now)},
+        )
+
+    async def mark_delivery_failed(self, delivery_id: int, error: str, now: datetime) -> None:
+        await self._execute(
+            """
+            UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now
+            WHERE id = :id
+            """,
+            {"id": delivery_id, "error": error, "now": to_db_time(now)},
+        )
+
+    async def retry_delivery(
+        self,
+        delivery_id: int,
+        due_at: datetime,
+        error: str | None,
+        now: datetime,
+        *,
+        count_attempt: bool = True,
+    ) -> None:
+        """Put a claimed row back in the queue, due at ``due_at``.
+
+        ``count_attempt=False`` when the row was never really tried (Telegram asked to wait,
+        or the chat was in its cool-down), so it does not count towards the retry limit.
+        """
+        await self._execute(
+            """
+            UPDATE deliveries
+            SET status = 'pending', due_at = :due_at, last_error = :error, updated_at = :now,
+                attempts = attempts - :refund
+            WHERE id = :id
+            """,
+            {
+                "id": delivery_id,
+                "due_at": to_db_time(due_at),
+                "error": error,
+                "now": to_db_time(now),
+                "refund": 0 if count_attempt else 1,
+            },
+        )
+
+    async def mark_recipient_unreachable(
+        self, delivery_id: int, chat_id: int, error: str, now: datetime
+    ) -> None:
+        """The chat refused the bot (blocked, kicked): fail the row and stop sending there."""
+        params = {"id": delivery_id, "chat_id": chat_id, "error": error, "now": to_db_time(now)}
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now
+                WHERE id = :id
+                """,
+                params,
+            )
+            await db.execute(
+                """
+                UPDATE members SET reachable = 0, subscribed = 0, updated_at = :now
+                WHERE user_id = :chat_id
+                """,
+                params,
+            )
+
+    async def release_claimed_deliveries(self, now: datetime) -> int:
+        """After a crash, rows a dead process had claimed go back to the queue."""
+        return await self._execute(
+            """
+            UPDATE deliveries SET status = 'pending', updated_at = :now
+            WHERE status = 'claimed'
+            """,
+            {"now": to_db_time(now)},
+        )
+
+    async def next_delivery_due(self) -> datetime | None:
+        row = await self._fetch_one(
+            "SELECT MIN(due_at) AS due_at FROM deliveries WHERE status = 'pending'", {}
+        )
+        return None if row is None or row["due_at"] is None else from_db_time(row["due_at"])
+
+    async def delivery_counts(self, purpose: str | None = None) -> list[DeliveryCounts]:
+        """Rows per status for each purpose (or the one asked for), purposes in order."""
+        rows = await self._fetch_all(
+            """
+            SELECT purpose, status, COUNT(*) AS n FROM deliveries
+            WHERE :purpose IS NULL OR purpose = :purpose
+            GROUP BY purpose, status
+            ORDER BY purpose
+            """,
+            {"purpose": purpose},
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for row in rows:
+            counts.setdefault(row["purpose"], {})[row["status"]] = row["n"]
+        return [DeliveryCounts(name, **by_status) for name, by_status in counts.items()]
+
+    async def delivery_failures(self, limit: int = 10) -> list[Delivery]:
+        """The most recent failures, newest first, for operators."""
+        rows = await self._fetch_all(
+            """
+            SELECT * FROM deliveries WHERE status = 'failed'
+            ORDER BY updated_at DESC, id DESC LIMIT :limit
+            """,
+            {"limit": limit},
+        )
+        return [_delivery(row) for row in rows]
+
+    async def deliveries_of(self, purpose: str) -> list[Delivery]:
+        """Every row of one purpose, by id (for progress views and tests)."""
+        rows = await self._fetch_all(
+            "SELECT * FROM deliveries WHERE purpose = :purpose ORDER BY id", {"purpose": purpose}
+        )
+        return [_delivery(row) for row in rows]
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        purpose=row["purpose"],
+        chat_id=row["chat_id"],
+        payload=row["payload"],
+        due_at=from_db_time(row["due_at"]),
+        status=DeliveryStatus(row["status"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        message_id=row["message_id"],
+        updated_at=from_db_time(row["updated_at"]),
+    )

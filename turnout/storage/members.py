@@ -1,0 +1,94 @@
+"""Queries about members: registering them, and what they chose."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from turnout.storage.base import StoreBase, from_db_time, to_db_time
+from turnout.storage.models import Member
+
+
+class MemberQueries(StoreBase):
+    async def register_member(
+        self, user_id: int, first_name: str, language: str, timezone: str, now: datetime
+    ) -> tuple[Member, bool]:
+        """Add a member, or refresh a returning one's name; return the member and if they are new.
+
+        A returning member keeps the language and timezone they chose; opening the bot again
+        also means they can be reached again.
+        """
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                INSERT INTO members (user_id, first_name, language, timezone, created_at,
+                                     updated_at)
+                VALUES (:user_id, :first_name, :language, :timezone, :now, :now)
+                ON CONFLICT (user_id) DO NOTHING
+                """,
+                {
+                    "user_id": user_id,
+                    "first_name": first_name,
+                    "language": language,
+                    "timezone": timezone,
+                    "now": to_db_time(now),
+                },
+            )
+            created = cursor.rowcount == 1
+            if not created:
+                await db.execute(
+                    """
+                    UPDATE members
+                    SET first_name = :first_name, reachable = 1, updated_at = :now
+                    WHERE user_id = :user_id
+                    """,
+                    {"user_id": user_id, "first_name": first_name, "now": to_db_time(now)},
+                )
+            async with db.execute(
+                "SELECT * FROM members WHERE user_id = :user_id", {"user_id": user_id}
+            ) as rows:
+                row = await rows.fetchone()
+        assert row is not None  # written just above, in the same transaction
+        return _member(row), created
+
+    async def member(self, user_id: int) -> Member | None:
+        row = await self._fetch_one(
+            "SELECT * FROM members WHERE user_id = :user_id", {"user_id": user_id}
+        )
+        return None if row is None else _member(row)
+
+    async def set_subscribed(self, user_id: int, subscribed: bool, now: datetime) -> bool:
+        """Turn delivery of new calls on or off; False if there is no such member."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE members SET subscribed = :subscribed, updated_at = :now
+                WHERE user_id = :user_id
+                """,
+                {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
+            )
+        return cursor.rowcount == 1
+
+    async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
+        """Record that the member blocked the bot (or came back); False if unknown."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE members SET reachable = :reachable, updated_at = :now
+                WHERE user_id = :user_id
+                """,
+                {"user_id": user_id, "reachable": int(reachable), "now": to_db_time(now)},
+            )
+        return cursor.rowcount == 1
+
+
+def _member(row: sqlite3.Row) -> Member:
+    return Member(
+        user_id=row["user_id"],
+        first_name=row["first_name"],
+        language=row["language"],
+        timezone=row["timezone"],
+        subscribed=bool(row["subscribed"]),
+        reachable=bool(row["reachable"]),
+        created_at=from_db_time(row["created_at"]),
+    )
