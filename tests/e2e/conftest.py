@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import socket
 import sqlite3
@@ -88,6 +89,13 @@ async def eventually(check: Callable[[], bool], what: str, timeout: float = 5.0)
         while not check():
             await asyncio.sleep(0.02)
     assert check(), what
+
+
+def environment(**settings: str) -> dict[str, str]:
+    """The environment of a ``turnout`` process: these settings, and none from the caller."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TURNOUT_")}
+    env.update({f"TURNOUT_{name.upper()}": value for name, value in settings.items()})
+    return env
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -12,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import OWNER_ID, TOKEN, started, text_of
+from tests.e2e.conftest import OWNER_ID, TOKEN, environment, started, text_of
 from tests.fakebot import FakeTelegram
-
-
-def environment(**settings: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("TURNOUT_")}
-    env.update({f"TURNOUT_{name.upper()}": value for name, value in settings.items()})
-    return env
 
 
 def turnout(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
@@ -121,3 +114,24 @@ def test_healthcheck_fails_when_the_bot_is_not_running(tmp_path: Path) -> None:
 
 
 __all__ = ["started"]
+
+
+async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from turnout.storage import Store
+
+    database = tmp_path / "turnout.db"
+    store = await Store.open(database)
+    now = datetime.now(UTC)
+    await store.enqueue_deliveries("call:7", [(1, "{}"), (2, "{}"), (3, "{}")], now, now)
+    first, second = await store.claim_due_deliveries(now, limit=2)
+    await store.mark_delivery_sent(first.id, 10, now)
+    await store.mark_delivery_failed(second.id, "Forbidden: bot was blocked by the user", now)
+    await store.close()
+    result = await asyncio.to_thread(turnout, "deliveries", env=environment(database=str(database)))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["purpose", "pending", "claimed", "sent", "failed", "skipped"]
+    assert lines[1].split() == ["call:7", "1", "0", "1", "1", "0"]
+    assert "call:7  chat 2: Forbidden: bot was blocked by the user" in result.stdout

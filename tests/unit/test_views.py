@@ -61,3 +61,15 @@ def test_local_time_is_in_the_readers_zone() -> None:
     moment = datetime(2027, 6, 29, 15, 30, tzinfo=UTC)
     assert local_time(moment, "Europe/Belgrade", "en") == "Tue, Jun 29, 2027 5:30\u202fPM CEST"
     assert "17:30" in local_time(moment, "Europe/Belgrade", "fr")
+
+
+def test_progress_reads_in_the_readers_number_format() -> None:
+    from turnout.storage import DeliveryCounts
+    from turnout.views.delivery import progress
+
+    running = DeliveryCounts("call:1", pending=3797, claimed=3, sent=1200)
+    assert progress(t, running) == "Delivering… 1,200 of 5,000 sent"
+    done = DeliveryCounts("call:1", sent=4990, failed=10)
+    assert progress(t, done) == (
+        "Delivered to 4,990 of 5,000 · 10 failed (blocked the bot, left, or unreachable)"
+    )

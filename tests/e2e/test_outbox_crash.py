@@ -1,0 +1,88 @@
+"""A hard kill in the middle of a broadcast: nothing is lost, and little is sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.e2e.conftest import TOKEN, environment
+from tests.fakebot import FakeTelegram
+from turnout.delivery import Payload
+from turnout.storage import Store
+
+RECIPIENTS = 2000
+MAX_IN_FLIGHT = 16
+TEXT = "Clean River Rally: the march starts at noon."
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "turnout",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path) -> None:
+    database = tmp_path / "data" / "turnout.db"
+    people = [telegram.add_user(f"Member {n}") for n in range(RECIPIENTS)]
+    store = await Store.open(database)
+    now = datetime.now(UTC)
+    payload = Payload(TEXT).to_json()
+    await store.enqueue_deliveries("call:1", [(p.id, payload) for p in people], now, now)
+    await store.close()
+
+    sent = Counter[int]()
+
+    def count_sends() -> int:
+        sent.clear()
+        sent.update(
+            int(call.params["chat_id"])
+            for call in telegram.calls_to("sendMessage")
+            if call.ok and call.params.get("text") == TEXT
+        )
+        return sum(sent.values())
+
+    env = environment(
+        bot_token=TOKEN,
+        database=str(database),
+        api_base_url=telegram.base_url,
+        api_file_url=telegram.base_file_url,
+        rate_limit="400",
+        max_in_flight=str(MAX_IN_FLIGHT),
+    )
+    first = await start_bot(env)
+    try:
+        await telegram.wait_until(lambda: count_sends() >= 300, timeout=60)
+    finally:
+        first.kill()  # SIGKILL: no shutdown, no chance to record what is in flight
+        await first.wait()
+    before_restart = count_sends()
+    assert before_restart < RECIPIENTS, "the kill came too late to test anything"
+
+    second = await start_bot(env)
+    try:
+        await telegram.wait_until(
+            lambda: count_sends() >= RECIPIENTS and len(sent) == RECIPIENTS, timeout=90
+        )
+    finally:
+        second.terminate()
+        await second.wait()
+
+    count_sends()
+    assert set(sent) == {p.id for p in people}, "a recipient never got the message"
+    duplicates = sum(times - 1 for times in sent.values())
+    assert duplicates <= MAX_IN_FLIGHT
+    store = await Store.open(database)
+    try:
+        [counts] = await store.delivery_counts("call:1")
+    finally:
+        await store.close()
+    assert counts.sent == RECIPIENTS
