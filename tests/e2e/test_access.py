@@ -6,13 +6,15 @@ without touching this file. A refusal must say so and leave the database exactly
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from tests.e2e.conftest import RunningBot, started, text_of
+from tests.e2e.conftest import OWNER_ID, RunningBot, started, text_of
 from tests.fakebot import FakeTelegram, FakeUser
-from turnout.handlers import HANDLERS, Button, Command
+from turnout.handlers import COMMANDS, HANDLERS, Button, Command
 from turnout.permissions import allowed
-from turnout.storage import Role
+from turnout.storage import NewAction, Role
 
 REFUSAL = "Sorry, that is not for you: your role does not allow it."
 
@@ -26,9 +28,10 @@ ARGUMENTS = {
 BUTTON_DATA = {
     "role": "role:revoke:{victim}:organiser",
     "invite": "invite:organiser",
+    "org": "org:{action}:cancel_yes",
 }
 
-PRIVILEGED_COMMANDS = [r for r in HANDLERS if isinstance(r, Command) and r.roles]
+PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]
 PRIVILEGED_BUTTONS = [r for r in HANDLERS if isinstance(r, Button) and r.roles]
 # Who tries: a plain member, and each grantable role that the entry does not allow.
 TRIERS: list[frozenset[Role]] = [
@@ -41,8 +44,14 @@ TRIERS: list[frozenset[Role]] = [
 
 def test_the_registry_has_privileged_entries() -> None:
     """Guards the tests below against a registry change that leaves them nothing to try."""
-    assert {c.name for c in PRIVILEGED_COMMANDS} >= {"grant", "revoke", "roles", "invite"}
-    assert {b.prefix for b in PRIVILEGED_BUTTONS} >= {"role", "invite"}
+    assert {c.name for c in PRIVILEGED_COMMANDS} >= {
+        "grant",
+        "revoke",
+        "roles",
+        "invite",
+        "newaction",
+    }
+    assert {b.prefix for b in PRIVILEGED_BUTTONS} >= {"role", "invite", "org"}
 
 
 async def intruder(
@@ -62,6 +71,15 @@ async def intruder(
     if roles:
         await mallory.replies(len(roles))
     return mallory, victim
+
+
+async def an_action(bot: RunningBot) -> int:
+    """An action for forged organiser buttons to aim at."""
+    data = bot.application.bot_data
+    now = data.clock()
+    new = NewAction("Clean River Rally", "", now + timedelta(days=2), "UTC", "Old bridge",
+                    None, None, None, (120,))  # fmt: skip
+    return (await data.store.create_action(new, OWNER_ID, [], now)).id
 
 
 @pytest.mark.parametrize("held", TRIERS, ids=lambda r: "+".join(sorted(r)) or "member")
@@ -96,8 +114,10 @@ async def test_forged_privileged_buttons_are_refused(
     if allowed(held, button.roles):
         pytest.skip("this role may press the button")
     mallory, victim = await intruder(bot, telegram, owner, held)
+    action_id = await an_action(bot)
     before = bot.snapshot()
-    data = BUTTON_DATA.get(button.prefix, f"{button.prefix}:x").format(victim=victim.id)
+    data = BUTTON_DATA.get(button.prefix, f"{button.prefix}:x")
+    data = data.format(victim=victim.id, action=action_id)
     # The forged press is made on the member's own greeting, which never had such a button.
     await mallory.press_data(data, mallory.inbox[0])
     answer = await mallory.callback_answer()

@@ -98,14 +98,16 @@ class Outbox:
         purpose: str,
         messages: Iterable[tuple[int, Payload]],
         due_at: datetime | None = None,
+        expires_at: datetime | None = None,
     ) -> int:
         """Queue one message per chat for ``purpose``; return how many rows are new.
 
-        Idempotent: a chat that already has a row for this purpose is left alone.
+        Idempotent: a chat that already has a row for this purpose is left alone. A row still
+        unsent at ``expires_at`` is skipped rather than sent late.
         """
         now = self._clock()
         rows = [(chat_id, payload.to_json()) for chat_id, payload in messages]
-        added = await self.store.enqueue_deliveries(purpose, rows, due_at or now, now)
+        added = await self.store.enqueue_deliveries(purpose, rows, due_at or now, now, expires_at)
         self._wake.set()
         return added
 

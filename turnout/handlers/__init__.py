@@ -9,13 +9,24 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
 
-from turnout.handlers import invites, members, roles, start, subscriptions
+from turnout.handlers import (
+    actions,
+    invites,
+    members,
+    newaction,
+    organise,
+    roles,
+    rsvp,
+    start,
+    subscriptions,
+)
 from turnout.handlers.help import show_help, unknown_command
-from turnout.handlers.registry import Button, Command, Other, Route
+from turnout.handlers.registry import Button, Command, Conversation, Other, Route
 from turnout.i18n import N_
 from turnout.storage import Role
 
 OWNERS = frozenset({Role.OWNER})
+ORGANISERS = frozenset({Role.ORGANISER})
 
 HANDLERS: tuple[Route, ...] = (
     # Group -1 runs before every feature: it loads the member, so replies use their language.
@@ -26,6 +37,17 @@ HANDLERS: tuple[Route, ...] = (
     Command("subscribe", subscriptions.subscribe, N_("command.subscribe")),
     Command("unsubscribe", subscriptions.unsubscribe, N_("command.unsubscribe")),
     Button("sub", subscriptions.subscription_button),
+    Command("actions", actions.show_actions, N_("command.actions")),
+    Button("acts", actions.page_button),
+    Button("act", actions.open_card),
+    Button("ics", actions.calendar_button),
+    Button("rsvp", rsvp.rsvp_button),
+    # Organisers.
+    Conversation(
+        Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),
+        newaction.conversation,
+    ),
+    Button("org", organise.organiser_button, roles=ORGANISERS),
     # Owners.
     Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),
     Command("revoke", roles.revoke, N_("command.revoke"), roles=OWNERS),
@@ -43,6 +65,10 @@ HANDLERS: tuple[Route, ...] = (
     Other(lambda: MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)),
 )
 
-COMMANDS: tuple[Command, ...] = tuple(route for route in HANDLERS if isinstance(route, Command))
+COMMANDS: tuple[Command, ...] = tuple(
+    route.command if isinstance(route, Conversation) else route
+    for route in HANDLERS
+    if isinstance(route, Command | Conversation)
+)
 
-__all__ = ["COMMANDS", "HANDLERS", "Button", "Command", "Other", "Route"]
+__all__ = ["COMMANDS", "HANDLERS", "Button", "Command", "Conversation", "Other", "Route"]

@@ -66,7 +66,22 @@ class Other:
         return self.build()
 
 
-Route = Command | Button | Other
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A command that opens a conversation. ``command`` is guarded like any command and is
+    what /help and the menus show; ``build`` wraps it into the ConversationHandler."""
+
+    command: Command
+    build: Callable[
+        [BaseHandler[Update, TurnoutContext, object]], BaseHandler[Update, TurnoutContext, Any]
+    ]
+    group: int = 0
+
+    def handler(self) -> BaseHandler[Update, TurnoutContext, Any]:
+        return self.build(self.command.handler())
+
+
+Route = Command | Button | Other | Conversation
 
 
 def guarded(callback: Callback, required: frozenset[Role]) -> Callback:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.actions import show_card
 from turnout.handlers.invites import redeem_invite
 from turnout.handlers.members import ensure_member
 from turnout.views.members import welcome
 
 INVITE_PREFIX = "inv_"
+ACTION_PREFIX = "act_"
 
 
 async def start(update: Update, context: TurnoutContext) -> None:
@@ -22,6 +24,13 @@ async def start(update: Update, context: TurnoutContext) -> None:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await redeem_invite(update, context, payload.removeprefix(INVITE_PREFIX))
+        return
+    action_id = payload.removeprefix(ACTION_PREFIX)
+    if payload.startswith(ACTION_PREFIX) and action_id.isdigit():
+        if created:
+            reply = welcome(context.t, member, returning=False)
+            await message.reply_text(reply.text, reply_markup=reply.markup)
+        await show_card(update, context, int(action_id))
         return
     reply = welcome(context.t, member, returning=not created)
     await message.reply_text(reply.text, reply_markup=reply.markup)

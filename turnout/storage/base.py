@@ -40,6 +40,17 @@ def optional_time(text: str | None) -> datetime | None:
     return None if text is None else from_db_time(text)
 
 
+def join_minutes(minutes: tuple[int, ...] | None) -> str | None:
+    """Minute lists are stored as "1440,120"; None stays NULL."""
+    return None if minutes is None else ",".join(str(m) for m in minutes)
+
+
+def parse_minutes(text: str | None) -> tuple[int, ...] | None:
+    if text is None:
+        return None
+    return tuple(int(part) for part in text.split(",") if part)
+
+
 class StoreBase:
     """The connection and the helpers every query class uses; open a ``Store``, not this."""
 

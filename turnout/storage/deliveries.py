@@ -12,7 +12,12 @@ from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
 
 class DeliveryQueries(StoreBase):
     async def enqueue_deliveries(
-        self, purpose: str, messages: Sequence[tuple[int, str]], due_at: datetime, now: datetime
+        self,
+        purpose: str,
+        messages: Sequence[tuple[int, str]],
+        due_at: datetime,
+        now: datetime,
+        expires_at: datetime | None = None,
     ) -> int:
         """Add one row per (chat id, payload) in one transaction; return how many are new.
 
@@ -25,6 +30,7 @@ class DeliveryQueries(StoreBase):
                 "chat_id": chat_id,
                 "payload": payload,
                 "due_at": to_db_time(due_at),
+                "expires_at": None if expires_at is None else to_db_time(expires_at),
                 "now": to_db_time(now),
             }
             for chat_id, payload in messages
@@ -33,8 +39,9 @@ class DeliveryQueries(StoreBase):
             before = db.total_changes
             await db.executemany(
                 """
-                INSERT INTO deliveries (purpose, chat_id, payload, due_at, created_at, updated_at)
-                VALUES (:purpose, :chat_id, :payload, :due_at, :now, :now)
+                INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
+                                        created_at, updated_at)
+                VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :now, :now)
                 ON CONFLICT (purpose, chat_id) DO NOTHING
                 """,
                 rows,
@@ -42,10 +49,20 @@ class DeliveryQueries(StoreBase):
             return db.total_changes - before
 
     async def claim_due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
-        """Mark up to ``limit`` due rows as being sent (oldest first) and return them."""
-        async with (
-            self._transaction() as db,
-            db.execute(
+        """Mark up to ``limit`` due rows as being sent (oldest first) and return them.
+
+        Rows past their ``expires_at`` (a reminder for an action that has started) are skipped
+        instead: late is worse than never for them.
+        """
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                UPDATE deliveries SET status = 'skipped', last_error = 'expired', updated_at = :now
+                WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= :now
+                """,
+                {"now": to_db_time(now)},
+            )
+            cursor = await db.execute(
                 """
                 UPDATE deliveries
                 SET status = 'claimed', attempts = attempts + 1, updated_at = :now
@@ -58,8 +75,7 @@ class DeliveryQueries(StoreBase):
                 RETURNING *
                 """,
                 {"now": to_db_time(now), "limit": limit},
-            ) as cursor,
-        ):
+            )
             rows = await cursor.fetchall()
         return sorted((_delivery(row) for row in rows), key=lambda d: (d.due_at, d.id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, from_db_time, to_db_time
+from turnout.storage.base import StoreBase, from_db_time, parse_minutes, to_db_time
 from turnout.storage.models import Member
 
 
@@ -91,4 +91,5 @@ def _member(row: sqlite3.Row) -> Member:
         subscribed=bool(row["subscribed"]),
         reachable=bool(row["reachable"]),
         created_at=from_db_time(row["created_at"]),
+        reminder_minutes=parse_minutes(row["reminder_minutes"]),
     )

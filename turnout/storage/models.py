@@ -31,6 +31,8 @@ class Member:
     subscribed: bool
     reachable: bool
     created_at: datetime
+    #: Minutes-before of the reminders wanted; None means every one, () none.
+    reminder_minutes: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +119,89 @@ class DeliveryCounts:
     @property
     def done(self) -> bool:
         return self.remaining == 0
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    ENDED = "ended"
+
+
+class Answer(StrEnum):
+    """A member's RSVP. ``WAITLISTED`` is what "going" becomes when the action is full."""
+
+    GOING = "going"
+    MAYBE = "maybe"
+    NOT_GOING = "not_going"
+    WAITLISTED = "waitlisted"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A demonstration, picket or meeting. ``starts_at`` is UTC; ``timezone`` is where it is."""
+
+    id: int
+    title: str
+    description: str
+    starts_at: datetime
+    timezone: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int | None
+    reminder_minutes: tuple[int, ...]
+    status: ActionStatus
+    revision: int
+    created_by: int
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class NewAction:
+    """What an organiser fills in; the store adds id, status and revision."""
+
+    title: str
+    description: str
+    starts_at: datetime
+    timezone: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    capacity: int | None
+    reminder_minutes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpCounts:
+    going: int = 0
+    maybe: int = 0
+    not_going: int = 0
+    waitlisted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpChange:
+    """The outcome of answering: what the member got, and who moved up from the waitlist."""
+
+    answer: Answer
+    promoted: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    action: Action
+    revision: int
+    offset_minutes: int
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who gets a message, and how they read it."""
+
+    user_id: int
+    language: str
+    timezone: str

@@ -7,11 +7,12 @@ grouped by subject in their own modules; ``Store`` is all of them on one connect
 
 from __future__ import annotations
 
+from turnout.storage.actions import ActionQueries
 from turnout.storage.audit import AuditQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.roles import RoleQueries
 
 
-class Store(MemberQueries, RoleQueries, AuditQueries, DeliveryQueries):
+class Store(MemberQueries, RoleQueries, AuditQueries, DeliveryQueries, ActionQueries):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -1,0 +1,55 @@
+"""Going / Maybe / Can't go: answering on a card, the waitlist, and telling who moved up."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from turnout.bot.context import TurnoutContext
+from turnout.delivery import Payload
+from turnout.handlers.actions import render_card
+from turnout.handlers.members import ensure_member
+from turnout.storage import ActionStatus, Answer
+from turnout.views.actions import answer_name
+
+_ANSWERS = {answer.value: answer for answer in (Answer.GOING, Answer.MAYBE, Answer.NOT_GOING)}
+
+
+async def rsvp_button(update: Update, context: TurnoutContext) -> None:
+    """``rsvp:<action id>:<answer>``; the card is updated in place."""
+    query = update.callback_query
+    assert query is not None
+    _, action_text, answer_text = [*(query.data or "").split(":"), "", ""][:3]
+    answer = _ANSWERS.get(answer_text)
+    action = await context.store.action(int(action_text)) if action_text.isdigit() else None
+    if action is None or answer is None:
+        await query.answer(context.t("card.gone"), show_alert=True)
+        return
+    if action.status is not ActionStatus.PLANNED or action.starts_at <= context.now():
+        await query.answer(context.t("rsvp.closed"), show_alert=True)
+        return
+    await ensure_member(update, context)
+    change = await context.store.answer_rsvp(action.id, query.from_user.id, answer, context.now())
+    waitlisted = change.answer is Answer.WAITLISTED
+    text = context.t(
+        "rsvp.waitlisted" if waitlisted else "rsvp.recorded",
+        answer=answer_name(context.t, change.answer),
+    )
+    await query.answer(text)
+    if change.promoted:
+        await _tell_promoted(context, action.id, action.title, change.promoted)
+    reply = await render_card(update, context, action)
+    if query.message is not None:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+
+
+async def _tell_promoted(
+    context: TurnoutContext, action_id: int, title: str, promoted: tuple[int, ...]
+) -> None:
+    """Through the outbox: a promotion may free several seats at once (a capacity raised)."""
+    stamp = context.now().strftime("%Y%m%d%H%M%S")
+    messages = []
+    for user_id in promoted:
+        member = await context.store.member(user_id)
+        t = context.catalogs.translator(member.language if member else None)
+        messages.append((user_id, Payload(t("rsvp.promoted", title=title))))
+    await context.outbox.enqueue(f"promoted:{action_id}:{stamp}", messages)

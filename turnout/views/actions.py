@@ -1,0 +1,184 @@
+"""Action cards, the list of upcoming actions, and reminders: text and keyboards, no I/O."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import timedelta
+
+from babel.dates import format_timedelta
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import N_, Html, Translator
+from turnout.storage import Action, ActionStatus, Answer, RsvpCounts
+from turnout.views.reply import Reply
+from turnout.views.timefmt import babel_locale, local_time
+
+PAGE_SIZE = 5
+
+RSVP_LABELS = {
+    Answer.GOING: N_("card.button.going"),
+    Answer.MAYBE: N_("card.button.maybe"),
+    Answer.NOT_GOING: N_("card.button.not_going"),
+}
+
+
+def show_data(action_id: int) -> str:
+    return f"act:{action_id}"
+
+
+def rsvp_data(action_id: int, answer: Answer) -> str:
+    return f"rsvp:{action_id}:{answer}"
+
+
+def calendar_data(action_id: int) -> str:
+    return f"ics:{action_id}"
+
+
+def page_data(page: int) -> str:
+    return f"acts:{page}"
+
+
+def map_link(action: Action) -> str | None:
+    if action.latitude is None or action.longitude is None:
+        return None
+    lat, lon = f"{action.latitude:.6f}", f"{action.longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+def place_line(t: Translator, action: Action) -> str:
+    place = html.escape(action.place, quote=False) if action.place else ""
+    link = map_link(action)
+    if link:
+        shown = place or t("card.map")
+        place = f'<a href="{html.escape(link)}">{shown}</a>'
+    return t("card.place", place=Html(place)) if place else ""
+
+
+def card(
+    t: Translator,
+    action: Action,
+    counts: RsvpCounts,
+    mine: Answer | None,
+    timezone: str,
+    *,
+    organiser: bool = False,
+) -> Reply:
+    """The action card: what, when (in the reader's zone), where, who is coming, buttons."""
+    lines = [f"<b>{html.escape(action.title, quote=False)}</b>"]
+    if action.status is ActionStatus.CANCELLED:
+        lines.append(t("card.cancelled"))
+    lines.append(t("card.time", time=local_time(action.starts_at, timezone, t.language)))
+    if place := place_line(t, action):
+        lines.append(place)
+    if action.description:
+        lines += ["", html.escape(action.description, quote=False)]
+    lines += ["", t("card.counts", going=counts.going, maybe=counts.maybe)]
+    if action.capacity is not None:
+        free = max(0, action.capacity - counts.going)
+        lines.append(t("card.capacity", capacity=action.capacity, free=free))
+        if counts.waitlisted:
+            lines.append(t("card.waitlist", waitlisted=counts.waitlisted))
+    if mine is not None:
+        lines.append(t("card.your_answer", answer=answer_name(t, mine)))
+    rows: list[list[InlineKeyboardButton]] = []
+    if action.status is ActionStatus.PLANNED:
+        # A waitlisted member asked to go: their button is the one marked.
+        chosen = Answer.GOING if mine is Answer.WAITLISTED else mine
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("✓ " if answer is chosen else "") + t(label),
+                    callback_data=rsvp_data(action.id, answer),
+                )
+                for answer, label in RSVP_LABELS.items()
+            ]
+        )
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t("card.button.calendar"), callback_data=calendar_data(action.id)
+                )
+            ]
+        )
+        if organiser:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        t("card.button.cancel"), callback_data=f"org:{action.id}:cancel"
+                    )
+                ]
+            )
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def answer_name(t: Translator, answer: Answer) -> str:
+    return t(
+        {
+            Answer.GOING: "answer.going",
+            Answer.MAYBE: "answer.maybe",
+            Answer.NOT_GOING: "answer.not_going",
+            Answer.WAITLISTED: "answer.waitlisted",
+        }[answer]
+    )
+
+
+def action_list(
+    t: Translator, actions: Sequence[Action], page: int, total: int, timezone: str
+) -> Reply:
+    """One page of upcoming actions, each a button that opens its card; Prev/Next below."""
+    if not actions:
+        return Reply(t("actions.none"))
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    lines = [t("actions.title", page=page + 1, pages=pages), ""]
+    buttons = []
+    for action in actions:
+        when = local_time(action.starts_at, timezone, t.language)
+        lines.append(f"• <b>{html.escape(action.title, quote=False)}</b> — {when}")
+        buttons.append(
+            [InlineKeyboardButton(action.title[:60], callback_data=show_data(action.id))]
+        )
+    navigation = []
+    if page > 0:
+        navigation.append(
+            InlineKeyboardButton(t("actions.previous"), callback_data=page_data(page - 1))
+        )
+    if page + 1 < pages:
+        navigation.append(
+            InlineKeyboardButton(t("actions.next"), callback_data=page_data(page + 1))
+        )
+    if navigation:
+        buttons.append(navigation)
+    return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
+
+
+def reminder(t: Translator, action: Action, minutes_before: int, timezone: str) -> str:
+    """ "Reminder: Clean River Rally starts in 2 hours, Sat … 18:00 CET, at the old bridge."""
+    lead = format_timedelta(
+        timedelta(minutes=minutes_before), locale=babel_locale(t.language), threshold=1.1
+    )
+    lines = [
+        t(
+            "reminder.text",
+            title=action.title,
+            lead=lead,
+            time=local_time(action.starts_at, timezone, t.language),
+        )
+    ]
+    if place := place_line(t, action):
+        lines.append(place)
+    return "\n".join(lines)
+
+
+def change_notice(t: Translator, action: Action, changes: frozenset[str], timezone: str) -> str:
+    """What RSVP'd members are told after a change: the action as it is now."""
+    title = action.title
+    when = local_time(action.starts_at, timezone, t.language)
+    if "cancelled" in changes or action.status is ActionStatus.CANCELLED:
+        return t("notice.cancelled", title=title, time=when)
+    lines = [t("notice.changed", title=title)]
+    if "time" in changes:
+        lines.append(t("notice.new_time", time=when))
+    if "place" in changes and (place := place_line(t, action)):
+        lines.append(place)
+    return "\n".join(lines)
