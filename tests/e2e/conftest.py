@@ -13,6 +13,7 @@ import re
 import socket
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -158,6 +159,15 @@ async def bot(
     settings_overrides: dict[str, Any],
 ) -> AsyncIterator[RunningBot]:
     settings = make_settings(**settings_overrides)
+    async with running(settings, clock, telegram) as started_bot:
+        yield started_bot
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings, clock: Clock, telegram: FakeTelegram
+) -> AsyncIterator[RunningBot]:
+    """The application as ``turnout run`` runs it, from start-up to a clean stop."""
     application = build_application(settings, clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(application, settings, stop))
@@ -166,9 +176,11 @@ async def bot(
             await asyncio.sleep(0.01)
     if task.done():
         task.result()  # start-up failed: show why
-    yield RunningBot(application, settings, telegram)
-    stop.set()
-    await asyncio.wait_for(task, timeout=15)
+    try:
+        yield RunningBot(application, settings, telegram)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=15)
 
 
 @pytest.fixture

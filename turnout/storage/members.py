@@ -5,7 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, from_db_time, parse_minutes, to_db_time
+from turnout.storage.base import (
+    StoreBase,
+    from_db_time,
+    join_minutes,
+    parse_minutes,
+    to_db_time,
+)
 from turnout.storage.models import Member
 
 
@@ -66,6 +72,31 @@ class MemberQueries(StoreBase):
                 WHERE user_id = :user_id
                 """,
                 {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
+            )
+        return cursor.rowcount == 1
+
+    async def set_reminder_minutes(
+        self, user_id: int, minutes: tuple[int, ...] | None, now: datetime
+    ) -> bool:
+        """Which reminders the member wants: None every one, () none."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE members SET reminder_minutes = :minutes, updated_at = :now
+                WHERE user_id = :user_id
+                """,
+                {"user_id": user_id, "minutes": join_minutes(minutes), "now": to_db_time(now)},
+            )
+        return cursor.rowcount == 1
+
+    async def set_timezone(self, user_id: int, timezone: str, now: datetime) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE members SET timezone = :timezone, updated_at = :now
+                WHERE user_id = :user_id
+                """,
+                {"user_id": user_id, "timezone": timezone, "now": to_db_time(now)},
             )
         return cursor.rowcount == 1
 

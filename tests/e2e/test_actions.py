@@ -1,0 +1,207 @@
+"""Actions as people use them: planned by conversation, answered, full, put in a calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+
+from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.fakebot import FakeTelegram, FakeUser
+from turnout.storage import Action, NewAction
+
+LINK = re.compile(r"https://t\.me/turnout_test_bot\?start=(act_(\d+))")
+
+
+async def organiser_of(bot: RunningBot, owner: FakeUser, person: FakeUser) -> FakeUser:
+    await started(person)
+    await owner.send(f"/grant {person.id} organiser")
+    await owner.reply()
+    await person.reply()
+    return person
+
+
+async def make_action(bot: RunningBot, **changes: object) -> Action:
+    data = bot.application.bot_data
+    now = data.clock()
+    values: dict[str, object] = {
+        "title": "Tenants' Picket",
+        "description": "Outside the housing office.",
+        "starts_at": now + timedelta(days=3),
+        "timezone": "UTC",
+        "place": "Housing office",
+        "latitude": None,
+        "longitude": None,
+        "capacity": None,
+        "reminder_minutes": (),
+    }
+    values.update(changes)
+    return await data.store.create_action(NewAction(**values), 1, [], now)  # type: ignore[arg-type]
+
+
+async def test_an_organiser_plans_an_action_by_conversation(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    org = await organiser_of(bot, owner, ana)
+    await org.send("/newaction")
+    assert "What is the action called?" in text_of(await org.reply())
+    await org.send("Clean River Rally")
+    assert "When does it start?" in text_of(await org.reply())
+
+    await org.send("sometime soonish")
+    assert "include the time of day" in text_of(await org.reply())
+    await org.send("yesterday 10:00")
+    assert "already passed" in text_of(await org.reply())
+    await org.send("tomorrow 18:00")
+    confirm = await org.reply()
+    assert "I read that as" in text_of(confirm)
+    await org.press("Yes")
+    assert "Where?" in text_of(await org.reply())
+    await org.send("The old bridge")
+    assert "Describe the action" in text_of(await org.reply())
+    await org.press("◀ Back")
+    assert "Where?" in text_of(await org.reply())
+    await org.send("The old bridge, north side")
+    await org.reply()
+    await org.send("Bring water and a friend.")
+    assert "How many people" in text_of(await org.reply())
+    await org.send("many")
+    assert "whole number" in text_of(await org.reply())
+    await org.send("150")
+    assert "When should members be reminded?" in text_of(await org.reply())
+    await org.press("Default (24h,2h)")
+    preview = await org.reply()
+    assert "Clean River Rally" in text_of(preview)
+    assert "The old bridge, north side" in shown(preview)
+    await org.press("Create")
+    created = await org.reply()
+    match = LINK.search(text_of(created))
+    assert match, text_of(created)
+
+    [(title, place, starts_at, capacity, minutes, created_by)] = bot.rows(
+        "SELECT title, place, starts_at, capacity, reminder_minutes, created_by FROM actions"
+    )
+    tomorrow = (bot.application.bot_data.clock() + timedelta(days=1)).date()
+    assert (title, place, capacity, minutes, created_by) == (
+        "Clean River Rally",
+        "The old bridge, north side",
+        150,
+        "1440,120",
+        ana.id,
+    )
+    assert starts_at == f"{tomorrow} 18:00:00"  # the organiser's zone is UTC here
+    planned = bot.rows("SELECT offset_minutes, status FROM reminders ORDER BY offset_minutes")
+    assert all(status == "planned" for _, status in planned)
+
+
+async def test_cancel_stops_the_conversation_and_creates_nothing(
+    bot: RunningBot, owner: FakeUser
+) -> None:
+    await owner.send("/newaction")
+    await owner.reply()
+    await owner.send("Clean River Rally")
+    await owner.reply()
+    await owner.send("/cancel")
+    assert "nothing was created" in text_of(await owner.reply())
+    assert bot.rows("SELECT COUNT(*) FROM actions") == [(0,)]
+
+
+async def test_a_member_answers_through_the_deep_link(bot: RunningBot, ana: FakeUser) -> None:
+    action = await make_action(bot)
+    await ana.send(f"/start act_{action.id}")
+    greeting, card = await ana.replies(2)
+    assert "Hello, Ana" in text_of(greeting)
+    assert "Tenants' Picket" in shown(card)
+    assert labels(card)[:3] == ["Going", "Maybe", "Can't go"]
+
+    await ana.press("Going")
+    assert (await ana.callback_answer())["text"] == "Noted: going."
+    edited = await ana.edit()
+    assert "Going: 1 · Maybe: 0" in shown(edited)
+    assert labels(edited)[0] == "✓ Going"
+
+    await ana.press("Maybe")
+    await ana.callback_answer()
+    assert "Going: 0 · Maybe: 1" in shown(await ana.edit())
+    assert bot.rows("SELECT user_id, answer FROM rsvps") == [(ana.id, "maybe")]
+
+
+async def test_a_full_action_waitlists_and_promotes(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    action = await make_action(bot, capacity=2)
+    first, second, third = (telegram.add_user(name) for name in ("Ana", "Ben", "Cleo"))
+    for person in (first, second, third):
+        await person.send(f"/start act_{action.id}")
+        await person.replies(2)
+        await person.press("Going")
+    assert "waitlist" in (await third.callback_answer())["text"]
+    assert "On the waitlist: 1" in shown(await third.edit())
+
+    await first.press("Can't go")
+    await first.callback_answer()
+    promoted = await third.reply()
+    assert "you are now going to" in shown(promoted)
+    answers = dict(bot.rows("SELECT user_id, answer FROM rsvps"))
+    assert answers == {first.id: "not_going", second.id: "going", third.id: "going"}
+
+
+async def test_add_to_calendar_sends_an_ics_with_the_utc_time(
+    bot: RunningBot, ana: FakeUser
+) -> None:
+    starts = datetime(2031, 3, 30, 16, 30, tzinfo=UTC)
+    action = await make_action(bot, starts_at=starts, reminder_minutes=(1440, 120))
+    await ana.send(f"/start act_{action.id}")
+    await ana.replies(2)
+    await ana.press("Add to calendar")
+    document = await ana.reply()
+    [call] = bot.telegram.calls_to("sendDocument")
+    [upload] = call.files.values()
+    assert upload.filename == f"action-{action.id}.ics"
+    calendar = Calendar.from_ical(upload.content)
+    [event] = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == starts
+    assert str(event["uid"]) == f"action-{action.id}@turnout_test_bot.t.me"
+    assert str(event["location"]) == "Housing office"
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(hours=24)
+    assert document.get("caption")
+
+
+async def test_actions_are_listed_in_pages(bot: RunningBot, ana: FakeUser) -> None:
+    now = bot.application.bot_data.clock()
+    for day in range(7):
+        await make_action(bot, title=f"Picket {day + 1}", starts_at=now + timedelta(days=day + 1))
+    await ana.send("/actions")
+    first = await ana.reply()
+    assert "page 1 of 2" in shown(first)
+    assert labels(first) == [*(f"Picket {n}" for n in range(1, 6)), "Next ▶"]
+    await ana.press("Next ▶")
+    await ana.callback_answer()
+    second = await ana.edit()
+    assert labels(second) == ["Picket 6", "Picket 7", "◀ Previous"]
+    await ana.press("Picket 7")
+    await ana.callback_answer()
+    assert "Picket 7" in shown(await ana.reply())
+
+
+async def test_an_organiser_cancels_and_members_are_told(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    action = await make_action(bot)
+    await ana.send(f"/start act_{action.id}")
+    await ana.replies(2)
+    await ana.press("Going")
+    await ana.callback_answer()
+    await owner.send(f"/start act_{action.id}")
+    await owner.replies(2)
+    await owner.press("Cancel this action")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.press("Yes, cancel it")
+    await owner.callback_answer()
+    assert "Cancelled" in shown(await owner.edit())
+    notice = await ana.reply(timeout=10)
+    assert "is cancelled" in shown(notice)
+    assert bot.rows("SELECT status FROM actions") == [("cancelled",)]
