@@ -205,3 +205,87 @@ async def test_an_organiser_cancels_and_members_are_told(
     notice = await ana.reply(timeout=10)
     assert "is cancelled" in shown(notice)
     assert bot.rows("SELECT status FROM actions") == [("cancelled",)]
+
+
+async def test_an_organiser_moves_an_action_and_one_notice_goes_out(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser, clock: object
+) -> None:
+    from tests.e2e.conftest import Clock
+
+    assert isinstance(clock, Clock)
+    action = await make_action(bot, reminder_minutes=(120,))
+    await ana.send(f"/start act_{action.id}")
+    await ana.replies(2)
+    await ana.press("Going")
+    await ana.callback_answer()
+    await owner.send(f"/start act_{action.id}")
+    await owner.replies(2)
+
+    await owner.press("Edit")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.press("Time (postpone)")
+    await owner.callback_answer()
+    assert "Send the new time" in text_of(await owner.reply())
+    await owner.send("whenever")
+    assert "include the time of day" in text_of(await owner.reply())
+    await owner.send("2031-05-01 18:00")
+    assert text_of(await owner.reply()) == "Saved."
+    assert "2031" in shown(await owner.reply())
+
+    await owner.press("Edit")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.press("Place")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.send("The town hall steps")
+    assert text_of(await owner.reply()) == "Saved."
+    await owner.reply()
+
+    # Both edits fall within two minutes: one notice, once the two minutes have passed.
+    await ana.no_reply(within=0.5)
+    clock.advance(timedelta(minutes=2, seconds=1))
+    from turnout.scheduler.planner import wake_planner_at_next
+
+    await wake_planner_at_next(bot.application)
+    notice = shown(await ana.reply(timeout=10))
+    assert "has changed" in notice
+    assert "2031" in notice
+    assert "The town hall steps" in notice
+    await ana.no_reply(within=0.5)
+    [(starts_at, revision, place)] = bot.rows("SELECT starts_at, revision, place FROM actions")
+    assert (starts_at, revision, place) == ("2031-05-01 18:00:00", 2, "The town hall steps")
+    # The reminder follows the new time (the action was made without any planned).
+    assert bot.rows("SELECT revision, due_at, status FROM reminders ORDER BY revision") == [
+        (2, "2031-05-01 16:00:00", "planned"),
+    ]
+
+
+async def test_raising_the_capacity_moves_the_waitlist_up(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
+) -> None:
+    action = await make_action(bot, capacity=1)
+    first, second = telegram.add_user("Ana"), telegram.add_user("Ben")
+    for person in (first, second):
+        await person.send(f"/start act_{action.id}")
+        await person.replies(2)
+        await person.press("Going")
+        await person.callback_answer()
+    await owner.send(f"/start act_{action.id}")
+    await owner.replies(2)
+    await owner.press("Edit")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.press("Capacity")
+    await owner.callback_answer()
+    await owner.reply()
+    await owner.send("lots")
+    assert "whole number" in text_of(await owner.reply())
+    await owner.send("2")
+    assert text_of(await owner.reply()) == "Saved."
+    assert "you are now going" in shown(await second.reply())
+    assert dict(bot.rows("SELECT user_id, answer FROM rsvps")) == {
+        first.id: "going",
+        second.id: "going",
+    }

@@ -47,6 +47,8 @@ HANDLERS: tuple[Route, ...] = (
         Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),
         newaction.conversation,
     ),
+    # The field buttons of "Edit" open a conversation, so it comes before the plain buttons.
+    Other(organise.edit_conversation),
     Button("org", organise.organiser_button, roles=ORGANISERS),
     # Owners.
     Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),

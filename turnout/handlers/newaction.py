@@ -7,7 +7,6 @@ location or venue) → description → capacity → reminders → preview → cr
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,11 +22,11 @@ from telegram.ext import (
     filters,
 )
 from telegram.helpers import create_deep_linked_url
-from telegram.warnings import PTBUserWarning
 
 from turnout.bot.context import TurnoutContext
 from turnout.config import format_duration, parse_duration
 from turnout.handlers.actions import reader_timezone
+from turnout.handlers.registry import conversation_handler
 from turnout.i18n import N_
 from turnout.permissions import allowed
 from turnout.scheduler.planner import wake_planner_at_next
@@ -383,20 +382,7 @@ def conversation(
     ) -> CallbackQueryHandler[TurnoutContext, int]:
         return CallbackQueryHandler(callback, pattern=rf"^na:{data}$")
 
-    # Conversations are tracked per chat and user, not per message: each step answers the
-    # newest question, and PTB's warning about that choice is expected.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        return _conversation(entry, step, on, text)
-
-
-def _conversation(
-    entry: BaseHandler[Update, TurnoutContext, object],
-    step: Callable[..., list[Any]],
-    on: Callable[..., CallbackQueryHandler[TurnoutContext, int]],
-    text: filters.BaseFilter,
-) -> ConversationHandler[TurnoutContext]:
-    return ConversationHandler(
+    return conversation_handler(
         entry_points=[entry],
         states={
             TITLE: step(TITLE, MessageHandler(text, got_title)),

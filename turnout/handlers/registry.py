@@ -10,12 +10,20 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import warnings
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
 
 from turnout.bot.context import TurnoutContext
 from turnout.permissions import EVERYONE, allowed
@@ -114,3 +122,11 @@ async def refuse(update: Update, context: TurnoutContext) -> None:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
+
+
+def conversation_handler(**options: Any) -> ConversationHandler[TurnoutContext]:
+    """A ConversationHandler tracked per chat and user, not per message: each step answers the
+    newest question, so PTB's warning about that choice (for buttons in a step) is expected."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
+        return ConversationHandler(**options)

@@ -213,6 +213,24 @@ class ActionQueries(StoreBase):
                 promoted = await _promote(db, action_id, action.capacity, now)
         return RsvpChange(given, promoted)
 
+    async def fill_from_waitlist(self, action_id: int, now: datetime) -> tuple[int, ...]:
+        """After the capacity grew (or went away): move waiting members up; return who."""
+        async with self._transaction() as db:
+            action = await _one(db, action_id)
+            if action is None:
+                return ()
+            if action.capacity is None:
+                cursor = await db.execute(
+                    """
+                    UPDATE rsvps SET answer = 'going', answered_at = :now
+                    WHERE action_id = :id AND answer = 'waitlisted'
+                    RETURNING user_id
+                    """,
+                    {"id": action_id, "now": to_db_time(now)},
+                )
+                return tuple(row["user_id"] for row in await cursor.fetchall())
+            return await _promote(db, action_id, action.capacity, now)
+
     async def rsvp_of(self, action_id: int, user_id: int) -> Answer | None:
         row = await self._fetch_one(
             "SELECT answer FROM rsvps WHERE action_id = :action_id AND user_id = :user_id",

@@ -105,8 +105,11 @@ def card(
             rows.append(
                 [
                     InlineKeyboardButton(
+                        t("card.button.edit"), callback_data=f"org:{action.id}:edit"
+                    ),
+                    InlineKeyboardButton(
                         t("card.button.cancel"), callback_data=f"org:{action.id}:cancel"
-                    )
+                    ),
                 ]
             )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
@@ -182,3 +185,26 @@ def change_notice(t: Translator, action: Action, changes: frozenset[str], timezo
     if "place" in changes and (place := place_line(t, action)):
         lines.append(place)
     return "\n".join(lines)
+
+
+EDITABLE_FIELDS = {
+    "title": N_("edit.field.title"),
+    "time": N_("edit.field.time"),
+    "place": N_("edit.field.place"),
+    "description": N_("edit.field.description"),
+    "capacity": N_("edit.field.capacity"),
+    "reminders": N_("edit.field.reminders"),
+}
+
+
+def edit_menu(t: Translator, action: Action) -> Reply:
+    """Which field of the action to change: one button each."""
+    names = list(EDITABLE_FIELDS.items())
+    rows = [
+        [
+            InlineKeyboardButton(t(key), callback_data=f"org:{action.id}:field:{name}")
+            for name, key in names[index : index + 2]
+        ]
+        for index in range(0, len(names), 2)
+    ]
+    return Reply(t("edit.choose", title=action.title), InlineKeyboardMarkup(rows))
