@@ -7,7 +7,7 @@ import re
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
 from tests.fakebot import FakeUser
 
-MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions"]
+MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions", "settings"]
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
 OWNER_COMMANDS = [*ORGANISER_COMMANDS, "grant", "revoke", "roles", "invite"]
 

@@ -17,6 +17,7 @@ from turnout.handlers import (
     organise,
     roles,
     rsvp,
+    settings,
     start,
     subscriptions,
 )
@@ -42,6 +43,9 @@ HANDLERS: tuple[Route, ...] = (
     Button("act", actions.open_card),
     Button("ics", actions.calendar_button),
     Button("rsvp", rsvp.rsvp_button),
+    Command("settings", settings.show_settings, N_("command.settings")),
+    Other(settings.timezone_conversation),
+    Button("set", settings.settings_button),
     # Organisers.
     Conversation(
         Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),

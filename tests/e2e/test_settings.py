@@ -1,0 +1,42 @@
+"""/settings as a member uses it: their timezone, and which reminders they want."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.fakebot import FakeUser
+
+
+async def test_a_member_sets_their_timezone_by_city(bot: RunningBot, ana: FakeUser) -> None:
+    await started(ana)
+    await ana.send("/settings")
+    view = await ana.reply()
+    assert "Time zone: UTC" in shown(view)
+    await ana.press("Change time zone")
+    await ana.callback_answer()
+    assert "name of your city" in text_of(await ana.reply())
+    await ana.send("Xyzzyville")
+    assert "don't know that place" in text_of(await ana.reply())
+    await ana.send("Novi Sad")
+    assert "Europe/Belgrade" in text_of(await ana.reply())
+    assert "Time zone: Europe/Belgrade" in shown(await ana.reply())
+    assert bot.rows("SELECT timezone FROM members") == [("Europe/Belgrade",)]
+
+
+async def test_a_member_chooses_their_reminders(bot: RunningBot, ana: FakeUser) -> None:
+    await ana.send("/settings")
+    view = await ana.reply()
+    assert "Reminders before actions you answered Going or Maybe: all" in shown(view)
+    assert labels(view)[1:3] == ["✓ 24 hours", "✓ 2 hours"]
+    await ana.press("✓ 24 hours")
+    await ana.callback_answer()
+    edited = await ana.edit()
+    assert labels(edited)[1:3] == ["24 hours", "✓ 2 hours"]
+    assert bot.rows("SELECT reminder_minutes FROM members") == [("120",)]
+    await ana.press("No reminders")
+    await ana.callback_answer()
+    assert "Going or Maybe: none" in shown(await ana.edit())
+    assert bot.rows("SELECT reminder_minutes FROM members") == [("",)]
+    await ana.press("All reminders")
+    await ana.callback_answer()
+    await ana.edit()
+    assert bot.rows("SELECT reminder_minutes FROM members") == [(None,)]

@@ -1,0 +1,100 @@
+"""/settings: a member's timezone (a city, a zone or a UTC offset) and the reminders they want."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from turnout.bot.context import TurnoutContext
+from turnout.handlers.members import ensure_member
+from turnout.handlers.registry import conversation_handler
+from turnout.scheduler.zones import resolve_timezone
+from turnout.views.reply import Reply
+from turnout.views.settings import settings_view, toggled
+
+TIMEZONE = 0
+
+
+def _offered(context: TurnoutContext) -> list[int]:
+    return [int(o.total_seconds() // 60) for o in context.settings.reminder_offsets]
+
+
+async def _view(update: Update, context: TurnoutContext) -> Reply:
+    member, _ = await ensure_member(update, context)
+    return settings_view(context.t, member, _offered(context), context.now())
+
+
+async def show_settings(update: Update, context: TurnoutContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    reply = await _view(update, context)
+    await message.reply_text(reply.text, reply_markup=reply.markup)
+
+
+async def settings_button(update: Update, context: TurnoutContext) -> None:
+    """``set:rem:<minutes|all|none>``: which reminders; the message is updated in place."""
+    query = update.callback_query
+    assert query is not None
+    choice = (query.data or "").removeprefix("set:rem:")
+    member, _ = await ensure_member(update, context)
+    offered = _offered(context)
+    if choice == "all":
+        wanted: tuple[int, ...] | None = None
+    elif choice == "none":
+        wanted = ()
+    elif choice.isdigit():
+        wanted = toggled(member.reminder_minutes, offered, int(choice))
+    else:
+        await query.answer(context.t("roles.bad_button"), show_alert=True)
+        return
+    await context.store.set_reminder_minutes(member.user_id, wanted, context.now())
+    await query.answer(context.t("settings.saved"))
+    reply = await _view(update, context)
+    if query.message is not None:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+
+
+async def ask_timezone(update: Update, context: TurnoutContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await context.bot.send_message(query.from_user.id, context.t("settings.ask_timezone"))
+    return TIMEZONE
+
+
+async def got_timezone(update: Update, context: TurnoutContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    zone = resolve_timezone(message.text or "")
+    if zone is None:
+        await message.reply_text(context.t("settings.bad_timezone"))
+        return TIMEZONE
+    member, _ = await ensure_member(update, context)
+    await context.store.set_timezone(member.user_id, zone, context.now())
+    reply = await _view(update, context)
+    await message.reply_text(context.t("settings.timezone_set", timezone=zone))
+    await message.reply_text(reply.text, reply_markup=reply.markup)
+    return ConversationHandler.END
+
+
+async def keep_timezone(update: Update, context: TurnoutContext) -> int:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.t("settings.unchanged"))
+    return ConversationHandler.END
+
+
+def timezone_conversation() -> ConversationHandler[TurnoutContext]:
+    return conversation_handler(
+        entry_points=[CallbackQueryHandler(ask_timezone, pattern=r"^set:tz$")],
+        states={TIMEZONE: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_timezone)]},
+        fallbacks=[CommandHandler("cancel", keep_timezone)],
+        name="settings-timezone",
+        allow_reentry=True,
+    )

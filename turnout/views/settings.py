@@ -1,0 +1,71 @@
+"""The member's /settings: their timezone and which reminders they want."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time, format_timedelta
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import Translator
+from turnout.storage import Member
+from turnout.views.reply import Reply
+from turnout.views.timefmt import babel_locale
+
+
+def lead(t: Translator, minutes: int) -> str:
+    """ "2 hours", "1 day": how long before the action a reminder comes."""
+    return format_timedelta(
+        timedelta(minutes=minutes), locale=babel_locale(t.language), threshold=1.1
+    )
+
+
+def settings_view(t: Translator, member: Member, offered: Sequence[int], now: datetime) -> Reply:
+    """Current settings, and buttons to change them. ``offered``: reminder minutes to toggle."""
+    clock = format_time(
+        now, "short", tzinfo=ZoneInfo(member.timezone), locale=babel_locale(t.language)
+    )
+    wanted = member.reminder_minutes
+    if wanted is None:
+        reminders = t("settings.reminders_all")
+    elif not wanted:
+        reminders = t("settings.reminders_none")
+    else:
+        reminders = ", ".join(lead(t, m) for m in sorted(wanted, reverse=True))
+    text = "\n".join(
+        [
+            t("settings.title"),
+            "",
+            t("settings.timezone", timezone=member.timezone, clock=clock),
+            t("settings.reminders", reminders=reminders),
+        ]
+    )
+    toggles = [
+        InlineKeyboardButton(
+            ("✓ " if wanted is None or m in wanted else "") + lead(t, m),
+            callback_data=f"set:rem:{m}",
+        )
+        for m in offered
+    ]
+    rows = [
+        [InlineKeyboardButton(t("settings.button.timezone"), callback_data="set:tz")],
+        toggles,
+        [
+            InlineKeyboardButton(t("settings.button.all"), callback_data="set:rem:all"),
+            InlineKeyboardButton(t("settings.button.none"), callback_data="set:rem:none"),
+        ],
+    ]
+    return Reply(text, InlineKeyboardMarkup([row for row in rows if row]))
+
+
+def toggled(
+    current: tuple[int, ...] | None, offered: Sequence[int], minutes: int
+) -> tuple[int, ...] | None:
+    """The reminders wanted after switching ``minutes`` on or off (None: all of them)."""
+    chosen = set(offered if current is None else current)
+    chosen ^= {minutes}
+    if chosen >= set(offered):
+        return None
+    return tuple(sorted(chosen, reverse=True))
