@@ -24,10 +24,10 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.config import parse_duration
-from turnout.delivery import Payload
 from turnout.handlers.actions import reader_timezone, render_card
 from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
 from turnout.handlers.registry import conversation_handler, guarded
+from turnout.handlers.rsvp import tell_promoted
 from turnout.i18n import N_
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
@@ -223,7 +223,7 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
             return t("edit.bad_capacity")
         await store.edit_action(action.id, {"capacity": capacity}, actor, now)
         promoted = await store.fill_from_waitlist(action.id, now)
-        await _tell_promoted(context, action, promoted)
+        await tell_promoted(context, action, promoted)
     elif field == "reminders":
         try:
             offsets = (
@@ -271,20 +271,6 @@ async def _move(context: TurnoutContext, action: Action, starts_at: Any, actor: 
     await context.store.move_action(action.id, starts_at, plan, actor, now)
     await context.store.plan_notice(action.id, {"time"}, now + NOTICE_DELAY)
     await wake_planner_at_next(context.application)
-
-
-async def _tell_promoted(
-    context: TurnoutContext, action: Action, promoted: tuple[int, ...]
-) -> None:
-    if not promoted:
-        return
-    stamp = context.now().strftime("%Y%m%d%H%M%S")
-    messages = []
-    for user_id in promoted:
-        member = await context.store.member(user_id)
-        t = context.catalogs.translator(member.language if member else None)
-        messages.append((user_id, Payload(t("rsvp.promoted", title=action.title))))
-    await context.outbox.enqueue(f"promoted:{action.id}:{stamp}", messages)
 
 
 def edit_conversation() -> ConversationHandler[TurnoutContext]:

@@ -8,7 +8,7 @@ from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.actions import render_card
 from turnout.handlers.members import ensure_member
-from turnout.storage import ActionStatus, Answer
+from turnout.storage import Action, ActionStatus, Answer
 from turnout.views.actions import answer_name
 
 _ANSWERS = {answer.value: answer for answer in (Answer.GOING, Answer.MAYBE, Answer.NOT_GOING)}
@@ -35,21 +35,21 @@ async def rsvp_button(update: Update, context: TurnoutContext) -> None:
         answer=answer_name(context.t, change.answer),
     )
     await query.answer(text)
-    if change.promoted:
-        await _tell_promoted(context, action.id, action.title, change.promoted)
+    await tell_promoted(context, action, change.promoted)
     reply = await render_card(update, context, action)
     if query.message is not None:
         await query.edit_message_text(reply.text, reply_markup=reply.markup)
 
 
-async def _tell_promoted(
-    context: TurnoutContext, action_id: int, title: str, promoted: tuple[int, ...]
-) -> None:
-    """Through the outbox: a promotion may free several seats at once (a capacity raised)."""
+async def tell_promoted(context: TurnoutContext, action: Action, promoted: tuple[int, ...]) -> None:
+    """Tell each member who moved up from the waitlist, in their language, through the outbox
+    (a capacity raised can promote many at once)."""
+    if not promoted:
+        return
     stamp = context.now().strftime("%Y%m%d%H%M%S")
     messages = []
     for user_id in promoted:
         member = await context.store.member(user_id)
         t = context.catalogs.translator(member.language if member else None)
-        messages.append((user_id, Payload(t("rsvp.promoted", title=title))))
-    await context.outbox.enqueue(f"promoted:{action_id}:{stamp}", messages)
+        messages.append((user_id, Payload(t("rsvp.promoted", title=action.title))))
+    await context.outbox.enqueue(f"promoted:{action.id}:{stamp}", messages)

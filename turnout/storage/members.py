@@ -65,52 +65,48 @@ class MemberQueries(StoreBase):
 
     async def set_subscribed(self, user_id: int, subscribed: bool, now: datetime) -> bool:
         """Turn delivery of new calls on or off; False if there is no such member."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE members SET subscribed = :subscribed, updated_at = :now
-                WHERE user_id = :user_id
-                """,
-                {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
-            )
-        return cursor.rowcount == 1
+        changed = await self._execute(
+            """
+            UPDATE members SET subscribed = :subscribed, updated_at = :now
+            WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
+        )
+        return changed == 1
 
     async def set_reminder_minutes(
         self, user_id: int, minutes: tuple[int, ...] | None, now: datetime
     ) -> bool:
         """Which reminders the member wants: None every one, () none."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE members SET reminder_minutes = :minutes, updated_at = :now
-                WHERE user_id = :user_id
-                """,
-                {"user_id": user_id, "minutes": join_minutes(minutes), "now": to_db_time(now)},
-            )
-        return cursor.rowcount == 1
+        changed = await self._execute(
+            """
+            UPDATE members SET reminder_minutes = :minutes, updated_at = :now
+            WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "minutes": join_minutes(minutes), "now": to_db_time(now)},
+        )
+        return changed == 1
 
     async def set_timezone(self, user_id: int, timezone: str, now: datetime) -> bool:
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE members SET timezone = :timezone, updated_at = :now
-                WHERE user_id = :user_id
-                """,
-                {"user_id": user_id, "timezone": timezone, "now": to_db_time(now)},
-            )
-        return cursor.rowcount == 1
+        changed = await self._execute(
+            """
+            UPDATE members SET timezone = :timezone, updated_at = :now
+            WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "timezone": timezone, "now": to_db_time(now)},
+        )
+        return changed == 1
 
     async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
         """Record that the member blocked the bot (or came back); False if unknown."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE members SET reachable = :reachable, updated_at = :now
-                WHERE user_id = :user_id
-                """,
-                {"user_id": user_id, "reachable": int(reachable), "now": to_db_time(now)},
-            )
-        return cursor.rowcount == 1
+        changed = await self._execute(
+            """
+            UPDATE members SET reachable = :reachable, updated_at = :now
+            WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "reachable": int(reachable), "now": to_db_time(now)},
+        )
+        return changed == 1
 
 
 def _member(row: sqlite3.Row) -> Member:
