@@ -90,3 +90,8 @@ async def test_blocking_the_bot_makes_a_member_unreachable(bot: RunningBot, ana:
 async def test_an_unknown_command_points_to_help(bot: RunningBot, ana: FakeUser) -> None:
     await ana.send("/frobnicate")
     assert "/help" in text_of(await ana.reply())
+
+
+async def test_cancel_outside_a_conversation(bot: RunningBot, ana: FakeUser) -> None:
+    await ana.send("/cancel")
+    assert text_of(await ana.reply()) == "There is nothing to cancel right now."

@@ -7,7 +7,7 @@ unknown commands comes last.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ChatMemberHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from turnout.handlers import (
     actions,
@@ -21,7 +21,7 @@ from turnout.handlers import (
     start,
     subscriptions,
 )
-from turnout.handlers.help import show_help, unknown_command
+from turnout.handlers.help import nothing_to_cancel, show_help, unknown_command
 from turnout.handlers.registry import Button, Command, Conversation, Other, Route
 from turnout.i18n import N_
 from turnout.storage import Role
@@ -67,6 +67,8 @@ HANDLERS: tuple[Route, ...] = (
             members.bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER
         )
     ),
+    # /cancel when no conversation is open (each conversation handles its own first).
+    Other(lambda: CommandHandler("cancel", nothing_to_cancel, filters=filters.ChatType.PRIVATE)),
     # Last in its group: any command nobody above answered.
     Other(lambda: MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command)),
 )

@@ -26,3 +26,9 @@ async def unknown_command(update: Update, context: TurnoutContext) -> None:
     message = update.effective_message
     assert message is not None
     await message.reply_text(context.t("help.unknown_command"))
+
+
+async def nothing_to_cancel(update: Update, context: TurnoutContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(context.t("help.nothing_to_cancel"))
