@@ -29,6 +29,7 @@ BUTTON_DATA = {
     "role": "role:revoke:{victim}:organiser",
     "invite": "invite:organiser",
     "org": "org:{action}:cancel_yes",
+    "chan": "chan:unlink:-1001234567890",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

@@ -9,7 +9,9 @@ from tests.fakebot import FakeUser
 
 MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions", "settings"]
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
-OWNER_COMMANDS = [*ORGANISER_COMMANDS, "grant", "revoke", "roles", "invite"]
+OWNER_COMMANDS = [
+    *ORGANISER_COMMANDS, "addchannel", "channels", "grant", "revoke", "roles", "invite",
+]  # fmt: skip
 
 
 def commands_in(help_text: str) -> list[str]:

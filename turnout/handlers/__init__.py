@@ -11,6 +11,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, Type
 
 from turnout.handlers import (
     actions,
+    channels,
     invites,
     members,
     newaction,
@@ -28,6 +29,7 @@ from turnout.storage import Role
 
 OWNERS = frozenset({Role.OWNER})
 ORGANISERS = frozenset({Role.ORGANISER})
+BROADCASTERS = frozenset({Role.BROADCASTER})
 
 HANDLERS: tuple[Route, ...] = (
     # Group -1 runs before every feature: it loads the member, so replies use their language.
@@ -54,6 +56,13 @@ HANDLERS: tuple[Route, ...] = (
     # The field buttons of "Edit" open a conversation, so it comes before the plain buttons.
     Other(organise.edit_conversation),
     Button("org", organise.organiser_button, roles=ORGANISERS),
+    # Broadcasters.
+    Conversation(
+        Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),
+        channels.link_conversation,
+    ),
+    Command("channels", channels.show_channels, N_("command.channels"), roles=BROADCASTERS),
+    Button("chan", channels.unlink_button, roles=BROADCASTERS),
     # Owners.
     Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),
     Command("revoke", roles.revoke, N_("command.revoke"), roles=OWNERS),
@@ -61,11 +70,18 @@ HANDLERS: tuple[Route, ...] = (
     Command("invite", invites.invite, N_("command.invite"), roles=OWNERS),
     Button("role", roles.revoke_button, roles=OWNERS),
     Button("invite", invites.invite_button, roles=OWNERS),
-    # Someone blocking the bot, or coming back.
+    # Someone blocking the bot, or coming back; the bot removed from a channel (group 1, as
+    # both are my_chat_member updates and only one handler of a group runs).
     Other(
         lambda: ChatMemberHandler(
             members.bot_blocked_or_unblocked, ChatMemberHandler.MY_CHAT_MEMBER
         )
+    ),
+    Other(
+        lambda: ChatMemberHandler(
+            channels.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER
+        ),
+        group=1,
     ),
     # /cancel when no conversation is open (each conversation handles its own first).
     Other(lambda: CommandHandler("cancel", nothing_to_cancel, filters=filters.ChatType.PRIVATE)),

@@ -205,3 +205,16 @@ class Recipient:
     user_id: int
     language: str
     timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel or group linked for posting calls."""
+
+    chat_id: int
+    title: str
+    username: str | None
+    kind: str
+    linked_by: int
+    linked_at: datetime
+    can_post: bool

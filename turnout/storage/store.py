@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from turnout.storage.actions import ActionQueries
 from turnout.storage.audit import AuditQueries
+from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.roles import RoleQueries
 
 
-class Store(MemberQueries, RoleQueries, AuditQueries, DeliveryQueries, ActionQueries):
+class Store(
+    MemberQueries, RoleQueries, AuditQueries, DeliveryQueries, ActionQueries, ChannelQueries
+):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""
