@@ -10,7 +10,8 @@ from tests.fakebot import FakeUser
 MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions", "settings"]
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
 OWNER_COMMANDS = [
-    *ORGANISER_COMMANDS, "addchannel", "channels", "grant", "revoke", "roles", "invite",
+    *ORGANISER_COMMANDS, "addchannel", "channels", "newcall",
+    "grant", "revoke", "roles", "invite",
 ]  # fmt: skip
 
 

@@ -88,12 +88,16 @@ def photo_message(
     *,
     caption: str | None = None,
     content: bytes | None = None,
+    media_group_id: str | None = None,
 ) -> StoredMessage:
-    """A photo (all sizes resolvable with ``getFile``) from ``user`` in ``chat``."""
+    """A photo (all sizes resolvable with ``getFile``) from ``user`` in ``chat``; part of an
+    album when ``media_group_id`` is given."""
     sizes = world.files.add_photo(content if content is not None else fake_jpeg())
     body: JSONDict = {"photo": [size.photo_size() for size in sizes]}
     if caption:
         body["caption"] = caption
+    if media_group_id is not None:
+        body["media_group_id"] = media_group_id
     return world.store_message(chat, body, sender=user)
 
 

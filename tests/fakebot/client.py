@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import TYPE_CHECKING
 
 from . import builders
@@ -26,6 +27,9 @@ def _buttons(message: JSONDict) -> list[JSONDict]:
     markup = message.get("reply_markup") or {}
     rows = markup.get("inline_keyboard") or []
     return [button for row in rows for button in row if isinstance(button, dict)]
+
+
+_ALBUMS = itertools.count(1)
 
 
 class FakeUser:
@@ -127,6 +131,25 @@ class FakeUser:
             self.server.world, self.record, target, caption=caption, content=content
         )
         return await self._deliver(stored)
+
+    async def send_album(
+        self, count: int, caption: str | None = None, *, chat: FakeChat | int | None = None
+    ) -> list[JSONDict]:
+        """Send ``count`` photos as one album: separate messages sharing a ``media_group_id``,
+        the caption on the first, as Telegram delivers albums to bots."""
+        target = self._target(chat)
+        group = f"album{next(_ALBUMS)}"
+        sent = []
+        for index in range(count):
+            stored = builders.photo_message(
+                self.server.world,
+                self.record,
+                target,
+                caption=caption if index == 0 else None,
+                media_group_id=group,
+            )
+            sent.append(await self._deliver(stored))
+        return sent
 
     async def send_location(
         self, latitude: float, longitude: float, *, chat: FakeChat | int | None = None

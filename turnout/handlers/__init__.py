@@ -11,6 +11,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, Type
 
 from turnout.handlers import (
     actions,
+    calls,
     channels,
     invites,
     members,
@@ -63,6 +64,10 @@ HANDLERS: tuple[Route, ...] = (
     ),
     Command("channels", channels.show_channels, N_("command.channels"), roles=BROADCASTERS),
     Button("chan", channels.unlink_button, roles=BROADCASTERS),
+    Conversation(
+        Command("newcall", calls.begin, N_("command.newcall"), roles=BROADCASTERS),
+        calls.conversation,
+    ),
     # Owners.
     Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),
     Command("revoke", roles.revoke, N_("command.revoke"), roles=OWNERS),

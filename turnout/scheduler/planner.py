@@ -17,6 +17,7 @@ from telegram.ext import Application, JobQueue
 
 from turnout.bot.context import BotData, TurnoutContext
 from turnout.delivery import Payload
+from turnout.scheduler.calls import publish_call
 from turnout.scheduler.reminders import sort_due
 from turnout.storage import notice_purpose, reminder_purpose
 from turnout.views.actions import change_notice, reminder
@@ -28,8 +29,9 @@ JOB_NAME = "reminder-planner"
 SWEEP_EVERY = 60.0
 
 
-async def plan_due_reminders(data: BotData) -> int:
-    """Enqueue the reminders and change notices due now; return how many reminders went."""
+async def plan_due_reminders(data: BotData, bot_username: str) -> int:
+    """Enqueue the reminders, change notices and scheduled calls due now; return how many
+    reminders went."""
     now = data.clock()
     send, skip = sort_due(await data.store.due_reminders(now), now)
     for reminder_due in skip:
@@ -76,12 +78,14 @@ async def plan_due_reminders(data: BotData) -> int:
         await data.outbox.enqueue(notice_purpose(notice_id), notices)
         await data.store.settle_notice(notice_id)
         log.info("change notice of action %d: %d recipients", action.id, len(notices))
+    for call in await data.store.due_calls(now):
+        await publish_call(data, call, bot_username)
     return len(send)
 
 
 async def run_planner(context: TurnoutContext) -> None:
     """The JobQueue callback: plan, then book the next wake-up."""
-    await plan_due_reminders(context.bot_data)
+    await plan_due_reminders(context.bot_data, context.bot.username)
     await wake_planner_at_next(context.application)
 
 

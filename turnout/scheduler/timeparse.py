@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-# A clock time in the text: 18:00, 18.00, 6pm, 6 pm, noon, midnight.
+# A clock time in the text (18:00, 18.00, 6pm, 6 pm, noon, midnight), or a time from now
+# ("in 2 hours", "in 30 minutes").
 _HAS_TIME = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b(?![.]\d)|\b\d{1,2}\s*(am|pm|a\.m\.|p\.m\.)|\bnoon\b|\bmidnight\b",
+    r"\b\d{1,2}[:.]\d{2}\b(?![.]\d)|\b\d{1,2}\s*(am|pm|a\.m\.|p\.m\.)|\bnoon\b|\bmidnight\b"
+    r"|\bin\s+\d+\s*(m|min|mins|minutes?|h|hrs?|hours?)\b",
     re.IGNORECASE,
 )
 # A numeric date with slashes, where day and month could be swapped: 06/07/2027.

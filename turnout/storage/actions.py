@@ -398,13 +398,15 @@ class ActionQueries(StoreBase):
         )
 
     async def next_planned_due(self) -> datetime | None:
-        """The next moment the planner has work: a reminder or a change notice."""
+        """The next moment the planner has work: a reminder, a change notice, a call."""
         row = await self._fetch_one(
             """
             SELECT MIN(due_at) AS due_at FROM (
                 SELECT due_at FROM reminders WHERE status = 'planned'
                 UNION ALL
                 SELECT due_at FROM action_notices WHERE status = 'planned'
+                UNION ALL
+                SELECT publish_at FROM calls WHERE status = 'scheduled'
             )
             """,
             {},

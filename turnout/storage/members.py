@@ -12,7 +12,7 @@ from turnout.storage.base import (
     parse_minutes,
     to_db_time,
 )
-from turnout.storage.models import Member
+from turnout.storage.models import Member, Recipient
 
 
 class MemberQueries(StoreBase):
@@ -62,6 +62,18 @@ class MemberQueries(StoreBase):
             "SELECT * FROM members WHERE user_id = :user_id", {"user_id": user_id}
         )
         return None if row is None else _member(row)
+
+    async def subscribers(self) -> list[Recipient]:
+        """Members who asked for new calls and can be reached."""
+        rows = await self._fetch_all(
+            """
+            SELECT user_id, language, timezone FROM members
+            WHERE subscribed = 1 AND reachable = 1
+            ORDER BY user_id
+            """,
+            {},
+        )
+        return [Recipient(row["user_id"], row["language"], row["timezone"]) for row in rows]
 
     async def set_subscribed(self, user_id: int, subscribed: bool, now: datetime) -> bool:
         """Turn delivery of new calls on or off; False if there is no such member."""

@@ -218,3 +218,28 @@ class Channel:
     linked_by: int
     linked_at: datetime
     can_post: bool
+
+
+class CallStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call to action or statement. ``entities`` and ``media`` are JSON lists, as Telegram
+    gave them (formatting kept exactly); ``targets`` are chat ids of linked channels."""
+
+    id: int
+    author: int
+    text: str
+    entities: str
+    media: str
+    action_id: int | None
+    targets: tuple[int, ...]
+    to_subscribers: bool
+    status: CallStatus
+    publish_at: datetime | None
+    created_at: datetime

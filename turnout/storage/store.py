@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from turnout.storage.actions import ActionQueries
 from turnout.storage.audit import AuditQueries
+from turnout.storage.calls import CallQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.members import MemberQueries
@@ -16,6 +17,12 @@ from turnout.storage.roles import RoleQueries
 
 
 class Store(
-    MemberQueries, RoleQueries, AuditQueries, DeliveryQueries, ActionQueries, ChannelQueries
+    MemberQueries,
+    RoleQueries,
+    AuditQueries,
+    DeliveryQueries,
+    ActionQueries,
+    ChannelQueries,
+    CallQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

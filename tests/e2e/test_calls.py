@@ -1,0 +1,179 @@
+"""Calls to action as a broadcaster publishes them: to channels and subscribers, exactly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+
+from tests.e2e.conftest import Clock, RunningBot, eventually, running, started, text_of
+from tests.e2e.test_channels import broadcaster
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser
+from turnout.config import Settings
+from turnout.storage import NewAction
+
+
+async def linked_channel(
+    bot: RunningBot, telegram: FakeTelegram, caster: FakeUser, title: str, username: str
+) -> FakeChat:
+    channel = telegram.add_channel(title, username, owner=caster)
+    telegram.set_chat_member(channel, telegram.bot_id, "administrator", can_post_messages=True)
+    await caster.send("/addchannel")
+    await caster.reply()
+    await caster.send(f"@{username}")
+    assert text_of(await caster.reply()).startswith("Linked")
+    return channel
+
+
+async def subscribed(bot: RunningBot, telegram: FakeTelegram, count: int) -> list[FakeUser]:
+    data = bot.application.bot_data
+    people = [telegram.add_user(f"Member {n}") for n in range(count)]
+    for person in people:
+        await data.store.register_member(person.id, person.first_name, "en", "UTC", data.clock())
+        await data.store.set_subscribed(person.id, True, data.clock())
+    return people
+
+
+def posts_in(telegram: FakeTelegram, chat_id: int, method: str = "sendMessage") -> list[dict]:  # type: ignore[type-arg]
+    return [
+        call.params
+        for call in telegram.calls_to(method)
+        if call.ok and call.params["chat_id"] == chat_id
+    ]
+
+
+async def test_a_call_goes_once_to_two_channels_and_200_subscribers(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    tenants = await linked_channel(bot, telegram, caster, "Tenants United", "tenants")
+    people = await subscribed(bot, telegram, 200)
+    data = bot.application.bot_data
+    now = data.clock()
+    action = await data.store.create_action(
+        NewAction("Clean River Rally", "", now + timedelta(days=3), "UTC", "Old bridge",
+                  None, None, None, ()), 1, [], now,
+    )  # fmt: skip
+
+    await caster.send("/newcall")
+    assert "Send the call" in text_of(await caster.reply())
+    await caster.send("Join the Clean River Rally on Saturday!")
+    await caster.reply()
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Tenants United")
+    await caster.callback_answer()
+    await caster.press("Also send to subscribers")
+    await caster.callback_answer()
+    await caster.press("Link an action")
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.press("Clean River Rally")
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    status = await caster.reply()
+    assert text_of(status) == "Publishing…"
+
+    text = "Join the Clean River Rally on Saturday!"
+    await eventually(
+        lambda: (
+            sum(1 for c in telegram.calls_to("sendMessage") if c.ok and c.params["text"] == text)
+            >= 202
+        ),
+        "every copy",
+        timeout=30,
+    )
+    copies = Counter(
+        int(c.params["chat_id"]) for c in telegram.calls_to("sendMessage")
+        if c.ok and c.params["text"] == text
+    )  # fmt: skip
+    assert copies == Counter({river.id: 1, tenants.id: 1, **{p.id: 1 for p in people}})
+    [post] = posts_in(telegram, river.id)
+    buttons = [b for row in post["reply_markup"]["inline_keyboard"] for b in row]
+    assert [(b["text"], b["url"]) for b in buttons] == [
+        ("I'm going", f"https://t.me/turnout_test_bot?start=act_{action.id}"),
+        ("Send a report", f"https://t.me/turnout_test_bot?start=rep_{action.id}"),
+    ]
+    await eventually(
+        lambda: text_of(caster.inbox[-1]) == "Delivered to 202 of 202", "final progress", timeout=15
+    )
+    assert bot.rows("SELECT status FROM calls") == [("published",)]
+
+
+async def test_an_album_sent_as_three_updates_is_posted_as_one_album(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send_album(3, caption="Photos from the river clean-up")
+    options = await caster.reply(timeout=5)
+    assert "3 media" in text_of(options)
+    await caster.no_reply(within=2.0)  # one set of options for the album, not one per photo
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    await eventually(lambda: len(posts_in(telegram, river.id, "sendMediaGroup")) == 1, "album")
+    [album] = posts_in(telegram, river.id, "sendMediaGroup")
+    assert len(album["media"]) == 3
+    assert album["media"][0]["caption"] == "Photos from the river clean-up"
+    assert posts_in(telegram, river.id, "sendPhoto") == []
+
+
+async def test_plain_text_arrives_exactly_as_typed(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    typed = "Bring <b>banners</b> & water; 3 < 5 & 7 > 2"
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send(typed)
+    await caster.reply()
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    await eventually(lambda: len(posts_in(telegram, river.id)) == 1, "the post")
+    channel_post = telegram.messages(river)[-1]
+    from tests.e2e.conftest import shown
+
+    assert shown(channel_post) == typed
+
+
+async def test_a_scheduled_call_survives_a_restart_and_is_published_once(
+    telegram: FakeTelegram, make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    settings = make_settings()
+    owner = telegram.add_user("Olga", user_id=4242)
+    ana = telegram.add_user("Ana")
+    async with running(settings, clock, telegram) as bot:
+        await started(owner)
+        caster = await broadcaster(owner, ana)
+        river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+        await caster.send("/newcall")
+        await caster.reply()
+        await caster.send("Rally at noon")
+        await caster.reply()
+        await caster.press("Clean River News")
+        await caster.callback_answer()
+        await caster.press("Schedule")
+        await caster.callback_answer()
+        await caster.reply()
+        await caster.send("in 2 minutes")
+        assert "Scheduled for" in text_of(await caster.reply())
+    assert posts_in(telegram, river.id) == []
+    clock.advance(timedelta(minutes=3))  # the time passes while the bot is down
+    async with running(settings, clock, telegram) as bot:
+        await eventually(lambda: len(posts_in(telegram, river.id)) == 1, "the scheduled post")
+        await asyncio.sleep(0.5)
+    async with running(settings, clock, telegram) as bot:
+        await asyncio.sleep(0.5)
+        assert bot.rows("SELECT status FROM calls") == [("published",)]
+    assert len(posts_in(telegram, river.id)) == 1

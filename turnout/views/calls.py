@@ -1,0 +1,107 @@
+"""How a call is posted: its text exactly as the author formatted it, its media, and the
+buttons that bring readers into the bot (a bot can message only people who opened it)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.helpers import create_deep_linked_url
+
+from turnout.delivery import Button, Media, Payload
+from turnout.i18n import Translator
+from turnout.storage import Call, Channel
+from turnout.views.reply import Reply
+
+#: Telegram's limit for a caption, in UTF-16 code units.
+CAPTION_LIMIT = 1024
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[str, Payload]]:
+    """The messages a call is posted as: (part name, payload). One message usually; media and
+    then the text when the text is too long for a caption, or when an album needs buttons."""
+    entities = tuple(json.loads(call.entities))
+    # Without Telegram's own formatting the text is plain: escape it, so "<b> & co" arrives
+    # exactly as typed rather than being read as HTML.
+    text = call.text if entities else html.escape(call.text, quote=False)
+    media = tuple(Media(item["kind"], item["file_id"]) for item in json.loads(call.media))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if call.action_id is not None:
+        buttons = (
+            (
+                Button(
+                    t("call.button.going"),
+                    url=create_deep_linked_url(bot_username, f"act_{call.action_id}"),
+                ),
+                Button(
+                    t("call.button.report"),
+                    url=create_deep_linked_url(bot_username, f"rep_{call.action_id}"),
+                ),
+            ),
+        )
+    if not media:
+        return [("text", Payload(text, entities, buttons=buttons))]
+    fits = utf16_length(call.text) <= CAPTION_LIMIT
+    if len(media) == 1 and fits:
+        return [("media", Payload(text, entities, media, buttons=buttons))]
+    if fits and not buttons:
+        return [("media", Payload(text, entities, media))]
+    parts = [("media", Payload(media=media))]
+    if text or buttons:
+        parts.append(("text", Payload(text or t("call.more"), entities, buttons=buttons)))
+    return parts
+
+
+def purpose(call_id: int, part: str) -> str:
+    return f"call:{call_id}:{part}"
+
+
+def compose_options(
+    t: Translator,
+    channels: Sequence[Channel],
+    targets: set[int],
+    to_subscribers: bool,
+    action_title: str | None,
+) -> Reply:
+    """The choices before publishing: where to, subscribers, the linked action."""
+    lines = [t("newcall.options")]
+    if action_title:
+        lines.append(t("newcall.linked_action", title=action_title))
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✓ " if channel.chat_id in targets else "") + channel.title[:50],
+                callback_data=f"nc:target:{channel.chat_id}",
+            )
+        ]
+        for channel in channels
+        if channel.can_post
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                ("✓ " if to_subscribers else "") + t("newcall.button.subscribers"),
+                callback_data="nc:subscribers",
+            )
+        ]
+    )
+    rows.append([InlineKeyboardButton(t("newcall.button.action"), callback_data="nc:action")])
+    rows.append(
+        [
+            InlineKeyboardButton(t("newcall.button.preview"), callback_data="nc:preview"),
+            InlineKeyboardButton(t("newcall.button.publish"), callback_data="nc:publish"),
+        ]
+    )
+    rows.append(
+        [
+            InlineKeyboardButton(t("newcall.button.schedule"), callback_data="nc:schedule"),
+            InlineKeyboardButton(t("newcall.button.cancel"), callback_data="nc:cancel"),
+        ]
+    )
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
