@@ -30,6 +30,7 @@ BUTTON_DATA = {
     "invite": "invite:organiser",
     "org": "org:{action}:cancel_yes",
     "chan": "chan:unlink:-1001234567890",
+    "calls": "calls:delete_yes:1",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

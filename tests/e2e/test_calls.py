@@ -177,3 +177,96 @@ async def test_a_scheduled_call_survives_a_restart_and_is_published_once(
         await asyncio.sleep(0.5)
         assert bot.rows("SELECT status FROM calls") == [("published",)]
     assert len(posts_in(telegram, river.id)) == 1
+
+
+async def publish_text(caster: FakeUser, text: str, *targets: str, subscribers: bool) -> None:
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send(text)
+    await caster.reply()
+    for title in targets:
+        await caster.press(title)
+        await caster.callback_answer()
+    if subscribers:
+        await caster.press("Also send to subscribers")
+        await caster.callback_answer()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    await caster.reply()
+
+
+async def test_edit_and_delete_reach_every_copy(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    tenants = await linked_channel(bot, telegram, caster, "Tenants United", "tenants")
+    people = await subscribed(bot, telegram, 5)
+    chats = [river.id, tenants.id, *(p.id for p in people)]
+    await publish_text(
+        caster, "Rally at noon", "Clean River News", "Tenants United", subscribers=True
+    )
+
+    def texts() -> dict[int, list[str]]:
+        return {
+            chat: [
+                text_of(m)
+                for m in telegram.messages(chat)
+                if m.get("from", {}).get("is_bot") or chat < 0
+            ]
+            for chat in chats
+        }
+
+    await eventually(lambda: all("Rally at noon" in found for found in texts().values()), "posted")
+    await caster.send("/calls")
+    listing = await caster.reply()
+    assert "#1 · published · 7 copies" in text_of(listing)
+    await caster.press("Edit #1")
+    await caster.callback_answer()
+    assert "Send the new text of call #1" in text_of(await caster.reply())
+    await caster.send("Rally moved to 13:00")
+    assert text_of(await caster.reply()) == "Changing 7 copies."
+    await eventually(
+        lambda: all("Rally moved to 13:00" in found for found in texts().values()),
+        "edited",
+        timeout=15,
+    )
+    assert all("Rally at noon" not in found for found in texts().values())
+
+    await caster.press("Delete #1", message=listing)
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.press("Yes, delete every copy")
+    assert (await caster.callback_answer())["text"] == "Deleting 7 copies."
+    await eventually(
+        lambda: all("Rally moved to 13:00" not in found for found in texts().values()),
+        "deleted",
+        timeout=15,
+    )
+    assert bot.rows("SELECT status FROM calls") == [("deleted",)]
+    actions = [a for (a,) in bot.rows("SELECT action FROM audit_log WHERE action LIKE 'call:%'")]
+    assert actions == ["call:published", "call:published", "call:edit", "call:deleted"]
+
+
+async def test_a_scheduled_call_can_be_called_off(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send("Rally next week")
+    await caster.reply()
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Schedule")
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.send("in 2 minutes")
+    await caster.reply()
+    await caster.send("/calls")
+    await caster.reply()
+    await caster.press("Cancel schedule of #1")
+    assert "cancelled" in (await caster.callback_answer())["text"]
+    assert bot.rows("SELECT status FROM calls") == [("draft",)]
+    assert posts_in(telegram, river.id) == []

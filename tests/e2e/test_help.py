@@ -10,7 +10,7 @@ from tests.fakebot import FakeUser
 MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions", "settings"]
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
 OWNER_COMMANDS = [
-    *ORGANISER_COMMANDS, "addchannel", "channels", "newcall",
+    *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",
     "grant", "revoke", "roles", "invite",
 ]  # fmt: skip
 

@@ -35,7 +35,7 @@ async def test_only_due_rows_are_claimed_oldest_first(store: Store) -> None:
 async def test_outcomes_are_recorded(store: Store) -> None:
     await store.enqueue_deliveries("call:1", [(1, "{}"), (2, "{}"), (3, "{}")], NOW, NOW)
     first, second, third = await store.claim_due_deliveries(NOW, limit=3)
-    await store.mark_delivery_sent(first.id, 555, NOW)
+    await store.mark_delivery_sent(first.id, [555], NOW)
     await store.mark_delivery_failed(second.id, "Bad Request: chat not found", NOW)
     await store.retry_delivery(third.id, LATER, "NetworkError: 502", NOW)
     rows = {d.chat_id: d for d in await store.deliveries_of("call:1")}

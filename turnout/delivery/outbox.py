@@ -182,7 +182,7 @@ class Outbox:
         while (delay := self._pacer.wait_time(slot)) > 0:  # noqa: ASYNC110
             await asyncio.sleep(delay)
         try:
-            message_id = await send_payload(self.bot, delivery.chat_id, payload, self.send_timeout)
+            message_ids = await send_payload(self.bot, delivery.chat_id, payload, self.send_timeout)
         except RetryAfter as error:
             seconds = _retry_after(error)
             self._pacer.pause(seconds)
@@ -203,7 +203,7 @@ class Outbox:
         except BadPayload as error:
             await store.mark_delivery_failed(delivery.id, str(error), now())
         else:
-            await store.mark_delivery_sent(delivery.id, message_id, now())
+            await store.mark_delivery_sent(delivery.id, message_ids, now())
             return
         self._wake.set()
 

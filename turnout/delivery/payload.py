@@ -44,9 +44,13 @@ class Payload:
     copy_of: tuple[int, int] | None = field(default=None)
     """(chat id, message id) of a message to copy instead of sending text or media."""
     link_preview: bool = False
+    edit_of: int | None = None
+    """Edit this message (its text, or its caption when ``media`` is set) instead of sending."""
+    delete: tuple[int, ...] = ()
+    """Delete these messages instead of sending anything."""
 
     def __post_init__(self) -> None:
-        if not (self.text or self.media or self.copy_of):
+        if not (self.text or self.media or self.copy_of or self.delete):
             raise BadPayload("a message needs text, media or a message to copy")
         if len(self.media) > 1:
             if len(self.media) > MAX_ALBUM:
@@ -77,6 +81,8 @@ class Payload:
                 ),
                 copy_of=tuple(data["copy_of"]) if data.get("copy_of") else None,
                 link_preview=bool(data.get("link_preview", False)),
+                edit_of=data.get("edit_of"),
+                delete=tuple(data.get("delete", ())),
             )
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise BadPayload(f"unreadable payload: {error}") from error

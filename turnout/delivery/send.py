@@ -44,10 +44,42 @@ def _keyboard(payload: Payload) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: float) -> int:
-    """Send one payload to one chat; return the id of the (first) message Telegram made."""
-    markup = _keyboard(payload)
+async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: float) -> list[int]:
+    """Carry out one payload in one chat; return the ids of the messages concerned."""
     limits = _limits(time_limit)
+    if payload.delete:
+        for message_id in payload.delete:
+            await bot.delete_message(chat_id, message_id, **limits)
+        return list(payload.delete)
+    if payload.edit_of is not None:
+        return [await _edit(bot, chat_id, payload, limits)]
+    if payload.is_album:
+        items = [_album_item(item, payload, first=i == 0) for i, item in enumerate(payload.media)]
+        messages = await bot.send_media_group(chat_id, items, **limits)
+        return [message.message_id for message in messages]
+    return [await _send_one(bot, chat_id, payload, limits)]
+
+
+async def _edit(bot: Bot, chat_id: int, payload: Payload, limits: Limits) -> int:
+    assert payload.edit_of is not None
+    entities = _entities(payload)
+    parse_mode = None if entities else ParseMode.HTML
+    markup = _keyboard(payload)
+    if payload.media:
+        await bot.edit_message_caption(
+            chat_id, payload.edit_of, caption=payload.text, caption_entities=entities,
+            parse_mode=parse_mode, reply_markup=markup, **limits,
+        )  # fmt: skip
+    else:
+        await bot.edit_message_text(
+            payload.text, chat_id, payload.edit_of, entities=entities, parse_mode=parse_mode,
+            reply_markup=markup, **limits,
+        )  # fmt: skip
+    return payload.edit_of
+
+
+async def _send_one(bot: Bot, chat_id: int, payload: Payload, limits: Limits) -> int:
+    markup = _keyboard(payload)
     if payload.copy_of is not None:
         from_chat, message_id = payload.copy_of
         copied = await bot.copy_message(
@@ -58,14 +90,6 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
             **limits,
         )
         return copied.message_id
-    if payload.is_album:
-        items = [_album_item(item, payload, first=i == 0) for i, item in enumerate(payload.media)]
-        messages = await bot.send_media_group(
-            chat_id,
-            items,
-            **limits,
-        )
-        return messages[0].message_id
     if payload.media:
         return await _send_one_media(bot, chat_id, payload.media[0], payload, markup, limits)
     text, entities = payload.text, _entities(payload)

@@ -12,6 +12,7 @@ from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, Type
 from turnout.handlers import (
     actions,
     calls,
+    callsadmin,
     channels,
     invites,
     members,
@@ -68,6 +69,9 @@ HANDLERS: tuple[Route, ...] = (
         Command("newcall", calls.begin, N_("command.newcall"), roles=BROADCASTERS),
         calls.conversation,
     ),
+    Command("calls", callsadmin.show_calls, N_("command.calls"), roles=BROADCASTERS),
+    Other(callsadmin.edit_conversation),
+    Button("calls", callsadmin.calls_button, roles=BROADCASTERS),
     # Owners.
     Command("grant", roles.grant, N_("command.grant"), roles=OWNERS),
     Command("revoke", roles.revoke, N_("command.revoke"), roles=OWNERS),

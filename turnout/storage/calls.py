@@ -84,6 +84,22 @@ class CallQueries(StoreBase):
         )
         return None if row is None or row["due"] is None else from_db_time(row["due"])
 
+    async def edit_call_text(
+        self, call_id: int, text: str, entities: str, actor: int, now: datetime
+    ) -> bool:
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE calls SET text = :text, entities = :entities, updated_at = :now
+                WHERE id = :id AND status IN ('scheduled', 'published')
+                """,
+                {"id": call_id, "text": text, "entities": entities, "now": to_db_time(now)},
+            )
+            if cursor.rowcount == 0:
+                return False
+            await write_audit(db, now, actor, "call:edit", None, {"call": call_id})
+        return True
+
     async def set_call_status(
         self, call_id: int, status: CallStatus, actor: int | None, now: datetime
     ) -> bool:

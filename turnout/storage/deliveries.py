@@ -79,15 +79,46 @@ class DeliveryQueries(StoreBase):
             rows = await cursor.fetchall()
         return sorted((_delivery(row) for row in rows), key=lambda d: (d.due_at, d.id))
 
-    async def mark_delivery_sent(self, delivery_id: int, message_id: int, now: datetime) -> None:
+    async def mark_delivery_sent(
+        self, delivery_id: int, message_ids: Sequence[int], now: datetime
+    ) -> None:
+        """Sent: keep the message ids Telegram made (the first, and all of an album)."""
         await self._execute(
             """
             UPDATE deliveries
-            SET status = 'sent', message_id = :message_id, last_error = NULL, updated_at = :now
+            SET status = 'sent', message_id = :message_id, message_ids = :message_ids,
+                last_error = NULL, updated_at = :now
             WHERE id = :id
             """,
-            {"id": delivery_id, "message_id": message_id, "now": to_db_time(now)},
+            {
+                "id": delivery_id,
+                "message_id": message_ids[0] if message_ids else None,
+                "message_ids": ",".join(str(i) for i in message_ids),
+                "now": to_db_time(now),
+            },
         )
+
+    async def sent_copies(self, purpose_prefix: str) -> list[tuple[str, int, tuple[int, ...]]]:
+        """(purpose, chat id, message ids) of every message sent for purposes starting with
+        ``purpose_prefix`` (a call's copies, to edit or delete them)."""
+        rows = await self._fetch_all(
+            """
+            SELECT purpose, chat_id, message_id, message_ids FROM deliveries
+            WHERE status = 'sent' AND purpose LIKE :prefix
+            ORDER BY id
+            """,
+            {"prefix": purpose_prefix.replace("%", "") + "%"},
+        )
+        return [
+            (
+                row["purpose"],
+                row["chat_id"],
+                tuple(
+                    int(i) for i in (row["message_ids"] or str(row["message_id"])).split(",") if i
+                ),
+            )
+            for row in rows
+        ]
 
     async def mark_delivery_failed(self, delivery_id: int, error: str, now: datetime) -> None:
         await self._execute(

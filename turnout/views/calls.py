@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
 
 from turnout.delivery import Button, Media, Payload
-from turnout.i18n import Translator
-from turnout.storage import Call, Channel
+from turnout.i18n import N_, Translator
+from turnout.storage import Call, CallStatus, Channel
 from turnout.views.reply import Reply
 
 #: Telegram's limit for a caption, in UTF-16 code units.
@@ -105,3 +105,60 @@ def compose_options(
         ]
     )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def text_part(parts: Sequence[tuple[str, Payload]]) -> tuple[str, Payload] | None:
+    """The part of a call that carries its text: the text message, or the captioned media."""
+    for name, payload in reversed(parts):
+        if payload.text:
+            return name, payload
+    return None
+
+
+def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Reply:
+    """/calls: the recent calls with their state and how many copies went out."""
+    if not calls:
+        return Reply(t("calls.none"))
+    lines = [t("calls.title"), ""]
+    rows = []
+    for call in calls:
+        preview = html.escape(call.text[:50] + ("…" if len(call.text) > 50 else ""), quote=False)
+        lines.append(
+            t(
+                "calls.line",
+                id=call.id,
+                status=t(CALL_STATES[call.status]),
+                copies=sent.get(call.id, 0),
+            )
+            + f" — {preview}"
+        )
+        if call.status is CallStatus.PUBLISHED:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        t("calls.button.edit", id=call.id), callback_data=f"calls:edit:{call.id}"
+                    ),
+                    InlineKeyboardButton(
+                        t("calls.button.delete", id=call.id),
+                        callback_data=f"calls:delete:{call.id}",
+                    ),
+                ]
+            )
+        elif call.status is CallStatus.SCHEDULED:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        t("calls.button.unschedule", id=call.id),
+                        callback_data=f"calls:unschedule:{call.id}",
+                    )
+                ]
+            )
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+CALL_STATES = {
+    CallStatus.DRAFT: N_("calls.state.draft"),
+    CallStatus.SCHEDULED: N_("calls.state.scheduled"),
+    CallStatus.PUBLISHED: N_("calls.state.published"),
+    CallStatus.DELETED: N_("calls.state.deleted"),
+}

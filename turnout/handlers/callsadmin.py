@@ -1,0 +1,168 @@
+"""/calls: recent and scheduled calls; edit the text of every copy, delete every copy, or
+cancel a schedule. Edits and deletions reach channels and subscribers through the outbox."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from turnout.bot.context import TurnoutContext
+from turnout.delivery import Payload
+from turnout.handlers.registry import conversation_handler, guarded
+from turnout.storage import Call, CallStatus, Role
+from turnout.views.calls import call_list, call_parts, purpose, text_part
+from turnout.views.reply import Reply
+
+BROADCASTERS = frozenset({Role.BROADCASTER})
+NEW_TEXT = 0
+EDITING = "editing_call"
+
+
+async def show_calls(update: Update, context: TurnoutContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    reply = await _listing(context)
+    await message.reply_text(reply.text, reply_markup=reply.markup)
+
+
+async def calls_button(update: Update, context: TurnoutContext) -> None:
+    """``calls:delete:<id>`` asks, ``calls:delete_yes:<id>`` deletes every copy,
+    ``calls:unschedule:<id>`` cancels a scheduled call."""
+    query = update.callback_query
+    assert query is not None
+    _, verb, number = [*(query.data or "").split(":"), "", ""][:3]
+    call = await context.store.call(int(number)) if number.isdigit() else None
+    t, now = context.t, context.now()
+    if call is None:
+        await query.answer(t("calls.gone"), show_alert=True)
+        return
+    if verb == "delete" and call.status is CallStatus.PUBLISHED:
+        await query.answer()
+        confirm = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t("calls.button.delete_yes"), callback_data=f"calls:delete_yes:{call.id}"
+                    )
+                ]
+            ]
+        )
+        await context.bot.send_message(
+            query.from_user.id, t("calls.delete_confirm", id=call.id), reply_markup=confirm
+        )
+        return
+    if verb == "delete_yes" and call.status is CallStatus.PUBLISHED:
+        # Every message of the call in each chat (media and text, when it was sent as two).
+        copies: dict[int, tuple[int, ...]] = {}
+        for name, chat_id, ids in await context.store.sent_copies(f"call:{call.id}:"):
+            if name.endswith((":text", ":media")):
+                copies[chat_id] = copies.get(chat_id, ()) + ids
+        await context.outbox.enqueue(
+            purpose(call.id, "delete"),
+            [(chat_id, Payload(delete=ids)) for chat_id, ids in copies.items()],
+        )
+        await context.store.set_call_status(call.id, CallStatus.DELETED, query.from_user.id, now)
+        await query.answer(t("calls.deleting", count=len(copies)), show_alert=True)
+        return
+    if verb == "unschedule" and call.status is CallStatus.SCHEDULED:
+        await context.store.set_call_status(call.id, CallStatus.DRAFT, query.from_user.id, now)
+        await query.answer(t("calls.unscheduled"))
+        reply = await _listing(context)
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        return
+    await query.answer(t("calls.gone"), show_alert=True)
+
+
+async def ask_text(update: Update, context: TurnoutContext) -> int:
+    """``calls:edit:<id>``: the new text, please."""
+    query = update.callback_query
+    assert query is not None
+    number = (query.data or "").rpartition(":")[2]
+    call = await context.store.call(int(number)) if number.isdigit() else None
+    if call is None or call.status is not CallStatus.PUBLISHED:
+        await query.answer(context.t("calls.gone"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    if context.user_data is not None:
+        context.user_data[EDITING] = call.id
+    await context.bot.send_message(query.from_user.id, context.t("calls.ask_text", id=call.id))
+    return NEW_TEXT
+
+
+async def got_text(update: Update, context: TurnoutContext) -> int:
+    """Replace the text of every copy (the message, or the caption it is in)."""
+    message = update.effective_message
+    assert message is not None
+    assert update.effective_user is not None
+    call_id = context.user_data.pop(EDITING, None) if context.user_data is not None else None
+    call = await context.store.call(call_id) if isinstance(call_id, int) else None
+    if call is None or not message.text:
+        await message.reply_text(context.t("calls.gone"))
+        return ConversationHandler.END
+    entities = json.dumps([entity.to_dict() for entity in message.entities or ()])
+    now = context.now()
+    await context.store.edit_call_text(
+        call.id, message.text, entities, update.effective_user.id, now
+    )
+    edited = replace(call, text=message.text, entities=entities)
+    count = await _edit_everywhere(context, edited)
+    await message.reply_text(context.t("calls.editing", count=count))
+    return ConversationHandler.END
+
+
+async def _edit_everywhere(context: TurnoutContext, call: Call) -> int:
+    t = context.catalogs.translator(context.catalogs.default_language)
+    found = text_part(call_parts(call, t, context.bot.username))
+    if found is None:
+        return 0
+    part, payload = found
+    copies = await context.store.sent_copies(purpose(call.id, part))
+    stamp = context.now().strftime("%Y%m%d%H%M%S")
+    edits = [(chat_id, replace(payload, edit_of=ids[0])) for _, chat_id, ids in copies if ids]
+    await context.outbox.enqueue(purpose(call.id, f"edit-{stamp}"), edits)
+    return len(edits)
+
+
+async def stop(update: Update, context: TurnoutContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(EDITING, None)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.t("edit.stopped"))
+    return ConversationHandler.END
+
+
+async def _listing(context: TurnoutContext) -> Reply:
+    calls = await context.store.recent_calls(10)
+    sent = {}
+    for call in calls:
+        copies = await context.store.sent_copies(f"call:{call.id}:")
+        sent[call.id] = len(
+            {chat for name, chat, _ in copies if name.endswith((":text", ":media"))}
+        )
+    return call_list(context.t, calls, sent)
+
+
+def edit_conversation() -> ConversationHandler[TurnoutContext]:
+    handlers: list[BaseHandler[Update, TurnoutContext, object]] = [
+        MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_text, BROADCASTERS))
+    ]
+    return conversation_handler(
+        entry_points=[
+            CallbackQueryHandler(guarded(ask_text, BROADCASTERS), pattern=r"^calls:edit:\d+$")
+        ],
+        states={NEW_TEXT: handlers},
+        fallbacks=[CommandHandler("cancel", stop)],
+        name="edit-call",
+        allow_reentry=True,
+    )
