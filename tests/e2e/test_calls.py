@@ -270,3 +270,21 @@ async def test_a_scheduled_call_can_be_called_off(
     assert "cancelled" in (await caster.callback_answer())["text"]
     assert bot.rows("SELECT status FROM calls") == [("draft",)]
     assert posts_in(telegram, river.id) == []
+
+
+async def test_a_broadcaster_posts_only_where_they_are_an_admin(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser, ben: FakeUser
+) -> None:
+    linker = await broadcaster(owner, ana)
+    await linked_channel(bot, telegram, linker, "Clean River News", "cleanriver")
+    outsider = await broadcaster(owner, ben)
+    await outsider.send("/newcall")
+    await outsider.reply()
+    await outsider.send("Not my channel")
+    await outsider.reply()
+    await outsider.press("Clean River News")
+    await outsider.callback_answer()
+    await outsider.press("Publish now")
+    answer = await outsider.callback_answer()
+    assert answer["text"] == "You are not an admin of Clean River News, so you cannot post there."
+    assert bot.rows("SELECT COUNT(*) FROM calls") == [(0,)]
