@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -82,6 +83,7 @@ class Outbox:
             return
         self._stopping = True
         self._wake.set()
+        self._slot_freed.set()  # the dispatcher may be waiting for a slot rather than for work
         await self._runner
         self._runner = None
         if self._sending:
@@ -173,7 +175,8 @@ class Outbox:
         # A chat still in its cool-down goes back to the queue instead of holding a slot.
         wait = self._pacer.chat_free_at(delivery.chat_id) - time.monotonic()
         if wait > 0:
-            due = now() + timedelta(seconds=wait)
+            # Due times are kept to the second: round up, or the row would be due again at once.
+            due = now() + timedelta(seconds=math.ceil(wait) + 1)
             await store.retry_delivery(delivery.id, due, None, now(), count_attempt=False)
             self._wake.set()
             return
