@@ -288,3 +288,28 @@ async def test_a_broadcaster_posts_only_where_they_are_an_admin(
     answer = await outsider.callback_answer()
     assert answer["text"] == "You are not an admin of Clean River News, so you cannot post there."
     assert bot.rows("SELECT COUNT(*) FROM calls") == [(0,)]
+
+
+async def test_the_authors_formatting_is_kept_exactly(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    text = "Rally today! Details: <here> & there"
+    entities = [
+        {"type": "bold", "offset": 0, "length": 5},
+        {"type": "text_link", "offset": 13, "length": 7, "url": "https://example.org/rally"},
+    ]
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send(text, entities=entities)
+    await caster.reply()
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    await eventually(lambda: len(posts_in(telegram, river.id)) == 1, "the post")
+    [post] = posts_in(telegram, river.id)
+    assert post["text"] == text
+    assert post.get("parse_mode") is None
+    assert post["entities"] == entities

@@ -106,7 +106,12 @@ class FakeUser:
         return stored.view()
 
     async def send(
-        self, text: str, *, chat: FakeChat | int | None = None, reply_to: int | None = None
+        self,
+        text: str,
+        *,
+        chat: FakeChat | int | None = None,
+        reply_to: int | None = None,
+        entities: list[JSONDict] | None = None,
     ) -> JSONDict:
         """Send a text message (``/commands`` get a ``bot_command`` entity); returns it.
 
@@ -114,7 +119,7 @@ class FakeUser:
         """
         target = self._target(chat)
         stored = builders.text_message(
-            self.server.world, self.record, target, text, reply_to=reply_to
+            self.server.world, self.record, target, text, reply_to=reply_to, entities=entities
         )
         return await self._deliver(stored)
 
