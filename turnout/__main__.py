@@ -17,6 +17,7 @@ from turnout.bot.logs import configure_logging
 from turnout.config import ConfigError, Settings, load_settings
 from turnout.storage import StorageError, Store
 
+EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
 
@@ -56,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as error:
         print(f"turnout: database: {error}", file=sys.stderr)
         return EXIT_STORAGE
+    except Exception as error:
+        # Through the log, never a bare traceback: a rejected token is quoted in the error
+        # (InvalidToken), and only the log handler redacts it.
+        log.critical("turnout stopped: %s", error, exc_info=True)
+        return EXIT_FAILURE
 
 
 def check_config(settings: Settings) -> int:

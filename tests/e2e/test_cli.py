@@ -137,3 +137,21 @@ async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
     assert lines[0].split() == ["purpose", "pending", "claimed", "sent", "failed", "skipped"]
     assert lines[1].split() == ["call:7", "1", "0", "1", "1", "0"]
     assert "call:7  chat 2: Forbidden: bot was blocked by the user" in result.stdout
+
+
+async def test_a_rejected_token_is_reported_without_showing_it(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    revoked = "987654321:ZZyyXXwwVVuuTTssRRqqPPooNNmmLLkkJJi"
+    env = environment(
+        bot_token=revoked,
+        database=str(tmp_path / "turnout.db"),
+        api_base_url=telegram.base_url,
+        api_file_url=telegram.base_file_url,
+    )
+    result = await asyncio.to_thread(turnout, "run", env=env)
+    assert result.returncode == 1
+    assert "turnout stopped" in result.stderr
+    assert revoked not in result.stderr
+    assert revoked.split(":")[1] not in result.stderr
+    assert "[REDACTED]" in result.stderr

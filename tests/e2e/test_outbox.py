@@ -178,3 +178,16 @@ async def test_the_broadcaster_watches_progress(
     assert len(edits) >= 2, "the message was not edited while sending"
     assert any(text.startswith("Delivering…") for text in edits)
     await eventually(lambda: owner.inbox[-1]["text"] == "Delivered to 400 of 400", "final text")
+
+
+async def test_an_unexpected_error_fails_the_row_and_sending_goes_on(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    first, second = people(telegram, 2)
+    # An entity Telegram's library cannot even read: not a Telegram error, a broken payload.
+    broken = Payload("Rally", entities=({"not": "an entity"},))
+    outbox = outbox_of(bot)
+    await outbox.enqueue("call:9", [(first.id, broken), (second.id, Payload("Rally"))])
+    counts = await finished(bot, "call:9", timeout=10)
+    assert (counts.sent, counts.failed, counts.claimed) == (1, 1, 0)
+    assert (await second.reply())["text"] == "Rally"

@@ -133,3 +133,15 @@ async def test_roles_follow_their_member_out(store: Store, make_member: MemberFa
 
     with pytest.raises(Conflict):
         await store.grant_role(999, Role.ORGANISER, 1, NOW)
+
+
+async def test_an_invite_opened_by_someone_who_has_the_role_stays_usable(
+    store: Store, make_member: MemberFactory
+) -> None:
+    owner, holder, newcomer = await make_member(), await make_member(), await make_member()
+    await store.grant_role(holder.user_id, Role.ORGANISER, owner.user_id, NOW)
+    await store.create_invite("tok", Role.ORGANISER, owner.user_id, NOW, NOW + timedelta(hours=48))
+    held = await store.redeem_invite("tok", holder.user_id, NOW)
+    assert held.outcome is InviteOutcome.ALREADY_HELD
+    granted = await store.redeem_invite("tok", newcomer.user_id, NOW)
+    assert granted.outcome is InviteOutcome.GRANTED

@@ -14,7 +14,7 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from telegram import Bot
@@ -123,9 +123,9 @@ class Outbox:
         while not self._stopping:
             try:
                 await self._dispatch_once()
-            except StorageError:
-                # The database is busy or failing: keep the task alive and try again shortly.
-                log.exception("outbox: could not read the queue")
+            except Exception:
+                # The database is busy or failing (or a bug): keep the task alive, try again.
+                log.exception("outbox: the dispatcher failed; trying again in a second")
                 await self._sleep(1.0)
 
     async def _dispatch_once(self) -> None:
@@ -166,6 +166,31 @@ class Outbox:
     # -- one row ---------------------------------------------------------------------------
 
     async def _deliver(self, delivery: Delivery) -> None:
+        """Send one row; whatever happens, the row does not stay claimed while we run."""
+        try:
+            await self._attempt(delivery)
+        except Exception:  # a bug, or a database failing: record it, keep the dispatcher going
+            log.exception("outbox: delivery %d failed unexpectedly", delivery.id)
+            await self._record(
+                self.store.mark_delivery_failed,
+                delivery.id,
+                "unexpected error (see the log)",
+                self._clock(),
+            )
+
+    async def _record(self, write: Callable[..., Awaitable[None]], *args: object) -> None:
+        """A bookkeeping write, tried again a few times if the database is busy."""
+        for pause in (0.5, 1.0, 2.0, None):
+            try:
+                await write(*args)
+                return
+            except StorageError:
+                if pause is None:
+                    log.exception("outbox: could not record a delivery; it waits for a restart")
+                    return
+                await asyncio.sleep(pause)
+
+    async def _attempt(self, delivery: Delivery) -> None:
         store, now = self.store, self._clock
         try:
             payload = Payload.from_json(delivery.payload)
@@ -206,7 +231,8 @@ class Outbox:
         except BadPayload as error:
             await store.mark_delivery_failed(delivery.id, str(error), now())
         else:
-            await store.mark_delivery_sent(delivery.id, message_ids, now())
+            # Recorded at once: after a crash only what is in flight right now can repeat.
+            await self._record(store.mark_delivery_sent, delivery.id, message_ids, now())
             return
         self._wake.set()
 

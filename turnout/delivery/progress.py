@@ -26,9 +26,11 @@ async def follow_progress(
     message_id: int,
     render: Callable[[DeliveryCounts], str],
     every: float = EDIT_EVERY,
+    running: Callable[[], bool] = lambda: True,
 ) -> DeliveryCounts:
     """Edit the message with ``render(counts)`` whenever the counts change (at most every
-    ``every`` seconds) until nothing of ``purpose`` is left to send; return the final counts."""
+    ``every`` seconds) until nothing of ``purpose`` is left to send, or until ``running()``
+    turns false (the bot stopping must not wait for a long broadcast); return the counts."""
     shown = ""
     while True:
         counts = await outbox.progress(purpose)
@@ -45,6 +47,6 @@ async def follow_progress(
                 log.info("progress of %s: edit failed: %s", purpose, error)
             else:
                 shown = text
-        if counts.done:
+        if counts.done or not running():
             return counts
         await asyncio.sleep(every)

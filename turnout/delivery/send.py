@@ -16,6 +16,7 @@ from telegram import (
     MessageEntity,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from turnout.delivery.payload import Media, Payload
 
@@ -49,10 +50,21 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
     limits = _limits(time_limit)
     if payload.delete:
         for message_id in payload.delete:
-            await bot.delete_message(chat_id, message_id, **limits)
+            try:
+                await bot.delete_message(chat_id, message_id, **limits)
+            except BadRequest as error:
+                # Already gone (a retry, or the reader deleted it): that is what was wanted.
+                if "not found" not in error.message.lower():
+                    raise
         return list(payload.delete)
     if payload.edit_of is not None:
-        return [await _edit(bot, chat_id, payload, limits)]
+        try:
+            return [await _edit(bot, chat_id, payload, limits)]
+        except BadRequest as error:
+            # A retried edit that had worked the first time: the message already says this.
+            if "not modified" not in error.message.lower():
+                raise
+            return [payload.edit_of]
     if payload.is_album:
         items = [_album_item(item, payload, first=i == 0) for i, item in enumerate(payload.media)]
         messages = await bot.send_media_group(chat_id, items, **limits)

@@ -240,6 +240,7 @@ async def publish(update: Update, context: TurnoutContext) -> int:
             query.from_user.id,
             status.message_id,
             lambda counts: progress(t, counts),
+            running=lambda: context.application.running,
         ),
         name=f"progress-{followed}",
     )

@@ -19,7 +19,7 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.registry import conversation_handler, guarded
-from turnout.storage import Call, CallStatus, Role
+from turnout.storage import CallStatus, Role
 from turnout.views.calls import call_list, call_parts, purpose, text_part
 from turnout.views.reply import Reply
 
@@ -62,6 +62,13 @@ async def calls_button(update: Update, context: TurnoutContext) -> None:
         )
         return
     if verb == "delete_yes" and call.status is CallStatus.PUBLISHED:
+        # Copies on their way this instant can be deleted only once they have arrived.
+        if await context.store.call_copies_in_flight(call.id):
+            await query.answer(t("calls.still_sending"), show_alert=True)
+            return
+        if not await context.store.delete_call(call.id, query.from_user.id, now):
+            await query.answer(t("calls.gone"), show_alert=True)
+            return
         # Every message of the call in each chat (media and text, when it was sent as two).
         copies: dict[int, tuple[int, ...]] = {}
         for name, chat_id, ids in await context.store.sent_copies(f"call:{call.id}:"):
@@ -71,11 +78,11 @@ async def calls_button(update: Update, context: TurnoutContext) -> None:
             purpose(call.id, "delete"),
             [(chat_id, Payload(delete=ids)) for chat_id, ids in copies.items()],
         )
-        await context.store.set_call_status(call.id, CallStatus.DELETED, query.from_user.id, now)
         await query.answer(t("calls.deleting", count=len(copies)), show_alert=True)
         return
-    if verb == "unschedule" and call.status is CallStatus.SCHEDULED:
-        await context.store.set_call_status(call.id, CallStatus.DRAFT, query.from_user.id, now)
+    if verb == "unschedule" and await context.store.set_call_status(
+        call.id, CallStatus.DRAFT, query.from_user.id, now, expected=CallStatus.SCHEDULED
+    ):
         await query.answer(t("calls.unscheduled"))
         reply = await _listing(context)
         await query.edit_message_text(reply.text, reply_markup=reply.markup)
@@ -110,26 +117,37 @@ async def got_text(update: Update, context: TurnoutContext) -> int:
         await message.reply_text(context.t("calls.gone"))
         return ConversationHandler.END
     entities = json.dumps([entity.to_dict() for entity in message.entities or ()])
+    edited = replace(call, text=message.text, entities=entities)
+    t = context.catalogs.translator(context.catalogs.default_language)
+    before = call_parts(call, t, context.bot.username)
+    after = call_parts(edited, t, context.bot.username)
+    # A text that moves from a caption to its own message (or back) cannot be edited in place.
+    if [name for name, _ in before] != [name for name, _ in after]:
+        await message.reply_text(context.t("calls.layout_changed"))
+        return ConversationHandler.END
     now = context.now()
     await context.store.edit_call_text(
         call.id, message.text, entities, update.effective_user.id, now
     )
-    edited = replace(call, text=message.text, entities=entities)
-    count = await _edit_everywhere(context, edited)
+    count = await _edit_everywhere(context, after, call.id)
     await message.reply_text(context.t("calls.editing", count=count))
     return ConversationHandler.END
 
 
-async def _edit_everywhere(context: TurnoutContext, call: Call) -> int:
-    t = context.catalogs.translator(context.catalogs.default_language)
-    found = text_part(call_parts(call, t, context.bot.username))
+async def _edit_everywhere(
+    context: TurnoutContext, parts: list[tuple[str, Payload]], call_id: int
+) -> int:
+    """Edit the copies already sent; give those still queued the new text."""
+    found = text_part(parts)
     if found is None:
         return 0
     part, payload = found
-    copies = await context.store.sent_copies(purpose(call.id, part))
-    stamp = context.now().strftime("%Y%m%d%H%M%S")
+    now = context.now()
+    await context.store.rewrite_pending(purpose(call_id, part), payload.to_json(), now)
+    copies = await context.store.sent_copies(purpose(call_id, part))
+    stamp = now.strftime("%Y%m%d%H%M%S")
     edits = [(chat_id, replace(payload, edit_of=ids[0])) for _, chat_id, ids in copies if ids]
-    await context.outbox.enqueue(purpose(call.id, f"edit-{stamp}"), edits)
+    await context.outbox.enqueue(purpose(call_id, f"edit-{stamp}"), edits)
     return len(edits)
 
 

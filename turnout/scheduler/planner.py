@@ -19,7 +19,7 @@ from turnout.bot.context import BotData, TurnoutContext
 from turnout.delivery import Payload
 from turnout.scheduler.calls import publish_call
 from turnout.scheduler.reminders import sort_due
-from turnout.storage import notice_purpose, reminder_purpose
+from turnout.storage import CallStatus, notice_purpose, reminder_purpose
 from turnout.views.actions import change_notice, reminder
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,11 @@ async def plan_due_reminders(data: BotData, bot_username: str) -> int:
         await data.store.settle_notice(notice_id)
         log.info("change notice of action %d: %d recipients", action.id, len(notices))
     for call in await data.store.due_calls(now):
-        await publish_call(data, call, bot_username)
+        # Only if it is still scheduled: a schedule cancelled at this moment stays cancelled.
+        if await data.store.set_call_status(
+            call.id, CallStatus.PUBLISHED, None, now, expected=CallStatus.SCHEDULED
+        ):
+            await publish_call(data, call, bot_username)
     return len(send)
 
 

@@ -101,11 +101,12 @@ class StoreBase:
         """Run the block as one write transaction; any error rolls all of it back."""
         async with self._lock:
             try:
-                await self._db.execute("BEGIN IMMEDIATE")
                 try:
+                    await self._db.execute("BEGIN IMMEDIATE")
                     yield self._db
                 except BaseException:
-                    await self._db.execute("ROLLBACK")
+                    if self._db.in_transaction:
+                        await self._db.execute("ROLLBACK")
                     raise
                 await self._db.execute("COMMIT")
             except sqlite3.IntegrityError as error:

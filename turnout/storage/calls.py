@@ -84,6 +84,38 @@ class CallQueries(StoreBase):
         )
         return None if row is None or row["due"] is None else from_db_time(row["due"])
 
+    async def delete_call(self, call_id: int, actor: int, now: datetime) -> bool:
+        """Mark a published call deleted and skip its copies still waiting in the outbox, in one
+        transaction; the copies already sent are deleted by the caller."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE calls SET status = 'deleted', updated_at = :now
+                WHERE id = :id AND status = 'published'
+                """,
+                {"id": call_id, "now": to_db_time(now)},
+            )
+            if cursor.rowcount == 0:
+                return False
+            await db.execute(
+                """
+                UPDATE deliveries SET status = 'skipped', last_error = 'the call was deleted',
+                                      updated_at = :now
+                WHERE status = 'pending' AND purpose LIKE :prefix
+                """,
+                {"prefix": f"call:{call_id}:%", "now": to_db_time(now)},
+            )
+            await write_audit(db, now, actor, "call:deleted", None, {"call": call_id})
+        return True
+
+    async def call_copies_in_flight(self, call_id: int) -> int:
+        """Copies being sent this very moment (they cannot be stopped, only waited for)."""
+        row = await self._fetch_one(
+            "SELECT COUNT(*) FROM deliveries WHERE status = 'claimed' AND purpose LIKE :prefix",
+            {"prefix": f"call:{call_id}:%"},
+        )
+        return int(row[0]) if row else 0
+
     async def edit_call_text(
         self, call_id: int, text: str, entities: str, actor: int, now: datetime
     ) -> bool:
@@ -101,13 +133,23 @@ class CallQueries(StoreBase):
         return True
 
     async def set_call_status(
-        self, call_id: int, status: CallStatus, actor: int | None, now: datetime
+        self,
+        call_id: int,
+        status: CallStatus,
+        actor: int | None,
+        now: datetime,
+        *,
+        expected: CallStatus,
     ) -> bool:
-        """Move a call on (published, deleted, a schedule cancelled back to draft); audited."""
+        """Move a call on from ``expected`` only (so a schedule cancelled at the moment it
+        falls due is either published or cancelled, never both); audited. False if not."""
         async with self._transaction() as db:
             cursor = await db.execute(
-                "UPDATE calls SET status = :status, updated_at = :now WHERE id = :id",
-                {"id": call_id, "status": status, "now": to_db_time(now)},
+                """
+                UPDATE calls SET status = :status, updated_at = :now
+                WHERE id = :id AND status = :expected
+                """,
+                {"id": call_id, "status": status, "expected": expected, "now": to_db_time(now)},
             )
             if cursor.rowcount == 0:
                 return False

@@ -180,6 +180,16 @@ class DeliveryQueries(StoreBase):
                 params,
             )
 
+    async def rewrite_pending(self, purpose: str, payload: str, now: datetime) -> int:
+        """Give the rows of ``purpose`` not sent yet a new payload (an edit made mid-send)."""
+        return await self._execute(
+            """
+            UPDATE deliveries SET payload = :payload, updated_at = :now
+            WHERE purpose = :purpose AND status = 'pending'
+            """,
+            {"purpose": purpose, "payload": payload, "now": to_db_time(now)},
+        )
+
     async def release_claimed_deliveries(self, now: datetime) -> int:
         """After a crash, rows a dead process had claimed go back to the queue."""
         return await self._execute(

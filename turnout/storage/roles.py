@@ -141,6 +141,13 @@ class RoleQueries(StoreBase):
                 return Redemption(InviteOutcome.USED, invite.role)
             if invite.expires_at <= now:
                 return Redemption(InviteOutcome.EXPIRED, invite.role)
+            async with db.execute(
+                "SELECT 1 FROM roles WHERE user_id = :user_id AND role = :role",
+                {"user_id": user_id, "role": invite.role},
+            ) as held:
+                if await held.fetchone() is not None:
+                    # Left unused for the person it was meant for.
+                    return Redemption(InviteOutcome.ALREADY_HELD, invite.role)
             await db.execute(
                 """
                 UPDATE invites SET used_by = :user_id, used_at = :now
