@@ -95,3 +95,27 @@ async def test_expired_deliveries_are_skipped_not_sent(store: Store) -> None:
     assert await store.claim_due_deliveries(NOW + timedelta(seconds=1), limit=5) == []
     [row] = await store.deliveries_of("reminder:1:r1:120m")
     assert (row.status, row.last_error) == ("skipped", "expired")
+
+
+async def test_a_reminder_read_before_a_time_change_is_not_queued(
+    store: Store, make_member: MemberFactory
+) -> None:
+    plan = [(120, START - timedelta(hours=2))]
+    action = await store.create_action(new_action(), 7, plan, NOW)
+    later = START + timedelta(days=1)
+    await store.move_action(action.id, later, [(120, later - timedelta(hours=2))], 7, NOW)
+    stale = reminder_purpose(action.id, 1, 120)
+    queued = await store.enqueue_reminder(
+        action.id, 1, 120, stale, [(1, "{}")], NOW, expires_at=START
+    )
+    assert queued == 0
+    assert await store.deliveries_of(stale) == []
+    fresh = reminder_purpose(action.id, 2, 120)
+    assert (
+        await store.enqueue_reminder(action.id, 2, 120, fresh, [(1, "{}")], NOW, expires_at=later)
+        == 1
+    )
+    assert (
+        await store.enqueue_reminder(action.id, 2, 120, fresh, [(1, "{}")], NOW, expires_at=later)
+        == 0
+    )

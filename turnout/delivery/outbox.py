@@ -113,6 +113,10 @@ class Outbox:
         self._wake.set()
         return added
 
+    def wake(self) -> None:
+        """Rows were queued by other means (a store transaction): look at the queue now."""
+        self._wake.set()
+
     async def progress(self, purpose: str) -> DeliveryCounts:
         counts = await self.store.delivery_counts(purpose)
         return counts[0] if counts else DeliveryCounts(purpose)

@@ -55,13 +55,19 @@ async def plan_due_reminders(data: BotData, bot_username: str) -> int:
             )
             for person in recipients
         ]
-        await data.outbox.enqueue(
+        # Queued and settled in one transaction, and only while the reminder is still planned:
+        # a time changed since it was read makes this a no-op instead of a stale reminder.
+        queued = await data.store.enqueue_reminder(
+            action.id,
+            reminder_due.revision,
+            minutes,
             reminder_purpose(action.id, reminder_due.revision, minutes),
-            messages,
+            [(chat_id, payload.to_json()) for chat_id, payload in messages],
+            now,
             expires_at=action.starts_at,
         )
-        await data.store.settle_reminder(action.id, reminder_due.revision, minutes, enqueued=True)
-        log.info("reminder %dm of action %d: %d recipients", minutes, action.id, len(messages))
+        data.outbox.wake()
+        log.info("reminder %dm of action %d: %d recipients", minutes, action.id, queued)
     for notice_id, action, changes in await data.store.due_notices(now):
         recipients = await data.store.rsvp_recipients(action.id)
         notices = [

@@ -302,6 +302,52 @@ class ActionQueries(StoreBase):
             for row in rows
         ]
 
+    async def enqueue_reminder(
+        self,
+        action_id: int,
+        revision: int,
+        offset_minutes: int,
+        purpose: str,
+        messages: Sequence[tuple[int, str]],
+        now: datetime,
+        *,
+        expires_at: datetime,
+    ) -> int:
+        """Hand a due reminder to the outbox and mark it enqueued, in one transaction, only if
+        it is still planned for the action's current time; return the rows queued."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE reminders SET status = 'enqueued'
+                WHERE action_id = :action_id AND revision = :revision
+                  AND offset_minutes = :offset_minutes AND status = 'planned'
+                  AND revision = (SELECT revision FROM actions WHERE id = :action_id)
+                """,
+                {"action_id": action_id, "revision": revision, "offset_minutes": offset_minutes},
+            )
+            if cursor.rowcount == 0:
+                return 0
+            before = db.total_changes
+            await db.executemany(
+                """
+                INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
+                                        created_at, updated_at)
+                VALUES (:purpose, :chat_id, :payload, :now, :expires_at, :now, :now)
+                ON CONFLICT (purpose, chat_id) DO NOTHING
+                """,
+                [
+                    {
+                        "purpose": purpose,
+                        "chat_id": chat_id,
+                        "payload": payload,
+                        "now": to_db_time(now),
+                        "expires_at": to_db_time(expires_at),
+                    }
+                    for chat_id, payload in messages
+                ],
+            )
+            return db.total_changes - before
+
     async def next_reminder_due(self) -> datetime | None:
         row = await self._fetch_one(
             "SELECT MIN(due_at) AS due_at FROM reminders WHERE status = 'planned'", {}
