@@ -36,6 +36,7 @@ from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
 from turnout.storage import Call, CallStatus, Role
 from turnout.views.calls import call_parts, compose_options
 from turnout.views.delivery import progress
+from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
 BROADCASTERS = frozenset({Role.BROADCASTER})
@@ -139,18 +140,22 @@ def _debounce_options(update: Update, context: TurnoutContext) -> None:
     queue.run_once(show, when=1.5, name=name)
 
 
-async def _show_options(context: TurnoutContext, chat_id: int) -> None:
-    draft = (context.user_data or {}).get(DRAFT)
-    if not isinstance(draft, CallDraft):
-        return
+async def _options(context: TurnoutContext, draft: CallDraft) -> Reply:
+    """What the draft holds, and the choices before publishing."""
     channels = await context.store.channels()
     reply = compose_options(
         context.t, channels, draft.targets, draft.to_subscribers, draft.action_title
     )
     summary = context.t("newcall.summary", media=len(draft.media), chars=len(draft.text))
-    await context.bot.send_message(
-        chat_id, summary + "\n\n" + reply.text, reply_markup=reply.markup
-    )
+    return Reply(summary + "\n\n" + reply.text, reply.markup)
+
+
+async def _show_options(context: TurnoutContext, chat_id: int) -> None:
+    draft = (context.user_data or {}).get(DRAFT)
+    if not isinstance(draft, CallDraft):
+        return
+    reply = await _options(context, draft)
+    await context.bot.send_message(chat_id, reply.text, reply_markup=reply.markup)
 
 
 async def option(update: Update, context: TurnoutContext) -> int:
@@ -165,12 +170,8 @@ async def option(update: Update, context: TurnoutContext) -> int:
     elif data == "nc:subscribers":
         draft.to_subscribers = not draft.to_subscribers
     await query.answer()
-    channels = await context.store.channels()
-    reply = compose_options(
-        context.t, channels, draft.targets, draft.to_subscribers, draft.action_title
-    )
-    summary = context.t("newcall.summary", media=len(draft.media), chars=len(draft.text))
-    await query.edit_message_text(summary + "\n\n" + reply.text, reply_markup=reply.markup)
+    reply = await _options(context, draft)
+    await query.edit_message_text(reply.text, reply_markup=reply.markup)
     return OPTIONS
 
 

@@ -17,6 +17,7 @@ from turnout.storage.base import (
     to_db_time,
     write_audit,
 )
+from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import (
     Action,
     ActionStatus,
@@ -327,26 +328,7 @@ class ActionQueries(StoreBase):
             )
             if cursor.rowcount == 0:
                 return 0
-            before = db.total_changes
-            await db.executemany(
-                """
-                INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
-                                        created_at, updated_at)
-                VALUES (:purpose, :chat_id, :payload, :now, :expires_at, :now, :now)
-                ON CONFLICT (purpose, chat_id) DO NOTHING
-                """,
-                [
-                    {
-                        "purpose": purpose,
-                        "chat_id": chat_id,
-                        "payload": payload,
-                        "now": to_db_time(now),
-                        "expires_at": to_db_time(expires_at),
-                    }
-                    for chat_id, payload in messages
-                ],
-            )
-            return db.total_changes - before
+            return await insert_deliveries(db, purpose, messages, now, now, expires_at)
 
     async def next_reminder_due(self) -> datetime | None:
         row = await self._fetch_one(

@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+import aiosqlite
+
 from turnout.storage.base import StoreBase, from_db_time, to_db_time
 from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
 
@@ -24,29 +26,8 @@ class DeliveryQueries(StoreBase):
         Enqueuing a purpose and chat that already have a row changes nothing, so a job that
         runs twice (or after a restart) cannot send the same thing twice.
         """
-        rows = [
-            {
-                "purpose": purpose,
-                "chat_id": chat_id,
-                "payload": payload,
-                "due_at": to_db_time(due_at),
-                "expires_at": None if expires_at is None else to_db_time(expires_at),
-                "now": to_db_time(now),
-            }
-            for chat_id, payload in messages
-        ]
         async with self._transaction() as db:
-            before = db.total_changes
-            await db.executemany(
-                """
-                INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
-                                        created_at, updated_at)
-                VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :now, :now)
-                ON CONFLICT (purpose, chat_id) DO NOTHING
-                """,
-                rows,
-            )
-            return db.total_changes - before
+            return await insert_deliveries(db, purpose, messages, due_at, now, expires_at)
 
     async def claim_due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
         """Mark up to ``limit`` due rows as being sent (oldest first) and return them.
@@ -239,6 +220,39 @@ class DeliveryQueries(StoreBase):
             "SELECT * FROM deliveries WHERE purpose = :purpose ORDER BY id", {"purpose": purpose}
         )
         return [_delivery(row) for row in rows]
+
+
+async def insert_deliveries(
+    db: aiosqlite.Connection,
+    purpose: str,
+    messages: Sequence[tuple[int, str]],
+    due_at: datetime,
+    now: datetime,
+    expires_at: datetime | None,
+) -> int:
+    """Within a transaction: one row per (chat id, payload), skipping chats that already have
+    one for ``purpose``; return how many are new."""
+    before = db.total_changes
+    await db.executemany(
+        """
+        INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
+                                created_at, updated_at)
+        VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :now, :now)
+        ON CONFLICT (purpose, chat_id) DO NOTHING
+        """,
+        [
+            {
+                "purpose": purpose,
+                "chat_id": chat_id,
+                "payload": payload,
+                "due_at": to_db_time(due_at),
+                "expires_at": None if expires_at is None else to_db_time(expires_at),
+                "now": to_db_time(now),
+            }
+            for chat_id, payload in messages
+        ],
+    )
+    return db.total_changes - before
 
 
 def _delivery(row: sqlite3.Row) -> Delivery:
