@@ -7,7 +7,10 @@ import re
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
 from tests.fakebot import FakeUser
 
-MEMBER_COMMANDS = ["start", "help", "subscribe", "unsubscribe", "actions", "settings"]
+MEMBER_COMMANDS = [
+    "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
+    "myreports",
+]  # fmt: skip
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
 OWNER_COMMANDS = [
     *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",

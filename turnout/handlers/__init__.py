@@ -18,6 +18,7 @@ from turnout.handlers import (
     members,
     newaction,
     organise,
+    reports,
     roles,
     rsvp,
     settings,
@@ -50,6 +51,10 @@ HANDLERS: tuple[Route, ...] = (
     Command("settings", settings.show_settings, N_("command.settings")),
     Other(settings.timezone_conversation),
     Button("set", settings.settings_button),
+    Command("report", reports.report_command, N_("command.report")),
+    Command("done", reports.done, N_("command.done")),
+    Command("myreports", reports.show_mine, N_("command.myreports")),
+    Button("rpt", reports.report_button),
     # Organisers.
     Conversation(
         Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),
@@ -91,6 +96,13 @@ HANDLERS: tuple[Route, ...] = (
             channels.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER
         ),
         group=1,
+    ),
+    # Whatever a member sends outside a command and a conversation: part of their report.
+    Other(
+        lambda: MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            reports.collect,
+        )
     ),
     # /cancel when no conversation is open (each conversation handles its own first).
     Other(lambda: CommandHandler("cancel", nothing_to_cancel, filters=filters.ChatType.PRIVATE)),

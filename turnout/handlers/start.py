@@ -8,10 +8,12 @@ from turnout.bot.context import TurnoutContext
 from turnout.handlers.actions import show_card
 from turnout.handlers.invites import redeem_invite
 from turnout.handlers.members import ensure_member
+from turnout.handlers.reports import start_report
 from turnout.views.members import welcome
 
 INVITE_PREFIX = "inv_"
 ACTION_PREFIX = "act_"
+REPORT_PREFIX = "rep_"
 
 
 async def start(update: Update, context: TurnoutContext) -> None:
@@ -24,6 +26,12 @@ async def start(update: Update, context: TurnoutContext) -> None:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await redeem_invite(update, context, payload.removeprefix(INVITE_PREFIX))
+        return
+    if payload.startswith(REPORT_PREFIX) and payload.removeprefix(REPORT_PREFIX).isdigit():
+        if created:
+            reply = welcome(context.t, member, returning=False)
+            await message.reply_text(reply.text, reply_markup=reply.markup)
+        await start_report(update, context, int(payload.removeprefix(REPORT_PREFIX)))
         return
     action_id = payload.removeprefix(ACTION_PREFIX)
     if payload.startswith(ACTION_PREFIX) and action_id.isdigit():

@@ -91,6 +91,20 @@ class ActionQueries(StoreBase):
         )
         return [_action(row) for row in rows]
 
+    async def reportable_actions(self, since: datetime, limit: int = 10) -> list[Action]:
+        """Actions a report can be about: not cancelled, starting after ``since`` (upcoming,
+        or ended recently), the most recent first."""
+        rows = await self._fetch_all(
+            """
+            SELECT * FROM actions
+            WHERE status != 'cancelled' AND starts_at > :since
+            ORDER BY starts_at DESC, id DESC
+            LIMIT :limit
+            """,
+            {"since": to_db_time(since), "limit": limit},
+        )
+        return [_action(row) for row in rows]
+
     async def count_upcoming_actions(self, now: datetime) -> int:
         row = await self._fetch_one(
             "SELECT COUNT(*) FROM actions WHERE status = 'planned' AND starts_at > :now",

@@ -243,3 +243,43 @@ class Call:
     status: CallStatus
     publish_at: datetime | None
     created_at: datetime
+
+
+class ReportStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    FLAGGED = "flagged"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMedia:
+    """One photo, video, document, voice note or animation, by Telegram's file id."""
+
+    kind: str
+    file_id: str
+    file_unique_id: str
+    size: int | None
+    mime: str | None
+    width: int | None
+    height: int | None
+    duration: int | None
+    caption: str | None
+    media_group_id: str | None
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: int
+    user_id: int
+    action_id: int | None
+    action_chosen: bool
+    text: str
+    latitude: float | None
+    longitude: float | None
+    status: ReportStatus
+    review_note: str | None
+    media: tuple[ReportMedia, ...]
+    submitted_at: datetime | None

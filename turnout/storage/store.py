@@ -13,6 +13,7 @@ from turnout.storage.calls import CallQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.members import MemberQueries
+from turnout.storage.reports import ReportQueries
 from turnout.storage.roles import RoleQueries
 
 
@@ -24,5 +25,6 @@ class Store(
     ActionQueries,
     ChannelQueries,
     CallQueries,
+    ReportQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

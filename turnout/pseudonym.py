@@ -1,0 +1,13 @@
+"""The stable pseudonym organisers see instead of a member's identity (DESIGN.md §2.5)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def pseudonym(key: bytes, user_id: int) -> str:
+    """ "Member 7F3A9C": a keyed hash of the user id, the same every time for one installation,
+    and not reversible without the key (a plain hash of an id could be looked up)."""
+    digest = hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+    return f"Member {digest[:6].upper()}"

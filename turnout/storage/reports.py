@@ -1,0 +1,146 @@
+"""Queries about reports and their media, and the key behind members' pseudonyms."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict
+from datetime import datetime
+
+from turnout.storage.base import StoreBase, optional_time, to_db_time
+from turnout.storage.models import Report, ReportMedia, ReportStatus
+
+_DRAFT_FIELDS = frozenset({"action_id", "action_chosen", "text", "latitude", "longitude"})
+
+
+class ReportQueries(StoreBase):
+    async def open_draft(self, user_id: int, now: datetime) -> Report:
+        """The member's report in progress, or a new empty one."""
+        await self._execute(
+            """
+            INSERT INTO reports (user_id, created_at, updated_at)
+            VALUES (:user_id, :now, :now)
+            ON CONFLICT (user_id) WHERE status = 'draft' DO NOTHING
+            """,
+            {"user_id": user_id, "now": to_db_time(now)},
+        )
+        draft = await self.draft_of(user_id)
+        assert draft is not None
+        return draft
+
+    async def draft_of(self, user_id: int) -> Report | None:
+        row = await self._fetch_one(
+            "SELECT * FROM reports WHERE user_id = :user_id AND status = 'draft'",
+            {"user_id": user_id},
+        )
+        return None if row is None else await self._with_media(row)
+
+    async def reports_of(self, user_id: int, limit: int = 20) -> list[Report]:
+        rows = await self._fetch_all(
+            """
+            SELECT * FROM reports WHERE user_id = :user_id AND status != 'draft'
+            ORDER BY id DESC LIMIT :limit
+            """,
+            {"user_id": user_id, "limit": limit},
+        )
+        return [await self._with_media(row) for row in rows]
+
+    async def update_draft(self, report_id: int, fields: dict[str, object], now: datetime) -> None:
+        """Set the action, text or location of a draft."""
+        unknown = set(fields) - _DRAFT_FIELDS
+        if unknown:
+            raise ValueError(f"not a draft field: {sorted(unknown)}")
+        # Column names come from the fixed set above, never from input.
+        assignments = ", ".join(f"{name} = :{name}" for name in sorted(fields))
+        await self._execute(
+            f"UPDATE reports SET {assignments}, updated_at = :now "  # noqa: S608
+            "WHERE id = :id AND status = 'draft'",
+            {**fields, "id": report_id, "now": to_db_time(now)},
+        )
+
+    async def add_report_media(self, report_id: int, media: ReportMedia) -> bool:
+        """Keep one item; False if that message was already stored (delivered twice)."""
+        changed = await self._execute(
+            """
+            INSERT INTO report_media (report_id, kind, file_id, file_unique_id, size, mime, width,
+                                      height, duration, caption, media_group_id, message_id)
+            VALUES (:report_id, :kind, :file_id, :file_unique_id, :size, :mime, :width, :height,
+                    :duration, :caption, :media_group_id, :message_id)
+            ON CONFLICT (report_id, message_id) DO NOTHING
+            """,
+            {"report_id": report_id, **asdict(media)},
+        )
+        return changed == 1
+
+    async def submit_report(self, report_id: int, now: datetime) -> bool:
+        changed = await self._execute(
+            """
+            UPDATE reports SET status = 'pending', submitted_at = :now, updated_at = :now
+            WHERE id = :id AND status = 'draft'
+            """,
+            {"id": report_id, "now": to_db_time(now)},
+        )
+        return changed == 1
+
+    async def discard_draft(self, user_id: int) -> bool:
+        changed = await self._execute(
+            "DELETE FROM reports WHERE user_id = :user_id AND status = 'draft'",
+            {"user_id": user_id},
+        )
+        return changed == 1
+
+    async def withdraw_report(self, report_id: int, user_id: int) -> bool:
+        """A member takes back their own report while it waits for review: it is deleted."""
+        changed = await self._execute(
+            "DELETE FROM reports WHERE id = :id AND user_id = :user_id AND status = 'pending'",
+            {"id": report_id, "user_id": user_id},
+        )
+        return changed == 1
+
+    async def reports_submitted_since(self, user_id: int, since: datetime) -> int:
+        row = await self._fetch_one(
+            """
+            SELECT COUNT(*) FROM reports
+            WHERE user_id = :user_id AND submitted_at IS NOT NULL AND submitted_at > :since
+            """,
+            {"user_id": user_id, "since": to_db_time(since)},
+        )
+        return int(row[0]) if row else 0
+
+    async def pseudonym_key(self) -> bytes:
+        row = await self._fetch_one("SELECT value FROM secrets WHERE name = 'pseudonym_key'", {})
+        assert row is not None  # made by the migration
+        return bytes(row["value"])
+
+    async def _with_media(self, row: sqlite3.Row) -> Report:
+        media = await self._fetch_all(
+            "SELECT * FROM report_media WHERE report_id = :id ORDER BY message_id, id",
+            {"id": row["id"]},
+        )
+        return Report(
+            id=row["id"],
+            user_id=row["user_id"],
+            action_id=row["action_id"],
+            action_chosen=bool(row["action_chosen"]),
+            text=row["text"],
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            status=ReportStatus(row["status"]),
+            review_note=row["review_note"],
+            media=tuple(
+                ReportMedia(
+                    kind=m["kind"],
+                    file_id=m["file_id"],
+                    file_unique_id=m["file_unique_id"],
+                    size=m["size"],
+                    mime=m["mime"],
+                    width=m["width"],
+                    height=m["height"],
+                    duration=m["duration"],
+                    caption=m["caption"],
+                    media_group_id=m["media_group_id"],
+                    message_id=m["message_id"],
+                )
+                for m in media
+            ),
+            submitted_at=optional_time(row["submitted_at"]),
+        )

@@ -1,0 +1,91 @@
+"""Reports as members and organisers read them: the summary, the list, the review notice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import N_, Translator
+from turnout.storage import Action, Report, ReportStatus
+from turnout.views.reply import Reply
+
+MEDIA_WORDS = {
+    "photo": N_("report.kind.photo"),
+    "video": N_("report.kind.video"),
+    "document": N_("report.kind.document"),
+    "voice": N_("report.kind.voice"),
+    "animation": N_("report.kind.animation"),
+}
+STATUS_WORDS = {
+    ReportStatus.DRAFT: N_("report.status.draft"),
+    ReportStatus.PENDING: N_("report.status.pending"),
+    ReportStatus.APPROVED: N_("report.status.approved"),
+    ReportStatus.REJECTED: N_("report.status.rejected"),
+    ReportStatus.FLAGGED: N_("report.status.flagged"),
+}
+
+
+def contents(t: Translator, report: Report) -> str:
+    """ "2 photos, 1 video, text, location"."""
+    kinds = Counter(item.kind for item in report.media)
+    parts = [t.plural(MEDIA_WORDS[kind], count) for kind, count in kinds.items()]
+    if report.text:
+        parts.append(t("report.has_text"))
+    if report.latitude is not None:
+        parts.append(t("report.has_location"))
+    return ", ".join(parts) or t("report.empty")
+
+
+def action_choice(t: Translator, actions: Sequence[Action]) -> Reply:
+    rows = [
+        [InlineKeyboardButton(action.title[:60], callback_data=f"rpt:act:{action.id}")]
+        for action in actions
+    ]
+    rows.append([InlineKeyboardButton(t("report.button.other"), callback_data="rpt:act:other")])
+    return Reply(t("report.choose_action"), InlineKeyboardMarkup(rows))
+
+
+def summary(t: Translator, report: Report, action_title: str | None) -> Reply:
+    about = action_title or t("report.other")
+    text = t("report.summary", about=about, contents=contents(t, report))
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t("report.button.submit"), callback_data="rpt:submit")],
+            [
+                InlineKeyboardButton(t("report.button.more"), callback_data="rpt:more"),
+                InlineKeyboardButton(t("report.button.cancel"), callback_data="rpt:cancel"),
+            ],
+        ]
+    )
+    return Reply(text, markup)
+
+
+def my_reports(t: Translator, reports: Sequence[Report], titles: dict[int, str]) -> Reply:
+    if not reports:
+        return Reply(t("report.none_yet"))
+    lines = [t("report.mine_title"), ""]
+    rows = []
+    for report in reports:
+        about = titles.get(report.action_id or 0) or t("report.other")
+        lines.append(
+            t("report.mine_line", id=report.id, about=about, status=t(STATUS_WORDS[report.status]))
+        )
+        if report.review_note:
+            lines.append("   " + t("report.note", note=report.review_note))
+        if report.status is ReportStatus.PENDING:
+            label = t("report.button.withdraw", id=report.id)
+            rows.append([InlineKeyboardButton(label, callback_data=f"rpt:withdraw:{report.id}")])
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
+
+
+def review_notice(t: Translator, report: Report, action_title: str | None, who: str) -> str:
+    """For the review chat: never the member's identity, only their pseudonym."""
+    return t(
+        "report.review_notice",
+        id=report.id,
+        about=action_title or t("report.other"),
+        contents=contents(t, report),
+        who=who,
+    )
