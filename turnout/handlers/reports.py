@@ -130,6 +130,15 @@ async def collect(update: Update, context: TurnoutContext) -> None:
     assert message is not None
     assert user is not None
     t = context.t
+    item = _media(message)
+    # Most of what arrives during an action is media for an open report: one statement.
+    if (
+        item is not None
+        and not message.caption
+        and await context.store.add_to_open_draft(user.id, item, MAX_MEDIA)
+    ):
+        await _acknowledge(context, message, item)
+        return
     draft = await context.store.draft_of(user.id)
     if draft is None or not draft.action_chosen:
         await message.reply_text(
@@ -148,7 +157,6 @@ async def collect(update: Update, context: TurnoutContext) -> None:
         )
         await message.reply_text(t("report.location_added"))
         return
-    item = _media(message)
     if item is None:
         text = (message.text or "").strip()
         if not text:
@@ -168,11 +176,19 @@ async def collect(update: Update, context: TurnoutContext) -> None:
     if message.caption:
         combined = f"{draft.text}\n\n{message.caption}" if draft.text else message.caption
         await context.store.update_draft(draft.id, {"text": combined[:MAX_TEXT]}, now)
-    too_big = item.size is not None and item.size > BOT_DOWNLOAD_LIMIT
+    await _acknowledge(context, message, item)
+
+
+async def _acknowledge(context: TurnoutContext, message: Message, item: ReportMedia) -> None:
+    """ "Added." for a single item; one message for a whole album, once it is complete."""
     if message.media_group_id is not None:
-        _acknowledge_album(context, message.chat.id, message.media_group_id, user.id)
+        assert message.from_user is not None
+        _acknowledge_album(context, message.chat.id, message.media_group_id, message.from_user.id)
         return
-    await message.reply_text(t("report.media_added_big" if too_big else "report.media_added"))
+    too_big = item.size is not None and item.size > BOT_DOWNLOAD_LIMIT
+    await message.reply_text(
+        context.t("report.media_added_big" if too_big else "report.media_added")
+    )
 
 
 def _acknowledge_album(context: TurnoutContext, chat_id: int, group: str, user_id: int) -> None:

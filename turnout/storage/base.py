@@ -60,6 +60,9 @@ class StoreBase:
         # One connection is shared by every handler and task; the lock keeps one coroutine's
         # transaction from swallowing another's statements.
         self._lock = asyncio.Lock()
+        # Members are read on every update. This process is the only writer, so a cache kept
+        # here stays true as long as every query that changes a member forgets it.
+        self._members: dict[int, Any] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -117,8 +120,8 @@ class StoreBase:
     async def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
         async with self._lock:
             try:
-                async with self._db.execute(sql, params) as cursor:
-                    return list(await cursor.fetchall())
+                # One trip to the database thread, not three (execute, fetch, close).
+                return list(await self._db.execute_fetchall(sql, params))
             except sqlite3.Error as error:
                 raise StorageError(str(error)) from error
 

@@ -160,6 +160,7 @@ class DeliveryQueries(StoreBase):
                 """,
                 params,
             )
+        self._members.pop(chat_id, None)
 
     async def rewrite_pending(self, purpose: str, payload: str, now: datetime) -> int:
         """Give the rows of ``purpose`` not sent yet a new payload (an edit made mid-send)."""

@@ -55,13 +55,22 @@ class MemberQueries(StoreBase):
             ) as rows:
                 row = await rows.fetchone()
         assert row is not None  # written just above, in the same transaction
-        return _member(row), created
+        member = _member(row)
+        self._members[user_id] = member
+        return member, created
 
     async def member(self, user_id: int) -> Member | None:
+        cached: Member | None = self._members.get(user_id)
+        if cached is not None:
+            return cached
         row = await self._fetch_one(
             "SELECT * FROM members WHERE user_id = :user_id", {"user_id": user_id}
         )
-        return None if row is None else _member(row)
+        if row is None:
+            return None
+        member = _member(row)
+        self._members[user_id] = member
+        return member
 
     async def subscribers(self) -> list[Recipient]:
         """Members who asked for new calls and can be reached."""
@@ -84,6 +93,7 @@ class MemberQueries(StoreBase):
             """,
             {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
         )
+        self._members.pop(user_id, None)
         return changed == 1
 
     async def set_reminder_minutes(
@@ -97,6 +107,7 @@ class MemberQueries(StoreBase):
             """,
             {"user_id": user_id, "minutes": join_minutes(minutes), "now": to_db_time(now)},
         )
+        self._members.pop(user_id, None)
         return changed == 1
 
     async def set_timezone(self, user_id: int, timezone: str, now: datetime) -> bool:
@@ -107,6 +118,7 @@ class MemberQueries(StoreBase):
             """,
             {"user_id": user_id, "timezone": timezone, "now": to_db_time(now)},
         )
+        self._members.pop(user_id, None)
         return changed == 1
 
     async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
@@ -118,6 +130,7 @@ class MemberQueries(StoreBase):
             """,
             {"user_id": user_id, "reachable": int(reachable), "now": to_db_time(now)},
         )
+        self._members.pop(user_id, None)
         return changed == 1
 
 

@@ -71,6 +71,24 @@ class ReportQueries(StoreBase):
         )
         return changed == 1
 
+    async def add_to_open_draft(self, user_id: int, media: ReportMedia, max_media: int) -> bool:
+        """The hot path of intake, in one statement: add an item to the member's open draft if
+        it has its action chosen and room left. False when not added (the caller asks why)."""
+        changed = await self._execute(
+            """
+            INSERT INTO report_media (report_id, kind, file_id, file_unique_id, size, mime, width,
+                                      height, duration, caption, media_group_id, message_id)
+            SELECT id, :kind, :file_id, :file_unique_id, :size, :mime, :width, :height,
+                   :duration, :caption, :media_group_id, :message_id
+            FROM reports
+            WHERE user_id = :user_id AND status = 'draft' AND action_chosen = 1
+              AND (SELECT COUNT(*) FROM report_media WHERE report_id = reports.id) < :max_media
+            ON CONFLICT (report_id, message_id) DO NOTHING
+            """,
+            {"user_id": user_id, "max_media": max_media, **asdict(media)},
+        )
+        return changed == 1
+
     async def submit_report(self, report_id: int, now: datetime) -> bool:
         changed = await self._execute(
             """
