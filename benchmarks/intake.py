@@ -128,7 +128,7 @@ async def main() -> None:
             users = [telegram.add_user(f"Member {n}") for n in range(arguments.members)]
             elapsed, latencies = await run(telegram, users, arguments.photos)
             results.append((name, elapsed, latencies))
-    print(f"{arguments.members} members × {arguments.photos} photos, {os.cpu_count()} cores")
+    print(f"{arguments.members} members x {arguments.photos} photos, {os.cpu_count()} cores")
     print()
     print("| bot | updates/s | p50 ms | p95 ms | p99 ms |")
     print("| --- | --- | --- | --- | --- |")
