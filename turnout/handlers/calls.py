@@ -27,6 +27,7 @@ from turnout.bot.context import TurnoutContext
 from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.actions import reader_timezone
+from turnout.handlers.albums import after_album
 from turnout.handlers.newaction import AMBIGUITIES, REFUSALS
 from turnout.handlers.registry import conversation_handler
 from turnout.permissions import allowed
@@ -127,17 +128,12 @@ def _debounce_options(update: Update, context: TurnoutContext) -> None:
     """Show the options 1.5 s after the last album part, once."""
     chat = update.effective_chat
     assert chat is not None
-    queue = context.job_queue
-    assert queue is not None
-    name = f"album-options-{chat.id}"
-    for job in queue.get_jobs_by_name(name):
-        job.schedule_removal()
 
-    async def show(_: object) -> None:
+    async def show() -> None:
         # The update's context still holds this user's draft and the shared store and bot.
         await _show_options(context, chat.id)
 
-    queue.run_once(show, when=1.5, name=name)
+    after_album(context, f"album-options-{chat.id}", 1.5, show)
 
 
 async def _options(context: TurnoutContext, draft: CallDraft) -> Reply:

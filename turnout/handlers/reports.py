@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.albums import after_album
 from turnout.handlers.members import ensure_member
 from turnout.pseudonym import pseudonym
 from turnout.storage import Report, ReportMedia
@@ -193,18 +194,13 @@ async def _acknowledge(context: TurnoutContext, message: Message, item: ReportMe
 
 def _acknowledge_album(context: TurnoutContext, chat_id: int, group: str, user_id: int) -> None:
     """One acknowledgement per album, once its last part has arrived."""
-    queue = context.job_queue
-    assert queue is not None
-    name = f"album-ack-{chat_id}-{group}"
-    for job in queue.get_jobs_by_name(name):
-        job.schedule_removal()
 
-    async def acknowledge(_: object) -> None:
+    async def acknowledge() -> None:
         draft = await context.store.draft_of(user_id)
         count = sum(1 for item in draft.media if item.media_group_id == group) if draft else 0
         await context.bot.send_message(chat_id, context.t("report.album_added", count=count))
 
-    queue.run_once(acknowledge, when=ALBUM_QUIET, name=name)
+    after_album(context, f"album-ack-{chat_id}-{group}", ALBUM_QUIET, acknowledge)
 
 
 async def _submit(update: Update, context: TurnoutContext, draft: Report) -> None:

@@ -1,0 +1,23 @@
+"""Albums arrive as one update per item; this runs something once, after the last of them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from turnout.bot.context import TurnoutContext
+
+
+def after_album(
+    context: TurnoutContext, name: str, seconds: float, then: Callable[[], Awaitable[None]]
+) -> None:
+    """Run ``then`` ``seconds`` after the latest call with this ``name``: each new part of the
+    album moves the moment on, so it runs once, when the album is complete."""
+    queue = context.job_queue
+    assert queue is not None
+    for job in queue.get_jobs_by_name(name):
+        job.schedule_removal()
+
+    async def run(_: object) -> None:
+        await then()
+
+    queue.run_once(run, when=seconds, name=name)
