@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     default_language: str = "en"
     rate_limit: float = Field(default=25.0, gt=0, le=1000)
     max_in_flight: int = Field(default=16, ge=1, le=100)
+    concurrent_updates: int = Field(default=8, ge=1, le=1000)
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
         timedelta(hours=24),
         timedelta(hours=2),

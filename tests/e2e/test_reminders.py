@@ -97,7 +97,7 @@ async def test_a_postponed_action_is_reminded_at_its_new_time(
     now = data.clock()
     new_start = now + timedelta(hours=5)
     moved = await data.store.move_action(
-        action.id, new_start, [(120, now + timedelta(seconds=2))], 1, now
+        action.id, new_start, lambda _: [(120, now + timedelta(seconds=2))], 1, now
     )
     assert moved is not None
     await wake_planner_at_next(bot.application)

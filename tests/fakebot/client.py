@@ -278,7 +278,9 @@ class FakeUser:
         """The next ``n`` bot messages (waiting up to ``timeout`` in total)."""
         chat = self.chat
         start = self._reply_cursor
-        if not await self.server.notifier.wait_for(lambda: len(chat.bot_log) >= start + n, timeout):
+        if not await self.server.notifier.wait_for(
+            lambda: len(chat.bot_log) >= start + n, timeout, topic=chat.id
+        ):
             got = len(chat.bot_log) - start
             raise AssertionError(self._diagnose(f"{n} new message(s) (got {got})", timeout))
         ids = chat.bot_log[start : start + n]

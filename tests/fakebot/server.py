@@ -65,6 +65,7 @@ class FakeTelegram:
             },
         )
         self.world = World(bot)
+        self.world.on_bot_message = self.notifier.touch
         self.hub = UpdateHub(self.notifier)
         self.faults = Faults()
         self.calls: list[ApiCall] = []
@@ -102,7 +103,7 @@ class FakeTelegram:
         if self._runner is None:
             return
         self.hub.closing = True
-        self.notifier.notify()
+        self.notifier.notify(everyone=True)
         await self._pusher.stop()
         await self._runner.cleanup()
         self._runner = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +159,8 @@ class World:
         self.callback_queries: dict[str, JSONDict] = {}
         self.callback_answers: list[JSONDict] = []
         self._user_ids = itertools.count(FIRST_USER_ID)
+        self.on_bot_message: Callable[[int], None] = lambda chat_id: None
+        """Called with the chat id whenever the bot's message is stored there."""
         self._supergroup_ids = itertools.count(-FIRST_SUPERGROUP_ID)
         self._group_ids = itertools.count(-FIRST_GROUP_ID)
 
@@ -348,6 +351,7 @@ class World:
         chat.messages[message_id] = stored
         if from_bot:
             chat.bot_log.append(message_id)
+            self.on_bot_message(chat.id)
         return stored
 
     def message(self, chat: FakeChat, message_id: int) -> StoredMessage | None:

@@ -69,7 +69,9 @@ async def test_moving_an_action_replaces_its_reminders(
     old = reminder_purpose(action.id, 1, 120)
     await store.enqueue_deliveries(old, [(ana.user_id, "{}")], NOW + timedelta(hours=1), NOW)
     later = START + timedelta(days=1)
-    moved = await store.move_action(action.id, later, [(120, later - timedelta(hours=2))], 7, NOW)
+    moved = await store.move_action(
+        action.id, later, lambda a: [(120, a.starts_at - timedelta(hours=2))], 7, NOW
+    )
     assert moved is not None
     assert (moved.starts_at, moved.revision) == (later, 2)
     assert await store.reminders_of(action.id) == [
@@ -103,7 +105,9 @@ async def test_a_reminder_read_before_a_time_change_is_not_queued(
     plan = [(120, START - timedelta(hours=2))]
     action = await store.create_action(new_action(), 7, plan, NOW)
     later = START + timedelta(days=1)
-    await store.move_action(action.id, later, [(120, later - timedelta(hours=2))], 7, NOW)
+    await store.move_action(
+        action.id, later, lambda a: [(120, a.starts_at - timedelta(hours=2))], 7, NOW
+    )
     stale = reminder_purpose(action.id, 1, 120)
     queued = await store.enqueue_reminder(
         action.id, 1, 120, stale, [(1, "{}")], NOW, expires_at=START
@@ -119,3 +123,48 @@ async def test_a_reminder_read_before_a_time_change_is_not_queued(
         await store.enqueue_reminder(action.id, 2, 120, fresh, [(1, "{}")], NOW, expires_at=later)
         == 0
     )
+
+
+async def test_a_cancelled_action_takes_no_answers_and_no_edits(
+    store: Store, make_member: MemberFactory
+) -> None:
+    """Checked in the store itself: a handler's earlier look may be a moment out of date."""
+    action = await store.create_action(new_action(capacity=1), 7, [], NOW)
+    ana, ben = await make_member(), await make_member()
+    await store.answer_rsvp(action.id, ana.user_id, Answer.GOING, NOW)
+    await store.answer_rsvp(action.id, ben.user_id, Answer.GOING, NOW)
+    assert await store.cancel_action(action.id, 7, NOW) is not None
+    assert await store.answer_rsvp(action.id, ana.user_id, Answer.NOT_GOING, NOW) is None
+    assert await store.edit_action(action.id, {"capacity": 5}, 7, NOW) is None
+    assert await store.fill_from_waitlist(action.id, NOW) == ()
+    assert await store.rsvp_of(action.id, ana.user_id) is Answer.GOING
+    assert await store.rsvp_of(action.id, ben.user_id) is Answer.WAITLISTED
+    assert (await store.action(action.id)).capacity == 1  # type: ignore[union-attr]
+
+
+async def test_an_action_that_has_started_takes_no_answers(
+    store: Store, make_member: MemberFactory
+) -> None:
+    action = await store.create_action(new_action(), 7, [], NOW)
+    ana = await make_member()
+    assert await store.answer_rsvp(action.id, ana.user_id, Answer.GOING, START) is None
+    assert await store.rsvp_of(action.id, ana.user_id) is None
+
+
+async def test_replanning_reads_the_time_and_reminders_as_stored(store: Store) -> None:
+    """Organiser A changes the reminders while B has just moved the action: A's re-planning
+    keeps B's time."""
+    action = await store.create_action(new_action(), 7, [], NOW)
+    later = START + timedelta(days=1)
+    await store.move_action(action.id, later, lambda a: [], 8, NOW)
+    await store.edit_action(action.id, {"reminder_minutes": (60,)}, 7, NOW)
+    moved = await store.move_action(
+        action.id,
+        None,
+        lambda a: [(m, a.starts_at - timedelta(minutes=m)) for m in a.reminder_minutes],
+        7,
+        NOW,
+    )
+    assert moved is not None
+    assert moved.starts_at == later
+    assert await store.next_reminder_due() == later - timedelta(minutes=60)

@@ -9,6 +9,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from turnout.bot.context import BotData, Clock, TurnoutContext
 from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown, post_stop
+from turnout.bot.ordering import PerSenderProcessor
 from turnout.config import Settings
 from turnout.handlers import COMMANDS, HANDLERS
 from turnout.handlers.errors import on_error
@@ -29,6 +30,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutA
         .base_file_url(settings.api_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
         .context_types(context_types)
+        .concurrent_updates(PerSenderProcessor(settings.concurrent_updates))
         # No AIORateLimiter: everything sent to many chats goes through the outbox, which paces
         # it and pauses everything on a RetryAfter itself. A second limiter would hide those
         # pauses from it. Replies to a person's own update are one at a time, and the outbox's

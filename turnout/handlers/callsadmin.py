@@ -126,9 +126,11 @@ async def got_text(update: Update, context: TurnoutContext) -> int:
         await message.reply_text(context.t("calls.layout_changed"))
         return ConversationHandler.END
     now = context.now()
-    await context.store.edit_call_text(
+    if not await context.store.edit_call_text(
         call.id, message.text, entities, update.effective_user.id, now
-    )
+    ):
+        await message.reply_text(context.t("calls.gone"))  # deleted meanwhile
+        return ConversationHandler.END
     count = await _edit_everywhere(context, after, call.id)
     await message.reply_text(context.t("calls.editing", count=count))
     return ConversationHandler.END
@@ -145,7 +147,8 @@ async def _edit_everywhere(
     now = context.now()
     await context.store.rewrite_pending(purpose(call_id, part), payload.to_json(), now)
     copies = await context.store.sent_copies(purpose(call_id, part))
-    stamp = now.strftime("%Y%m%d%H%M%S")
+    # Microseconds: two edits within one second (two broadcasters) must be two batches.
+    stamp = now.strftime("%Y%m%d%H%M%S%f")
     edits = [(chat_id, replace(payload, edit_of=ids[0])) for _, chat_id, ids in copies if ids]
     await context.outbox.enqueue(purpose(call_id, f"edit-{stamp}"), edits)
     return len(edits)

@@ -9,7 +9,8 @@ replaces the reminders of the old one.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -159,9 +160,12 @@ async def pick_time(update: Update, context: TurnoutContext) -> int:
     action = await context.store.action(editing[0])
     if action is None:
         return ConversationHandler.END
-    await _move(context, action, options[int(index)], query.from_user.id)
+    moved = await _move(context, action, options[int(index)], query.from_user.id)
     if context.user_data is not None:
         context.user_data.pop(EDITING, None)
+    if not moved:
+        await context.bot.send_message(query.from_user.id, context.t("card.gone"))
+        return ConversationHandler.END
     updated = await context.store.action(action.id)
     assert updated is not None
     reply = await render_card(update, context, updated)
@@ -188,11 +192,14 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
     if field == "title":
         if not text or len(text) > MAX_TITLE:
             return t("newaction.bad_title", limit=MAX_TITLE)
-        await store.edit_action(action.id, {"title": text}, actor, now)
+        if await store.edit_action(action.id, {"title": text}, actor, now) is None:
+            return t("card.gone")
     elif field == "description":
         if len(text) > MAX_DESCRIPTION:
             return t("newaction.bad_description", limit=MAX_DESCRIPTION)
-        await store.edit_action(action.id, {"description": "" if text == "-" else text}, actor, now)
+        description = "" if text == "-" else text
+        if await store.edit_action(action.id, {"description": description}, actor, now) is None:
+            return t("card.gone")
     elif field == "place":
         changes: dict[str, Any]
         if message.venue is not None:
@@ -211,7 +218,8 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
             changes = {"place": text[:300], "latitude": None, "longitude": None}
         else:
             return t("newaction.bad_place")
-        await store.edit_action(action.id, changes, actor, now)
+        if await store.edit_action(action.id, changes, actor, now) is None:
+            return t("card.gone")
         await store.plan_notice(action.id, {"place"}, now + NOTICE_DELAY)
         await wake_planner_at_next(context.application)
     elif field == "capacity":
@@ -221,7 +229,8 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
             capacity = int(text)
         else:
             return t("edit.bad_capacity")
-        await store.edit_action(action.id, {"capacity": capacity}, actor, now)
+        if await store.edit_action(action.id, {"capacity": capacity}, actor, now) is None:
+            return t("card.gone")
         promoted = await store.fill_from_waitlist(action.id, now)
         await tell_promoted(context, action, promoted)
     elif field == "reminders":
@@ -234,9 +243,10 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
         except ValueError:
             return t("newaction.bad_reminders")
         minutes = tuple(sorted({int(o.total_seconds() // 60) for o in offsets}, reverse=True))
-        await store.edit_action(action.id, {"reminder_minutes": minutes}, actor, now)
-        plan = plan_reminders(action.starts_at, minutes, now)
-        await store.move_action(action.id, action.starts_at, plan, actor, now)
+        if await store.edit_action(action.id, {"reminder_minutes": minutes}, actor, now) is None:
+            return t("card.gone")
+        # Re-planned from the stored time: another organiser may have just moved it.
+        await store.move_action(action.id, None, _planner(now), actor, now)
         await wake_planner_at_next(context.application)
     elif field == "time":
         zone = reader_timezone(context)
@@ -260,17 +270,25 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
             )
             return t("edit.pick_above")
         assert isinstance(reading, Parsed)
-        await _move(context, action, reading.at, actor)
+        if not await _move(context, action, reading.at, actor):
+            return t("card.gone")
     return None
 
 
-async def _move(context: TurnoutContext, action: Action, starts_at: Any, actor: int) -> None:
-    """A new time: new reminders, and a change notice for everyone who answered."""
+async def _move(context: TurnoutContext, action: Action, starts_at: Any, actor: int) -> bool:
+    """A new time: new reminders, and a change notice for everyone who answered. False if
+    the action was cancelled meanwhile."""
     now = context.now()
-    plan = plan_reminders(starts_at, action.reminder_minutes, now)
-    await context.store.move_action(action.id, starts_at, plan, actor, now)
+    if await context.store.move_action(action.id, starts_at, _planner(now), actor, now) is None:
+        return False
     await context.store.plan_notice(action.id, {"time"}, now + NOTICE_DELAY)
     await wake_planner_at_next(context.application)
+    return True
+
+
+def _planner(now: datetime) -> Callable[[Action], list[tuple[int, datetime]]]:
+    """Reminders planned from the action as stored (its time and its reminder choice)."""
+    return lambda action: plan_reminders(action.starts_at, action.reminder_minutes, now)
 
 
 def edit_conversation() -> ConversationHandler[TurnoutContext]:

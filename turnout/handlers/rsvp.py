@@ -29,6 +29,9 @@ async def rsvp_button(update: Update, context: TurnoutContext) -> None:
         return
     await ensure_member(update, context)
     change = await context.store.answer_rsvp(action.id, query.from_user.id, answer, context.now())
+    if change is None:  # cancelled or started since the check above
+        await query.answer(context.t("rsvp.closed"), show_alert=True)
+        return
     waitlisted = change.answer is Answer.WAITLISTED
     text = context.t(
         "rsvp.waitlisted" if waitlisted else "rsvp.recorded",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -115,7 +115,8 @@ class ActionQueries(StoreBase):
     async def edit_action(
         self, action_id: int, changes: dict[str, Any], actor_id: int, now: datetime
     ) -> Action | None:
-        """Change fields that do not move the action in time; audited. None if unknown."""
+        """Change fields that do not move the action in time; audited. None if unknown or no
+        longer planned (cancelled meanwhile)."""
         unknown = set(changes) - _EDITABLE
         if unknown:
             raise ValueError(f"not editable this way: {sorted(unknown)}")
@@ -126,7 +127,8 @@ class ActionQueries(StoreBase):
         assignments = ", ".join(f"{name} = :{name}" for name in sorted(values))
         async with self._transaction() as db:
             cursor = await db.execute(
-                f"UPDATE actions SET {assignments}, updated_at = :now WHERE id = :id",  # noqa: S608
+                f"UPDATE actions SET {assignments}, updated_at = :now "  # noqa: S608
+                "WHERE id = :id AND status = 'planned'",
                 {**values, "id": action_id, "now": to_db_time(now)},
             )
             if cursor.rowcount == 0:
@@ -144,31 +146,35 @@ class ActionQueries(StoreBase):
     async def move_action(
         self,
         action_id: int,
-        starts_at: datetime,
-        reminders: Sequence[tuple[int, datetime]],
+        starts_at: datetime | None,
+        reminders: Callable[[Action], Sequence[tuple[int, datetime]]],
         actor_id: int,
         now: datetime,
     ) -> Action | None:
-        """Give the action a new time: a new revision, its old reminders skipped, new ones
-        planned, and queued reminders of the old time skipped too. One transaction."""
+        """Give the action a new time (None: keep it, re-plan only): a new revision, its old
+        reminders skipped, new ones planned, and queued reminders of the old time skipped too.
+
+        ``reminders`` plans from the action as stored, read in the same transaction, so two
+        organisers changing the time and the reminders at once cannot undo each other."""
+        new_time = None if starts_at is None else to_db_time(starts_at)
         async with self._transaction() as db:
             cursor = await db.execute(
                 """
-                UPDATE actions SET starts_at = :starts_at, revision = revision + 1,
-                                   updated_at = :now
+                UPDATE actions SET starts_at = COALESCE(:starts_at, starts_at),
+                                   revision = revision + 1, updated_at = :now
                 WHERE id = :id AND status = 'planned'
                 """,
-                {"id": action_id, "starts_at": to_db_time(starts_at), "now": to_db_time(now)},
+                {"id": action_id, "starts_at": new_time, "now": to_db_time(now)},
             )
             if cursor.rowcount == 0:
                 return None
             action = await _one(db, action_id)
             assert action is not None
             await _drop_reminders(db, action_id, now)
-            await _plan(db, action_id, action.revision, reminders)
+            await _plan(db, action_id, action.revision, reminders(action))
             await write_audit(
                 db, now, actor_id, "action:move", None,
-                {"action": action_id, "starts_at": to_db_time(starts_at)},
+                {"action": action_id, "starts_at": to_db_time(action.starts_at)},
             )  # fmt: skip
         return action
 
@@ -192,13 +198,18 @@ class ActionQueries(StoreBase):
 
     async def answer_rsvp(
         self, action_id: int, user_id: int, answer: Answer, now: datetime
-    ) -> RsvpChange:
+    ) -> RsvpChange | None:
         """Record an answer. "Going" to a full action joins the waitlist; a seat given up is
-        taken by the longest-waiting member. One transaction, so seats are never oversold."""
+        taken by the longest-waiting member. One transaction, so seats are never oversold.
+
+        None when the action is no longer open for answers (cancelled or started), checked in
+        the same transaction: a cancellation a moment before must not gain a "going"."""
         async with self._transaction() as db:
             action = await _one(db, action_id)
             if action is None:
                 raise ValueError(f"no action {action_id}")
+            if action.status is not ActionStatus.PLANNED or action.starts_at <= now:
+                return None
             previous = await _answer_of(db, action_id, user_id)
             given = answer
             if answer is Answer.GOING and previous is not Answer.GOING:
@@ -232,8 +243,8 @@ class ActionQueries(StoreBase):
         """After the capacity grew (or went away): move waiting members up; return who."""
         async with self._transaction() as db:
             action = await _one(db, action_id)
-            if action is None:
-                return ()
+            if action is None or action.status is not ActionStatus.PLANNED:
+                return ()  # a cancelled action promotes nobody
             if action.capacity is None:
                 cursor = await db.execute(
                     """
