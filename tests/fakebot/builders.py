@@ -101,6 +101,27 @@ def photo_message(
     return world.store_message(chat, body, sender=user)
 
 
+def document_message(
+    world: World,
+    user: UserRecord,
+    chat: FakeChat,
+    content: bytes,
+    *,
+    file_name: str,
+    mime_type: str,
+    caption: str | None = None,
+    media_group_id: str | None = None,
+) -> StoredMessage:
+    """A file sent as a document (uncompressed, metadata kept), resolvable with ``getFile``."""
+    stored = world.files.add("document", content, file_name=file_name, mime_type=mime_type)
+    body: JSONDict = {"document": stored.media()}
+    if caption:
+        body["caption"] = caption
+    if media_group_id is not None:
+        body["media_group_id"] = media_group_id
+    return world.store_message(chat, body, sender=user)
+
+
 def location_message(
     world: World, user: UserRecord, chat: FakeChat, latitude: float, longitude: float
 ) -> StoredMessage:

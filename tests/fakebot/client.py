@@ -137,6 +137,28 @@ class FakeUser:
         )
         return await self._deliver(stored)
 
+    async def send_document(
+        self,
+        content: bytes,
+        *,
+        file_name: str = "photo.jpg",
+        mime_type: str = "image/jpeg",
+        caption: str | None = None,
+        chat: FakeChat | int | None = None,
+    ) -> JSONDict:
+        """Send a file as a document (as phones do with "send as file"); returns the message."""
+        target = self._target(chat)
+        stored = builders.document_message(
+            self.server.world,
+            self.record,
+            target,
+            content,
+            file_name=file_name,
+            mime_type=mime_type,
+            caption=caption,
+        )
+        return await self._deliver(stored)
+
     async def send_album(
         self, count: int, caption: str | None = None, *, chat: FakeChat | int | None = None
     ) -> list[JSONDict]:

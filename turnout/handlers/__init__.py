@@ -19,6 +19,7 @@ from turnout.handlers import (
     newaction,
     organise,
     reports,
+    review,
     roles,
     rsvp,
     settings,
@@ -63,6 +64,10 @@ HANDLERS: tuple[Route, ...] = (
     # The field buttons of "Edit" open a conversation, so it comes before the plain buttons.
     Other(organise.edit_conversation),
     Button("org", organise.organiser_button, roles=ORGANISERS),
+    Command("review", review.review_command, N_("command.review"), roles=ORGANISERS),
+    # Reject and Flag open a conversation (the reason), so it comes before the plain buttons.
+    Other(review.reason_conversation),
+    Button("rv", review.review_button, roles=ORGANISERS),
     # Broadcasters.
     Conversation(
         Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),

@@ -283,3 +283,14 @@ class Report:
     review_note: str | None
     media: tuple[ReportMedia, ...]
     submitted_at: datetime | None
+    reviewer: int | None = None
+    reviewed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What came of an organiser's decision: ``decided`` False when someone else decided
+    first, and then ``report`` shows their decision."""
+
+    decided: bool
+    report: Report | None

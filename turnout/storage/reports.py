@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import asdict
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, optional_time, to_db_time
-from turnout.storage.models import Report, ReportMedia, ReportStatus
+from turnout.storage.base import StoreBase, optional_time, to_db_time, write_audit
+from turnout.storage.models import Decision, Report, ReportMedia, ReportStatus
 
 _DRAFT_FIELDS = frozenset({"action_id", "action_chosen", "text", "latitude", "longitude"})
 
@@ -124,6 +124,75 @@ class ReportQueries(StoreBase):
         )
         return int(row[0]) if row else 0
 
+    # -- review ------------------------------------------------------------------------------
+
+    async def report(self, report_id: int) -> Report | None:
+        """A submitted report (never someone's draft)."""
+        row = await self._fetch_one(
+            "SELECT * FROM reports WHERE id = :id AND status != 'draft'", {"id": report_id}
+        )
+        return None if row is None else await self._with_media(row)
+
+    async def next_pending(self, action_id: int | None, after: int = 0) -> Report | None:
+        """The oldest report waiting for review after report ``after`` (Skip), optionally only
+        of one action."""
+        row = await self._fetch_one(
+            """
+            SELECT * FROM reports
+            WHERE status = 'pending' AND id > :after
+              AND (:action_id IS NULL OR action_id = :action_id)
+            ORDER BY id LIMIT 1
+            """,
+            {"after": after, "action_id": action_id},
+        )
+        return None if row is None else await self._with_media(row)
+
+    async def count_pending(self, action_id: int | None) -> int:
+        row = await self._fetch_one(
+            """
+            SELECT COUNT(*) FROM reports
+            WHERE status = 'pending' AND (:action_id IS NULL OR action_id = :action_id)
+            """,
+            {"action_id": action_id},
+        )
+        return int(row[0]) if row else 0
+
+    async def decide_report(
+        self,
+        report_id: int,
+        status: ReportStatus,
+        note: str | None,
+        reviewer: int,
+        now: datetime,
+    ) -> Decision:
+        """Approve, reject or flag a pending report, audited, in one transaction. Only the
+        first of two organisers deciding at once succeeds; the other gets the first decision."""
+        if status not in (ReportStatus.APPROVED, ReportStatus.REJECTED, ReportStatus.FLAGGED):
+            raise ValueError(f"not a decision: {status}")
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE reports
+                SET status = :status, review_note = :note, reviewer = :reviewer,
+                    reviewed_at = :now, updated_at = :now
+                WHERE id = :id AND status = 'pending'
+                """,
+                {
+                    "id": report_id,
+                    "status": status,
+                    "note": note,
+                    "reviewer": reviewer,
+                    "now": to_db_time(now),
+                },
+            )
+            decided = cursor.rowcount == 1
+            if decided:
+                await write_audit(
+                    db, now, reviewer, f"report:{status}", None,
+                    {"report": report_id, "note": bool(note)},
+                )  # fmt: skip
+        return Decision(decided, await self.report(report_id))
+
     async def pseudonym_key(self) -> bytes:
         row = await self._fetch_one("SELECT value FROM secrets WHERE name = 'pseudonym_key'", {})
         assert row is not None  # made by the migration
@@ -161,4 +230,6 @@ class ReportQueries(StoreBase):
                 for m in media
             ),
             submitted_at=optional_time(row["submitted_at"]),
+            reviewer=row["reviewer"],
+            reviewed_at=optional_time(row["reviewed_at"]),
         )

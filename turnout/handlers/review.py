@@ -1,0 +1,252 @@
+"""Organisers review what members sent: ``/review [action]``, Approve / Reject / Flag / Skip.
+
+The report's media are shown first, as the member sent them (albums as albums, by file id),
+then a card with the decisions. Two organisers deciding at once: the store lets only the first
+decision through, and the second organiser sees whose it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from turnout.bot.context import TurnoutContext
+from turnout.delivery.payload import Payload
+from turnout.handlers.registry import conversation_handler, guarded
+from turnout.pseudonym import pseudonym
+from turnout.storage import Report, ReportMedia, ReportStatus, Role
+from turnout.views.review import (
+    OUTCOME_FOR_MEMBER,
+    decided_card,
+    media_batches,
+    reason_prompt,
+    review_card,
+)
+
+ORGANISERS = frozenset({Role.ORGANISER})
+MAX_REASON = 500
+REASON = 0
+# user_data key: (report id, decision, scope, card message id) while a reason is awaited.
+AWAITING = "review_reason"
+
+
+async def review_command(update: Update, context: TurnoutContext) -> None:
+    """``/review`` the oldest pending report; ``/review <action id>`` of that action only."""
+    message = update.effective_message
+    assert message is not None
+    argument = (context.args or [""])[0]
+    if argument and not argument.isdigit():
+        await message.reply_text(context.t("review.usage"))
+        return
+    scope = int(argument) if argument else None
+    if scope is not None and await context.store.action(scope) is None:
+        await message.reply_text(context.t("review.no_such_action", id=scope))
+        return
+    await show_next(context, message.chat.id, scope, after=0)
+
+
+async def show_next(context: TurnoutContext, chat_id: int, scope: int | None, after: int) -> None:
+    """The next pending report after ``after`` (wrapping round to the oldest), or "none"."""
+    store = context.store
+    report = await store.next_pending(scope, after) or await store.next_pending(scope, 0)
+    if report is None:
+        await context.bot.send_message(chat_id, context.t("review.nothing"))
+        return
+    await send_media(context, chat_id, report.media)
+    title, who = await _about(context, report)
+    waiting = await store.count_pending(scope)
+    reply = review_card(context.t, report, title, who, _zone(context), scope, waiting)
+    await context.bot.send_message(chat_id, reply.text, reply_markup=reply.markup)
+
+
+async def send_media(context: TurnoutContext, chat_id: int, media: tuple[ReportMedia, ...]) -> None:
+    """The media in the order sent: photos and videos in albums of up to ten, documents in
+    albums of their own, voice notes and animations one by one; always by file id."""
+    bot = context.bot
+    for batch in media_batches(media):
+        first = batch[0]
+        if len(batch) > 1:
+            await bot.send_media_group(chat_id, [_input_media(item) for item in batch])
+        elif first.kind == "photo":
+            await bot.send_photo(chat_id, first.file_id)
+        elif first.kind == "video":
+            await bot.send_video(chat_id, first.file_id)
+        elif first.kind == "voice":
+            await bot.send_voice(chat_id, first.file_id)
+        elif first.kind == "animation":
+            await bot.send_animation(chat_id, first.file_id)
+        else:
+            await bot.send_document(chat_id, first.file_id)
+
+
+def _input_media(item: ReportMedia) -> InputMediaPhoto | InputMediaVideo | InputMediaDocument:
+    if item.kind == "photo":
+        return InputMediaPhoto(item.file_id)
+    if item.kind == "video":
+        return InputMediaVideo(item.file_id)
+    return InputMediaDocument(item.file_id)
+
+
+async def review_button(update: Update, context: TurnoutContext) -> None:
+    """``rv:ok|skip|next:<report>:<scope>``; Reject and Flag go through ``ask_reason``."""
+    query = update.callback_query
+    assert query is not None
+    verb, report_id, scope = _parse(query.data)
+    if report_id is None:
+        await query.answer(context.t("review.gone"), show_alert=True)
+        return
+    await query.answer()
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    if verb in ("skip", "next"):
+        await show_next(context, chat_id, scope, after=report_id)
+    elif verb == "ok":
+        await decide(update, context, report_id, ReportStatus.APPROVED, None, scope)
+
+
+async def ask_reason(update: Update, context: TurnoutContext) -> int:
+    """Reject or Flag pressed: ask for a reason (optional)."""
+    query = update.callback_query
+    assert query is not None
+    verb, report_id, scope = _parse(query.data)
+    if report_id is None:
+        await query.answer(context.t("review.gone"), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    status = ReportStatus.FLAGGED if verb == "flag" else ReportStatus.REJECTED
+    card = query.message.message_id if query.message else None
+    if context.user_data is not None:
+        context.user_data[AWAITING] = (report_id, status, scope, card)
+    reply = reason_prompt(context.t, report_id, status is ReportStatus.FLAGGED)
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await context.bot.send_message(chat_id, reply.text, reply_markup=reply.markup)
+    return REASON
+
+
+async def got_reason(update: Update, context: TurnoutContext) -> int:
+    message = update.effective_message
+    assert message is not None
+    reason = (message.text or "").strip()
+    if len(reason) > MAX_REASON:
+        await message.reply_text(context.t("review.reason_too_long", limit=MAX_REASON))
+        return REASON
+    return await _decide_awaited(update, context, reason or None)
+
+
+async def no_reason(update: Update, context: TurnoutContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return await _decide_awaited(update, context, None)
+
+
+async def stop(update: Update, context: TurnoutContext) -> int:
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(context.t("review.stopped"))
+    return ConversationHandler.END
+
+
+async def _decide_awaited(update: Update, context: TurnoutContext, reason: str | None) -> int:
+    awaited = context.user_data.pop(AWAITING, None) if context.user_data is not None else None
+    if not isinstance(awaited, tuple):
+        return ConversationHandler.END
+    report_id, status, scope, card = awaited
+    await decide(update, context, report_id, status, reason, scope, card)
+    return ConversationHandler.END
+
+
+async def decide(
+    update: Update,
+    context: TurnoutContext,
+    report_id: int,
+    status: ReportStatus,
+    reason: str | None,
+    scope: int | None,
+    card: int | None = None,
+) -> None:
+    """Record the decision (unless someone was first), update the card, tell the member."""
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None
+    assert chat is not None
+    outcome = await context.store.decide_report(report_id, status, reason, user.id, context.now())
+    report = outcome.report
+    if report is None:  # withdrawn by the member meanwhile
+        await context.bot.send_message(chat.id, context.t("review.withdrawn"))
+        return
+    decided_by = None
+    if not outcome.decided and report.reviewer is not None and report.reviewer != user.id:
+        member = await context.store.member(report.reviewer)
+        decided_by = member.first_name if member else str(report.reviewer)
+    title, who = await _about(context, report)
+    reply = decided_card(context.t, report, title, who, _zone(context), decided_by, scope)
+    query = update.callback_query
+    if query is not None and card is None and query.message is not None:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    elif card is not None:
+        await context.bot.edit_message_text(reply.text, chat.id, card, reply_markup=reply.markup)
+    else:
+        await context.bot.send_message(chat.id, reply.text, reply_markup=reply.markup)
+    if outcome.decided:
+        await _tell_member(context, report, title)
+
+
+async def _tell_member(context: TurnoutContext, report: Report, title: str | None) -> None:
+    """In the member's language, through the outbox (they may have blocked the bot)."""
+    member = await context.store.member(report.user_id)
+    t = context.catalogs.translator(member.language if member else None)
+    lines = [t(OUTCOME_FOR_MEMBER[report.status], id=report.id, about=title or t("report.other"))]
+    if report.review_note:
+        lines.append(t("report.note", note=report.review_note))
+    payload = Payload("\n".join(lines))
+    await context.outbox.enqueue(f"review:{report.id}", [(report.user_id, payload)])
+
+
+async def _about(context: TurnoutContext, report: Report) -> tuple[str | None, str]:
+    """The action's title and the member's pseudonym (never their name: DESIGN.md §2.5)."""
+    action = await context.store.action(report.action_id) if report.action_id else None
+    who = pseudonym(await context.store.pseudonym_key(), report.user_id)
+    return (action.title if action else None), who
+
+
+def _zone(context: TurnoutContext) -> str:
+    return context.settings.timezone
+
+
+def _parse(data: str | None) -> tuple[str, int | None, int | None]:
+    """``rv:<verb>:<report>[:<scope>]`` → (verb, report id or None if bad, scope or None)."""
+    parts = (data or "").split(":")
+    verb = parts[1] if len(parts) > 1 else ""
+    report = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
+    scope = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() and parts[3] != "0" else None
+    return verb, report, scope
+
+
+def reason_conversation() -> ConversationHandler[TurnoutContext]:
+    """Reject / Flag, then an optional reason; the roles are checked at each step."""
+    states: dict[object, list[BaseHandler[Update, TurnoutContext, Any]]] = {
+        REASON: [
+            MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_reason, ORGANISERS)),
+            CallbackQueryHandler(guarded(no_reason, ORGANISERS), pattern=r"^rv:bare:\d+$"),
+        ]
+    }
+    return conversation_handler(
+        entry_points=[
+            CallbackQueryHandler(guarded(ask_reason, ORGANISERS), pattern=r"^rv:(no|flag):\d+")
+        ],
+        states=states,
+        fallbacks=[CommandHandler("cancel", stop)],
+        name="review-reason",
+        allow_reentry=True,
+    )

@@ -1,0 +1,121 @@
+"""What organisers see when they review a report: the card, its buttons, the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import N_, Html, Translator
+from turnout.storage import Report, ReportMedia, ReportStatus
+from turnout.views.reply import Reply
+from turnout.views.reports import STATUS_WORDS, contents
+from turnout.views.timefmt import local_time
+
+ALBUM_LIMIT = 10
+_ALBUM_FAMILY = {"photo": "visual", "video": "visual", "document": "document"}
+
+# How the member is told about the decision.
+OUTCOME_FOR_MEMBER = {
+    ReportStatus.APPROVED: N_("review.told.approved"),
+    ReportStatus.REJECTED: N_("review.told.rejected"),
+    ReportStatus.FLAGGED: N_("review.told.flagged"),
+}
+
+
+def review_card(
+    t: Translator,
+    report: Report,
+    action_title: str | None,
+    who: str,
+    timezone: str,
+    scope: int | None,
+    waiting: int,
+) -> Reply:
+    """The report under its media: what, when, where, who (pseudonym), and the decisions.
+    ``scope``: the action ``/review`` was limited to, kept through Skip and Next."""
+    text = _card_text(t, report, action_title, who, timezone)
+    text += "\n\n" + t.plural("review.waiting", waiting)
+    tail = f"{report.id}:{scope or 0}"
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("review.button.approve"), callback_data=f"rv:ok:{tail}"),
+                InlineKeyboardButton(t("review.button.reject"), callback_data=f"rv:no:{tail}"),
+                InlineKeyboardButton(t("review.button.flag"), callback_data=f"rv:flag:{tail}"),
+            ],
+            [InlineKeyboardButton(t("review.button.skip"), callback_data=f"rv:skip:{tail}")],
+        ]
+    )
+    return Reply(text, markup)
+
+
+def decided_card(
+    t: Translator,
+    report: Report,
+    action_title: str | None,
+    who: str,
+    timezone: str,
+    decided_by: str | None,
+    scope: int | None,
+) -> Reply:
+    """The card after a decision: its outcome (and whose, if another organiser's) and Next."""
+    text = _card_text(t, report, action_title, who, timezone)
+    status = t(STATUS_WORDS[report.status])
+    if decided_by is None:
+        outcome = t("review.outcome", status=status)
+    else:
+        outcome = t("review.decided_by", status=status, name=decided_by)
+    lines = [text, "", outcome]
+    if report.review_note:
+        lines.append(t("review.reason_line", reason=report.review_note))
+    next_data = f"rv:next:{report.id}:{scope or 0}"
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("review.button.next"), callback_data=next_data)]]
+    )
+    return Reply("\n".join(lines), markup)
+
+
+def media_batches(media: Sequence[ReportMedia]) -> list[list[ReportMedia]]:
+    """How to show media in the order sent: runs of photos and videos as albums of up to ten
+    (Telegram mixes them in one album), runs of documents as albums of their own, and voice
+    notes and animations (which cannot be in an album) one by one."""
+    batches: list[list[ReportMedia]] = []
+    for item in media:
+        family = _ALBUM_FAMILY.get(item.kind)
+        last = batches[-1] if batches else None
+        if (
+            family is not None
+            and last is not None
+            and _ALBUM_FAMILY.get(last[0].kind) == family
+            and len(last) < ALBUM_LIMIT
+        ):
+            last.append(item)
+        else:
+            batches.append([item])
+    return batches
+
+
+def _card_text(
+    t: Translator, report: Report, action_title: str | None, who: str, timezone: str
+) -> str:
+    lines = [
+        t("review.title", id=report.id, about=action_title or t("report.other")),
+        t("review.contents", contents=contents(t, report)),
+    ]
+    if report.submitted_at is not None:
+        sent = local_time(report.submitted_at, timezone, t.language)
+        lines.append(t("review.sent", when=sent, who=who))
+    if report.latitude is not None and report.longitude is not None:
+        link = f"https://maps.google.com/?q={report.latitude:.5f},{report.longitude:.5f}"
+        lines.append(t("review.location", link=Html(f'<a href="{link}">'), end=Html("</a>")))
+    if report.text:
+        lines += ["", t("review.text", text=report.text)]
+    return "\n".join(lines)
+
+
+def reason_prompt(t: Translator, report_id: int, flag: bool) -> Reply:
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t("review.button.no_reason"), callback_data=f"rv:bare:{report_id}")]]
+    )
+    return Reply(t("review.ask_flag_reason" if flag else "review.ask_reason"), markup)
