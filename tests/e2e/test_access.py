@@ -31,6 +31,7 @@ BUTTON_DATA = {
     "org": "org:{action}:cancel_yes",
     "chan": "chan:unlink:-1001234567890",
     "calls": "calls:delete_yes:1",
+    "rv": "rv:ok:1:0",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

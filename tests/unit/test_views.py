@@ -73,3 +73,17 @@ def test_progress_reads_in_the_readers_number_format() -> None:
     assert progress(t, done) == (
         "Delivered to 4,990 of 5,000 · 10 failed (blocked the bot, left, or unreachable)"
     )
+
+
+def test_media_are_shown_as_albums_of_their_kind_in_the_order_sent() -> None:
+    from turnout.storage import ReportMedia
+    from turnout.views.review import media_batches
+
+    def item(kind: str, n: int) -> ReportMedia:
+        return ReportMedia(kind, f"F{n}", f"U{n}", None, None, None, None, None, None, None, n)
+
+    kinds = ["photo", "video", "photo", "document", "document", "voice", "photo"] + ["photo"] * 11
+    media = [item(kind, n) for n, kind in enumerate(kinds)]
+    batches = [[m.message_id for m in batch] for batch in media_batches(media)]
+    assert batches == [[0, 1, 2], [3, 4], [5], [6, *range(7, 16)], [16, 17]]
+    assert media_batches([]) == []

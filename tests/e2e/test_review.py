@@ -1,0 +1,182 @@
+"""Organisers review reports: the media as sent, a card by pseudonym, and one decision each."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.e2e.test_actions import organiser_of
+from tests.e2e.test_reports import an_action, begin
+from tests.fakebot import FakeTelegram, FakeUser
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {"report_rate": 20}
+
+
+async def submit(
+    member: FakeUser, choice: str, *, text: str, photos: int = 0, album: int = 0
+) -> int:
+    """The member sends a report through the bot; returns its number."""
+    await begin(member, choice)
+    await member.send(text)
+    await member.reply()
+    for _ in range(photos):
+        await member.send_photo()
+        await member.reply()
+    if album:
+        await member.send_album(album)
+        await member.reply()
+    await member.send("/done")
+    await member.reply()
+    await member.press("Submit")
+    await member.callback_answer()
+    received = text_of(await member.reply())
+    return int(received.split("#")[1].split()[0])
+
+
+async def open_review(
+    organiser: FakeUser, command: str = "/review", media: int = 0
+) -> dict[str, Any]:
+    """Send /review; skip past the media messages; return the card."""
+    await organiser.send(command)
+    messages = await organiser.replies(media + 1)
+    return messages[-1]
+
+
+async def test_approving_shows_the_media_and_tells_the_member(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await an_action(bot, "River Rally")
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await started(ana)
+    number = await submit(ana, "River Rally", text="300 people came.", photos=2, album=3)
+
+    await olga.send("/review")
+    # Five photos in order, as one album sent by file id, then the card.
+    album = await telegram.wait_for_call("sendMediaGroup")
+    assert [item["type"] for item in album.params["media"]] == ["photo"] * 5
+    sent_ids = [item["media"] for item in album.params["media"]]
+    stored = [f for (f,) in bot.rows("SELECT file_id FROM report_media ORDER BY message_id")]
+    assert sent_ids == stored
+    card = (await olga.replies(6))[-1]
+    seen = shown(card)
+    assert f"Report #{number}" in seen and "River Rally" in seen
+    assert "5 photos, text" in seen and "300 people came." in seen
+    assert "by Member " in seen and "Ana" not in seen and str(ana.id) not in seen
+    assert labels(card) == ["✅ Approve", "✖ Reject", "⚑ Flag", "Skip"]
+
+    await olga.press("✅ Approve")
+    edited = await olga.edit()
+    assert "Decision: approved." in shown(edited)
+    assert labels(edited) == ["Next report"]
+    told = await ana.reply(timeout=10)
+    assert f"Your report #{number} about River Rally was approved" in text_of(told)
+    assert bot.rows("SELECT status, reviewer FROM reports") == [("approved", owner.id)]
+    assert bot.rows("SELECT action FROM audit_log WHERE action LIKE 'report:%'") == [
+        ("report:approved",)
+    ]
+
+    await olga.press("Next report")
+    await olga.callback_answer()
+    assert "No report is waiting" in text_of(await olga.reply())
+
+
+async def test_rejecting_with_a_reason_and_flagging_without(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await started(ana)
+    first = await submit(ana, "Other", text="Blurry")
+    second = await submit(ana, "Other", text="Odd")
+
+    card = await open_review(olga)
+    assert f"Report #{first}" in shown(card)
+    await olga.press("✖ Reject", message=card)
+    assert "Why is it not accepted?" in text_of(await olga.reply())
+    await olga.send("Too <b>dark</b> to see anything")
+    edited = await olga.edit()
+    assert "Decision: not accepted." in shown(edited)
+    assert "Reason: Too <b>dark</b> to see anything" in shown(edited)
+    told = await ana.reply(timeout=10)
+    assert "was not accepted" in shown(told)
+    assert "Too <b>dark</b> to see anything" in shown(told)  # user text is never markup
+
+    await olga.press("Next report", message=edited)
+    await olga.callback_answer()
+    card = await olga.reply()
+    assert f"Report #{second}" in shown(card)
+    await olga.press("⚑ Flag", message=card)
+    await olga.reply()
+    await olga.press("No reason")
+    await olga.callback_answer()
+    assert "Decision: set aside." in shown(await olga.edit())
+    assert "set aside by the organisers" in text_of(await ana.reply(timeout=10))
+
+    assert bot.rows("SELECT id, status, review_note FROM reports ORDER BY id") == [
+        (first, "rejected", "Too <b>dark</b> to see anything"),
+        (second, "flagged", None),
+    ]
+    await ana.send("/myreports")
+    mine = shown(await ana.reply())
+    assert "not accepted" in mine and "set aside" in mine and "Too <b>dark</b>" in mine
+
+
+async def test_two_organisers_deciding_at_once_decide_once(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    petra = await organiser_of(bot, owner, telegram.add_user("Petra"))
+    await started(ana)
+    number = await submit(ana, "Other", text="Crowd")
+    olga_card = await open_review(olga)
+    petra_card = await open_review(petra)
+
+    await asyncio.gather(
+        olga.press("✅ Approve", message=olga_card), petra.press("✅ Approve", message=petra_card)
+    )
+    olga_after, petra_after = await asyncio.gather(olga.edit(), petra.edit())
+    outcomes = sorted([shown(olga_after), shown(petra_after)], key=lambda s: "Already" in s)
+    assert "Decision: approved." in outcomes[0]
+    assert "Already decided by" in outcomes[1]
+    assert "Your decision was not recorded" in outcomes[1]
+    # One decision, one audit entry, one message to the member.
+    assert bot.rows("SELECT COUNT(*) FROM audit_log WHERE action = 'report:approved'") == [(1,)]
+    assert f"#{number}" in text_of(await ana.reply(timeout=10))
+    await ana.no_reply(within=0.5)
+
+
+async def test_skip_and_one_action_only(bot: RunningBot, owner: FakeUser, ana: FakeUser) -> None:
+    rally = await an_action(bot, "River Rally")
+    await an_action(bot, "Bike Ride")
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await started(ana)
+    ride = await submit(ana, "Bike Ride", text="Ride")
+    first = await submit(ana, "River Rally", text="One")
+    second = await submit(ana, "River Rally", text="Two")
+
+    card = await open_review(olga, f"/review {rally.id}")
+    assert f"Report #{first}" in shown(card) and "2 reports waiting" in shown(card)
+    await olga.press("Skip", message=card)
+    await olga.callback_answer()
+    card = await olga.reply()
+    assert f"Report #{second}" in shown(card)
+    await olga.press("Skip", message=card)
+    await olga.callback_answer()
+    # Round again to the oldest of that action; the bike ride never shows.
+    assert f"Report #{first}" in shown(await olga.reply())
+    assert bot.rows("SELECT COUNT(*) FROM reports WHERE status = 'pending'") == [(3,)]
+    assert ride not in (first, second)
+
+    await olga.send("/review soon")
+    assert "/review 12" in text_of(await olga.reply())
+    await olga.send("/review 999")
+    assert "There is no action 999" in text_of(await olga.reply())
