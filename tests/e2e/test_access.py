@@ -32,6 +32,7 @@ BUTTON_DATA = {
     "chan": "chan:unlink:-1001234567890",
     "calls": "calls:delete_yes:1",
     "rv": "rv:ok:1:0",
+    "pub": "pub:1:-1001234567890",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

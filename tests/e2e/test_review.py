@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
 from tests.e2e.test_actions import organiser_of
+from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import an_action, begin
 from tests.fakebot import FakeTelegram, FakeUser
+from tests.unit.test_clean import assert_clean, jpeg_with_gps
 
 
 @pytest.fixture
@@ -74,7 +78,7 @@ async def test_approving_shows_the_media_and_tells_the_member(
     await olga.press("✅ Approve")
     edited = await olga.edit()
     assert "Decision: approved." in shown(edited)
-    assert labels(edited) == ["Next report"]
+    assert labels(edited) == ["📣 Publish to a channel", "Next report"]
     told = await ana.reply(timeout=10)
     assert f"Your report #{number} about River Rally was approved" in text_of(told)
     assert bot.rows("SELECT status, reviewer FROM reports") == [("approved", owner.id)]
@@ -180,3 +184,101 @@ async def test_skip_and_one_action_only(bot: RunningBot, owner: FakeUser, ana: F
     assert "/review 12" in text_of(await olga.reply())
     await olga.send("/review 999")
     assert "There is no action 999" in text_of(await olga.reply())
+
+
+async def approved(bot: RunningBot, olga: FakeUser, number: int, media: int) -> dict[str, Any]:
+    """Open the report (its media and card) and approve it; return the decided card."""
+    card = await open_review(olga, media=media)
+    assert f"Report #{number}" in shown(card)
+    await olga.press("✅ Approve", message=card)
+    await olga.callback_answer()
+    return await olga.edit()
+
+
+async def test_publishing_an_album_to_a_channel_names_the_action_not_the_member(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await an_action(bot, "River Rally")
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await owner.send(f"/grant {owner.id} broadcaster")
+    await owner.replies(2)
+    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    await started(ana)
+    number = await submit(ana, "River Rally", text="We were 300 & more", album=3)
+
+    decided = await approved(bot, olga, number, media=3)
+    assert labels(decided) == ["📣 Publish to a channel", "Next report"]
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    choice = await olga.reply()
+    assert "never who sent it" in text_of(choice)
+    await olga.press("Rally News", message=choice)
+    await olga.callback_answer()
+    assert f"Report #{number} is published in Rally News" in text_of(await olga.reply())
+
+    [album] = [
+        c.params
+        for c in telegram.calls_to("sendMediaGroup")
+        if c.ok and c.params["chat_id"] == channel.id
+    ]
+    stored = [f for (f,) in bot.rows("SELECT file_id FROM report_media ORDER BY message_id")]
+    assert [item["media"] for item in album["media"]] == stored  # by file id, in order
+    caption = album["media"][0]["caption"]
+    assert caption == "We were 300 &amp; more\n\n— River Rally"
+    assert "Ana" not in caption and "Member " not in caption
+
+    # Publishing again to the same channel posts nothing more.
+    await olga.press("Rally News", message=choice)
+    answer = await olga.callback_answer()
+    assert "already published in Rally News" in answer["text"]
+    assert (
+        len([c for c in telegram.calls_to("sendMediaGroup") if c.params["chat_id"] == channel.id])
+        == 1
+    )
+    assert bot.rows("SELECT action FROM audit_log WHERE action = 'report:published'") == [
+        ("report:published",)
+    ]
+
+
+async def test_a_photo_sent_as_a_file_is_published_without_its_gps(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await owner.send(f"/grant {owner.id} broadcaster")
+    await owner.replies(2)
+    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    await started(ana)
+    await begin(ana, "Other")
+    original = jpeg_with_gps()
+    await ana.send_document(original, file_name="IMG_0001.jpg", mime_type="image/jpeg")
+    await ana.reply()
+    await ana.send_document(
+        b"\x00\x00\x00\x20ftypmp42" + b"\x00" * 64, file_name="clip.mp4", mime_type="video/mp4"
+    )
+    await ana.reply()
+    await ana.send("/done")
+    await ana.reply()
+    await ana.press("Submit")
+    await ana.callback_answer()
+    number = int(text_of(await ana.reply()).split("#")[1].split()[0])
+
+    decided = await approved(bot, olga, number, media=2)  # an album of two documents
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    choice = await olga.reply()
+    assert "never who sent it" in text_of(choice)
+    await olga.press("Rally News", message=choice)
+    await olga.callback_answer()
+    done = text_of(await olga.reply())
+    assert f"Report #{number} is published" in done
+    assert "A video sent as a file was left out" in done
+
+    [photo] = [
+        c for c in telegram.calls_to("sendPhoto") if c.ok and c.params["chat_id"] == channel.id
+    ]
+    [upload] = photo.files.values()
+    assert upload.content != original
+    assert_clean(upload.content)
+    assert Image.open(io.BytesIO(upload.content)).size == (40, 20)

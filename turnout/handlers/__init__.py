@@ -18,6 +18,7 @@ from turnout.handlers import (
     members,
     newaction,
     organise,
+    publish,
     reports,
     review,
     roles,
@@ -68,6 +69,7 @@ HANDLERS: tuple[Route, ...] = (
     # Reject and Flag open a conversation (the reason), so it comes before the plain buttons.
     Other(review.reason_conversation),
     Button("rv", review.review_button, roles=ORGANISERS),
+    Button("pub", publish.publish_button, roles=ORGANISERS),
     # Broadcasters.
     Conversation(
         Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),

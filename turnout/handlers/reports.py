@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.export.publishing import BOT_DOWNLOAD_LIMIT
 from turnout.handlers.albums import after_album
 from turnout.handlers.members import ensure_member
 from turnout.pseudonym import pseudonym
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 MAX_MEDIA = 30
 MAX_TEXT = 4000
 #: Telegram lets a bot download files up to this size; larger ones are kept as references.
-BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 #: How far back an action may have taken place and still be reported on.
 REPORT_WINDOW = timedelta(hours=48)
 ALBUM_QUIET = 1.0

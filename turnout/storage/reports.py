@@ -193,6 +193,45 @@ class ReportQueries(StoreBase):
                 )  # fmt: skip
         return Decision(decided, await self.report(report_id))
 
+    async def claim_publication(
+        self, report_id: int, channel_id: int, actor: int, now: datetime
+    ) -> bool:
+        """Reserve publishing an approved report to a channel, audited; False if it was
+        published there already (or is being published) or is not approved."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                INSERT INTO report_publications (report_id, channel_id, published_by,
+                                                 published_at)
+                SELECT id, :channel_id, :actor, :now FROM reports
+                WHERE id = :report_id AND status = 'approved'
+                ON CONFLICT (report_id, channel_id) DO NOTHING
+                """,
+                {
+                    "report_id": report_id,
+                    "channel_id": channel_id,
+                    "actor": actor,
+                    "now": to_db_time(now),
+                },
+            )
+            claimed = cursor.rowcount == 1
+            if claimed:
+                await write_audit(
+                    db, now, actor, "report:published", None,
+                    {"report": report_id, "channel": channel_id},
+                )  # fmt: skip
+        return claimed
+
+    async def release_publication(self, report_id: int, channel_id: int) -> None:
+        """Posting failed: the report can be published there again."""
+        await self._execute(
+            """
+            DELETE FROM report_publications
+            WHERE report_id = :report_id AND channel_id = :channel_id
+            """,
+            {"report_id": report_id, "channel_id": channel_id},
+        )
+
     async def pseudonym_key(self) -> bytes:
         row = await self._fetch_one("SELECT value FROM secrets WHERE name = 'pseudonym_key'", {})
         assert row is not None  # made by the migration

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
-from turnout.storage import Report, ReportMedia, ReportStatus
+from turnout.storage import Channel, Report, ReportMedia, ReportStatus
 from turnout.views.reply import Reply
 from turnout.views.reports import STATUS_WORDS, contents
 from turnout.views.timefmt import local_time
@@ -70,10 +70,27 @@ def decided_card(
     if report.review_note:
         lines.append(t("review.reason_line", reason=report.review_note))
     next_data = f"rv:next:{report.id}:{scope or 0}"
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("review.button.next"), callback_data=next_data)]]
-    )
-    return Reply("\n".join(lines), markup)
+    rows = [[InlineKeyboardButton(t("review.button.next"), callback_data=next_data)]]
+    if report.status is ReportStatus.APPROVED:
+        publish = InlineKeyboardButton(t("review.button.publish"), callback_data=f"pub:{report.id}")
+        rows.insert(0, [publish])
+    return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def channel_choice(t: Translator, report_id: int, channels: Sequence[Channel]) -> Reply:
+    rows = [
+        [InlineKeyboardButton(c.title[:60], callback_data=f"pub:{report_id}:{c.chat_id}")]
+        for c in channels
+    ]
+    return Reply(t("publish.choose_channel", id=report_id), InlineKeyboardMarkup(rows))
+
+
+def publication_text(t: Translator, report: Report, action_title: str | None) -> str:
+    """The post: the member's words and the action, never who sent it."""
+    about = action_title or t("publish.no_action")
+    if report.text:
+        return t("publish.text", text=report.text, about=about)
+    return t("publish.text_bare", about=about)
 
 
 def media_batches(media: Sequence[ReportMedia]) -> list[list[ReportMedia]]:
