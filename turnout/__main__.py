@@ -1,4 +1,5 @@
-"""The command line: ``turnout run | migrate | check-config``."""
+"""The command line: ``turnout run | migrate | check-config | healthcheck | deliveries |
+export``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from telegram import Bot
 
 from turnout import __version__
 from turnout.bot import build_application
@@ -15,6 +20,10 @@ from turnout.bot import run as run_bot
 from turnout.bot.health import heartbeat_path, is_alive
 from turnout.bot.logs import configure_logging
 from turnout.config import ConfigError, Settings, load_settings
+from turnout.export import ExportError
+from turnout.export.archive import ExportRequest, write_export
+from turnout.export.downloads import bot_fetcher
+from turnout.i18n import Catalogs
 from turnout.storage import StorageError, Store
 
 EXIT_FAILURE = 1
@@ -38,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("check-config", help="validate the settings and print them, masked")
     commands.add_parser("healthcheck", help="exit 0 if the running bot's heartbeat is recent")
     commands.add_parser("deliveries", help="outbox counts per purpose, and the last errors")
+    export = commands.add_parser(
+        "export", help="write the reports, RSVPs (and media, with a token) to a ZIP file"
+    )
+    export.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
+    export.add_argument("--action", type=int, help="only the reports and RSVPs of this action")
     arguments = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -50,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(migrate(settings))
         if arguments.command == "deliveries":
             return asyncio.run(deliveries(settings))
+        if arguments.command == "export":
+            return asyncio.run(export_zip(settings, arguments.out, arguments.action))
         return run(settings)
     except ConfigError as error:
         print(f"turnout: {error}", file=sys.stderr)
@@ -57,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as error:
         print(f"turnout: database: {error}", file=sys.stderr)
         return EXIT_STORAGE
+    except ExportError as error:
+        print(f"turnout: export: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except Exception as error:
         # Through the log, never a bare traceback: a rejected token is quoted in the error
         # (InvalidToken), and only the log handler redacts it.
@@ -100,6 +119,36 @@ async def deliveries(settings: Settings) -> int:
         for failure in failures:
             when = f"{failure.updated_at:%Y-%m-%d %H:%M} UTC"
             print(f"  {when}  {failure.purpose}  chat {failure.chat_id}: {failure.last_error}")
+    return 0
+
+
+async def export_zip(settings: Settings, out: Path, action_id: int | None) -> int:
+    """What ``/export`` makes, from the command line; media only when a token is set."""
+    store = await Store.open(settings.database)
+    try:
+        catalogs = Catalogs(settings.default_language)
+        t = catalogs.translator(settings.default_language)
+        action = await store.action(action_id) if action_id is not None else None
+        if action_id is not None and action is None:
+            print(f"turnout: there is no action {action_id}", file=sys.stderr)
+            return EXIT_FAILURE
+        title = t("export.title_action", title=action.title) if action else t("export.title_all")
+        request = ExportRequest(action_id, t, settings.timezone, title)
+        if settings.bot_token is None:
+            result = await write_export(store, out, request)
+        else:
+            bot = Bot(
+                settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url
+            )
+            async with bot:
+                request = replace(request, fetch=bot_fetcher(bot))
+                result = await write_export(store, out, request)
+    finally:
+        await store.close()
+    print(
+        f"{result.path}: {result.reports} reports, {result.rsvps} RSVPs, {result.files} files "
+        f"({result.left_out} left out), {result.size / 1024 / 1024:.1f} MB"
+    )
     return 0
 
 

@@ -8,11 +8,14 @@ payload without ``update_id`` (assigned when pushed).
 from __future__ import annotations
 
 import copy
+import io
 import itertools
 import re
 import secrets
 import time
 from typing import Any
+
+from PIL import Image
 
 from .jsonutil import JSONDict, clone, utf16_len
 from .members import Member, make_member, member_dict
@@ -48,8 +51,11 @@ def message_payload(chat: FakeChat, stored: StoredMessage) -> JSONDict:
 
 
 def fake_jpeg() -> bytes:
-    """A few bytes that look like a JPEG file (the fake never decodes images)."""
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + secrets.token_bytes(32) + b"\xff\xd9"
+    """A small real JPEG, different each time (the bot may decode it to strip metadata)."""
+    image = Image.frombytes("RGB", (8, 8), secrets.token_bytes(8 * 8 * 3))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
 
 
 def _reply_content(world: World, chat: FakeChat, reply_to: int | None) -> JSONDict:

@@ -14,6 +14,7 @@ from turnout.handlers import (
     calls,
     callsadmin,
     channels,
+    export,
     invites,
     members,
     newaction,
@@ -70,6 +71,7 @@ HANDLERS: tuple[Route, ...] = (
     Other(review.reason_conversation),
     Button("rv", review.review_button, roles=ORGANISERS),
     Button("pub", publish.publish_button, roles=ORGANISERS),
+    Command("export", export.export_command, N_("command.export"), roles=ORGANISERS),
     # Broadcasters.
     Conversation(
         Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),

@@ -27,6 +27,7 @@ from turnout.storage.models import (
     RoleGrant,
     RsvpChange,
     RsvpCounts,
+    RsvpRecord,
 )
 from turnout.storage.roles import InviteOutcome, Redemption
 from turnout.storage.store import Store
@@ -61,6 +62,7 @@ __all__ = [
     "RoleGrant",
     "RsvpChange",
     "RsvpCounts",
+    "RsvpRecord",
     "StorageError",
     "Store",
     "notice_purpose",

@@ -76,7 +76,7 @@ class ActionQueries(StoreBase):
 
     async def action(self, action_id: int) -> Action | None:
         row = await self._fetch_one("SELECT * FROM actions WHERE id = :id", {"id": action_id})
-        return None if row is None else _action(row)
+        return None if row is None else action_from(row)
 
     async def upcoming_actions(self, now: datetime, limit: int, offset: int = 0) -> list[Action]:
         """Planned actions that have not started, soonest first."""
@@ -89,7 +89,7 @@ class ActionQueries(StoreBase):
             """,
             {"now": to_db_time(now), "limit": limit, "offset": offset},
         )
-        return [_action(row) for row in rows]
+        return [action_from(row) for row in rows]
 
     async def reportable_actions(self, since: datetime, limit: int = 10) -> list[Action]:
         """Actions a report can be about: not cancelled, starting after ``since`` (upcoming,
@@ -103,7 +103,7 @@ class ActionQueries(StoreBase):
             """,
             {"since": to_db_time(since), "limit": limit},
         )
-        return [_action(row) for row in rows]
+        return [action_from(row) for row in rows]
 
     async def count_upcoming_actions(self, now: datetime) -> int:
         row = await self._fetch_one(
@@ -320,7 +320,7 @@ class ActionQueries(StoreBase):
         )
         return [
             DueReminder(
-                action=_action(row),
+                action=action_from(row),
                 revision=row["r_revision"],
                 offset_minutes=row["offset_minutes"],
                 due_at=from_db_time(row["r_due_at"]),
@@ -442,7 +442,8 @@ class ActionQueries(StoreBase):
             {"now": to_db_time(now)},
         )
         return [
-            (row["notice_id"], _action(row), frozenset(row["changes"].split(","))) for row in rows
+            (row["notice_id"], action_from(row), frozenset(row["changes"].split(",")))
+            for row in rows
         ]
 
     async def settle_notice(self, notice_id: int) -> None:
@@ -518,7 +519,7 @@ async def _drop_reminders(db: aiosqlite.Connection, action_id: int, now: datetim
 async def _one(db: aiosqlite.Connection, action_id: int) -> Action | None:
     async with db.execute("SELECT * FROM actions WHERE id = :id", {"id": action_id}) as cursor:
         row = await cursor.fetchone()
-    return None if row is None else _action(row)
+    return None if row is None else action_from(row)
 
 
 async def _answer_of(db: aiosqlite.Connection, action_id: int, user_id: int) -> Answer | None:
@@ -561,7 +562,7 @@ async def _promote(
     return tuple(row["user_id"] for row in rows)
 
 
-def _action(row: sqlite3.Row) -> Action:
+def action_from(row: sqlite3.Row) -> Action:
     return Action(
         id=row["id"],
         title=row["title"],

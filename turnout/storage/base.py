@@ -33,7 +33,8 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, _TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads this format too, and ten times faster than strptime (exports).
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def optional_time(text: str | None) -> datetime | None:

@@ -183,6 +183,16 @@ class RsvpCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class RsvpRecord:
+    """One member's answer about one action, as exported."""
+
+    action_id: int
+    user_id: int
+    answer: Answer
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RsvpChange:
     """The outcome of answering: what the member got, and who moved up from the waitlist."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -242,33 +243,38 @@ class ReportQueries(StoreBase):
             "SELECT * FROM report_media WHERE report_id = :id ORDER BY message_id, id",
             {"id": row["id"]},
         )
-        return Report(
-            id=row["id"],
-            user_id=row["user_id"],
-            action_id=row["action_id"],
-            action_chosen=bool(row["action_chosen"]),
-            text=row["text"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            status=ReportStatus(row["status"]),
-            review_note=row["review_note"],
-            media=tuple(
-                ReportMedia(
-                    kind=m["kind"],
-                    file_id=m["file_id"],
-                    file_unique_id=m["file_unique_id"],
-                    size=m["size"],
-                    mime=m["mime"],
-                    width=m["width"],
-                    height=m["height"],
-                    duration=m["duration"],
-                    caption=m["caption"],
-                    media_group_id=m["media_group_id"],
-                    message_id=m["message_id"],
-                )
-                for m in media
-            ),
-            submitted_at=optional_time(row["submitted_at"]),
-            reviewer=row["reviewer"],
-            reviewed_at=optional_time(row["reviewed_at"]),
-        )
+        return report_from(row, media)
+
+
+def report_from(row: sqlite3.Row, media: Sequence[sqlite3.Row]) -> Report:
+    """A report row and its media rows (in the order sent) as a ``Report``."""
+    return Report(
+        id=row["id"],
+        user_id=row["user_id"],
+        action_id=row["action_id"],
+        action_chosen=bool(row["action_chosen"]),
+        text=row["text"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        status=ReportStatus(row["status"]),
+        review_note=row["review_note"],
+        media=tuple(
+            ReportMedia(
+                kind=m["kind"],
+                file_id=m["file_id"],
+                file_unique_id=m["file_unique_id"],
+                size=m["size"],
+                mime=m["mime"],
+                width=m["width"],
+                height=m["height"],
+                duration=m["duration"],
+                caption=m["caption"],
+                media_group_id=m["media_group_id"],
+                message_id=m["message_id"],
+            )
+            for m in media
+        ),
+        submitted_at=optional_time(row["submitted_at"]),
+        reviewer=row["reviewer"],
+        reviewed_at=optional_time(row["reviewed_at"]),
+    )

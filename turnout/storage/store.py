@@ -12,6 +12,7 @@ from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
+from turnout.storage.export import ExportQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.reports import ReportQueries
 from turnout.storage.roles import RoleQueries
@@ -26,5 +27,6 @@ class Store(
     ChannelQueries,
     CallQueries,
     ReportQueries,
+    ExportQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

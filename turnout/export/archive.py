@@ -1,0 +1,332 @@
+"""The export ZIP: reports.csv, reports.json, rsvps.csv, media/ and index.html, streamed.
+
+One pass over the reports in batches: each batch's media are downloaded (several at once),
+cleaned and written into the ZIP as they arrive, and its rows are appended to the CSV, JSON and
+HTML files in a scratch folder, which go into the ZIP at the end. Memory holds one batch and a
+few files, whatever the number of reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from turnout.export import page
+from turnout.export.clean import clean_image
+from turnout.export.errors import CannotClean, ExportError
+from turnout.export.media import DOWNLOAD_FAILED, UNREADABLE, InExport, LeftOut, export_plan
+from turnout.i18n import Translator
+from turnout.pseudonym import pseudonym
+from turnout.storage import Action, Report, ReportStatus, Store
+from turnout.views.reports import STATUS_WORDS
+
+Fetch = Callable[[str], Awaitable[bytes]]
+"""Downloads a file by its Telegram file id; raises ExportError when it cannot."""
+Progress = Callable[[int, int], Awaitable[None]]
+"""Told (media done, media in all) as media are handled."""
+
+BATCH = 500
+REPORT_COLUMNS = [
+    "report", "action_id", "action", "status", "submitted_utc", "submitted_local",
+    "reviewed_utc", "member", "text", "latitude", "longitude", "media_files",
+    "media_left_out", "review_note",
+]  # fmt: skip
+RSVP_COLUMNS = ["action_id", "action", "member", "answer", "answered_utc", "answered_local"]
+_FILE_KIND = {"video": "video", "animation": "video", "voice": "audio"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    size: int
+    reports: int
+    rsvps: int
+    files: int
+    left_out: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What to export and how it reads. ``fetch`` None: metadata only, no media."""
+
+    action_id: int | None
+    t: Translator
+    timezone: str
+    title: str
+    fetch: Fetch | None = None
+    progress: Progress | None = None
+    concurrency: int = 8
+
+
+async def write_export(store: Store, path: Path, request: ExportRequest) -> ExportResult:
+    """Write the export to ``path`` (replaced only once complete)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    actions = await store.all_actions()
+    key = await store.pseudonym_key()
+    total = await store.count_media(request.action_id) if request.fetch else 0
+    partial = path.with_name(path.name + ".partial")
+    with (
+        tempfile.TemporaryDirectory(dir=path.parent, prefix=".export-") as folder,
+        _Sheets(Path(folder)) as sheets,
+        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        writer = _Writer(request, actions, key, archive, sheets, total)
+        after = 0
+        while batch := await store.reports_after(request.action_id, after, BATCH):
+            await writer.add_reports(batch)
+            after = batch[-1].id
+        rsvps = await _write_rsvps(store, request, actions, key, archive)
+        sheets.finish(request, actions, writer.seen_actions)
+        for name in ("reports.csv", "reports.json", "index.html"):
+            archive.write(Path(folder) / name, name)
+    size = _put_in_place(partial, path)
+    return ExportResult(path, size, writer.reports, rsvps, writer.files, writer.left_out)
+
+
+def _put_in_place(partial: Path, path: Path) -> int:
+    """The complete file replaces any older one at once; its size."""
+    partial.replace(path)
+    return path.stat().st_size
+
+
+class _Sheets:
+    """The scratch files that are written row by row and added to the ZIP at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.csv_file: IO[str] = open(folder / "reports.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
+        self.json_file: IO[str] = open(folder / "reports.json", "w", encoding="utf-8")  # noqa: SIM115
+        self.cards: IO[str] = open(folder / "cards.html", "w", encoding="utf-8")  # noqa: SIM115
+        self.csv = csv.writer(self.csv_file)
+        self.csv.writerow(REPORT_COLUMNS)
+        self.json_file.write("[")
+        self.first_json = True
+
+    def __enter__(self) -> _Sheets:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for handle in (self.csv_file, self.json_file, self.cards):
+            handle.close()
+
+    def add(self, row: list[Any], record: dict[str, Any], card: str) -> None:
+        self.csv.writerow(row)
+        self.json_file.write(
+            ("\n" if self.first_json else ",\n") + json.dumps(record, ensure_ascii=False)
+        )
+        self.first_json = False
+        self.cards.write(card)
+
+    def finish(
+        self, request: ExportRequest, actions: dict[int, Action], seen: dict[str, str]
+    ) -> None:
+        """Close the JSON array; wrap the cards in the page, with filters of what is there."""
+        t = request.t
+        self.json_file.write("\n]\n")
+        self.cards.close()
+        statuses = [
+            (status.value, t(STATUS_WORDS[status]))
+            for status in ReportStatus
+            if status is not ReportStatus.DRAFT
+        ]
+        with open(self.folder / "index.html", "w", encoding="utf-8") as out:
+            out.write(
+                page.head(t, request.title, sorted(seen.items(), key=lambda i: i[1]), statuses)
+            )
+            with open(self.folder / "cards.html", encoding="utf-8") as cards:
+                shutil.copyfileobj(cards, out)
+            out.write(page.tail())
+        self.csv_file.flush()
+        self.json_file.flush()
+
+
+class _Writer:
+    def __init__(
+        self,
+        request: ExportRequest,
+        actions: dict[int, Action],
+        key: bytes,
+        archive: zipfile.ZipFile,
+        sheets: _Sheets,
+        total: int,
+    ) -> None:
+        self.request = request
+        self.actions = actions
+        self.key = key
+        self.archive = archive
+        self.sheets = sheets
+        self.total = total
+        self.done = 0
+        self.reports = 0
+        self.files = 0
+        self.left_out = 0
+        self.seen_actions: dict[str, str] = {}
+        self.slots = asyncio.Semaphore(request.concurrency)
+
+    async def add_reports(self, batch: list[Report]) -> None:
+        outcomes = await self._media(batch)
+        t = self.request.t
+        for report in batch:
+            action = self.actions.get(report.action_id) if report.action_id else None
+            title = action.title if action else t("report.other")
+            zone = action.timezone if action else self.request.timezone
+            value = str(action.id) if action else "other"
+            self.seen_actions[value] = title
+            files = [outcomes[(report.id, n)] for n in range(len(report.media))]
+            names = [name for name in files if not name.startswith("!")]
+            reasons = [t(name[1:]) for name in files if name.startswith("!")]
+            who = pseudonym(self.key, report.user_id)
+            submitted = report.submitted_at
+            row = [
+                report.id, report.action_id or "", title, report.status.value,
+                _utc(submitted), _local(submitted, zone), _utc(report.reviewed_at), who,
+                report.text, _number(report.latitude), _number(report.longitude),
+                ";".join(names), ";".join(reasons), report.review_note or "",
+            ]  # fmt: skip
+            record: dict[str, Any] = dict(zip(REPORT_COLUMNS, row, strict=True))
+            record["media_files"] = names
+            record["media_left_out"] = reasons
+            location = None
+            if report.latitude is not None and report.longitude is not None:
+                location = (report.latitude, report.longitude)
+            card = page.card(
+                t,
+                number=report.id,
+                action_value=value,
+                action_label=title,
+                status=report.status.value,
+                status_label=t(STATUS_WORDS[report.status]),
+                when=_local(submitted, zone),
+                who=who,
+                text=report.text,
+                location=location,
+                files=[(_FILE_KIND.get(_kind_of(report, name), "image"), name) for name in names],
+                left_out=reasons,
+            )
+            self.sheets.add(row, record, card)
+            self.reports += 1
+
+    async def _media(self, batch: list[Report]) -> dict[tuple[int, int], str]:
+        """Each item's path in the ZIP, or "!" and the reason it was left out."""
+        outcomes: dict[tuple[int, int], str] = {}
+        tasks = []
+        downloading = self.request.fetch is not None
+        for report in batch:
+            for index, item in enumerate(report.media):
+                plan = export_plan(item, downloading)
+                if isinstance(plan, LeftOut):
+                    outcomes[(report.id, index)] = "!" + plan.reason
+                    self.left_out += 1
+                    self.done += 1
+                    continue
+                base = f"media/report-{report.id:06d}-{index + 1:02d}"
+                tasks.append(self._one(report.id, index, item.file_id, plan, base, outcomes))
+        await asyncio.gather(*tasks)
+        return outcomes
+
+    async def _one(
+        self,
+        report_id: int,
+        index: int,
+        file_id: str,
+        plan: InExport,
+        base: str,
+        outcomes: dict[tuple[int, int], str],
+    ) -> None:
+        assert self.request.fetch is not None
+        async with self.slots:
+            try:
+                data = await self.request.fetch(file_id)
+                extension = plan.extension
+                if plan.clean:
+                    data, extension, _ = await asyncio.to_thread(clean_image, data)
+            except CannotClean:
+                outcomes[(report_id, index)] = "!" + UNREADABLE
+                self.left_out += 1
+            except ExportError:
+                outcomes[(report_id, index)] = "!" + DOWNLOAD_FAILED
+                self.left_out += 1
+            else:
+                name = f"{base}.{extension}"
+                # Already compressed: stored, not deflated again.
+                self.archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+                outcomes[(report_id, index)] = name
+                self.files += 1
+            self.done += 1
+            if self.request.progress is not None:
+                await self.request.progress(self.done, self.total)
+
+
+async def _write_rsvps(
+    store: Store,
+    request: ExportRequest,
+    actions: dict[int, Action],
+    key: bytes,
+    archive: zipfile.ZipFile,
+) -> int:
+    count = 0
+    with archive.open("rsvps.csv", "w") as raw, _text(raw) as out:
+        writer = csv.writer(out)
+        writer.writerow(RSVP_COLUMNS)
+        after = (0, 0)
+        while batch := await store.rsvps_after(request.action_id, after, BATCH * 4):
+            for rsvp in batch:
+                action = actions.get(rsvp.action_id)
+                zone = action.timezone if action else request.timezone
+                writer.writerow([
+                    rsvp.action_id, action.title if action else "", pseudonym(key, rsvp.user_id),
+                    rsvp.answer.value, _utc(rsvp.answered_at), _local(rsvp.answered_at, zone),
+                ])  # fmt: skip
+            count += len(batch)
+            after = (batch[-1].action_id, batch[-1].user_id)
+    return count
+
+
+def _text(raw: IO[bytes]) -> IO[str]:
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
+def _kind_of(report: Report, name: str) -> str:
+    index = int(name.rsplit("-", 1)[1].split(".")[0]) - 1
+    return report.media[index].kind
+
+
+def _utc(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _local(moment: datetime | None, zone: str) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(_zone(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+_ZONES: dict[str, ZoneInfo] = {}
+
+
+def _zone(name: str) -> ZoneInfo:
+    found = _ZONES.get(name)
+    if found is None:
+        found = _ZONES[name] = ZoneInfo(name)
+    return found
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.6f}"

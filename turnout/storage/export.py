@@ -1,0 +1,87 @@
+"""Queries that read everything for an export or the statistics, in batches.
+
+An export of 100,000 reports must not hold them all in memory: each method returns one batch
+after a key (keyset pagination), and the caller asks again with the last key it got.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from turnout.storage.actions import action_from
+from turnout.storage.base import StoreBase, from_db_time
+from turnout.storage.models import Action, Answer, Report, RsvpRecord
+from turnout.storage.reports import report_from
+
+
+class ExportQueries(StoreBase):
+    async def all_actions(self) -> dict[int, Action]:
+        """Every action by id (there are few next to reports): titles and timezones."""
+        rows = await self._fetch_all("SELECT * FROM actions ORDER BY id", {})
+        return {row["id"]: action_from(row) for row in rows}
+
+    async def reports_after(self, action_id: int | None, after: int, limit: int) -> list[Report]:
+        """Up to ``limit`` submitted reports with ids above ``after``, with their media; of one
+        action, or all. Two queries per batch, whatever its size."""
+        rows = await self._fetch_all(
+            """
+            SELECT * FROM reports
+            WHERE id > :after AND status != 'draft'
+              AND (:action_id IS NULL OR action_id = :action_id)
+            ORDER BY id LIMIT :limit
+            """,
+            {"after": after, "action_id": action_id, "limit": limit},
+        )
+        if not rows:
+            return []
+        media = await self._fetch_all(
+            """
+            SELECT * FROM report_media
+            WHERE report_id BETWEEN :first AND :last
+            ORDER BY report_id, message_id, id
+            """,
+            {"first": rows[0]["id"], "last": rows[-1]["id"]},
+        )
+        by_report = defaultdict(list)
+        for item in media:
+            by_report[item["report_id"]].append(item)
+        return [report_from(row, by_report.get(row["id"], [])) for row in rows]
+
+    async def rsvps_after(
+        self, action_id: int | None, after: tuple[int, int], limit: int
+    ) -> list[RsvpRecord]:
+        """Up to ``limit`` RSVPs after (action id, user id), in that order."""
+        rows = await self._fetch_all(
+            """
+            SELECT action_id, user_id, answer, answered_at FROM rsvps
+            WHERE (action_id, user_id) > (:action, :user)
+              AND (:action_id IS NULL OR action_id = :action_id)
+            ORDER BY action_id, user_id LIMIT :limit
+            """,
+            {"action": after[0], "user": after[1], "action_id": action_id, "limit": limit},
+        )
+        return [
+            RsvpRecord(
+                row["action_id"],
+                row["user_id"],
+                Answer(row["answer"]),
+                from_db_time(row["answered_at"]),
+            )
+            for row in rows
+        ]
+
+    async def count_media(self, action_id: int | None) -> int:
+        """Media items of submitted reports (of one action, or all): an export's total."""
+        row = await self._fetch_one(
+            """
+            SELECT COUNT(*) FROM report_media JOIN reports ON reports.id = report_id
+            WHERE reports.status != 'draft' AND (:action_id IS NULL OR action_id = :action_id)
+            """,
+            {"action_id": action_id},
+        )
+        return int(row[0]) if row else 0
+
+    async def first_submission(self) -> datetime | None:
+        row = await self._fetch_one("SELECT MIN(submitted_at) FROM reports", {})
+        return None if row is None or row[0] is None else from_db_time(row[0])
