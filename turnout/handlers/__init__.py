@@ -26,6 +26,7 @@ from turnout.handlers import (
     rsvp,
     settings,
     start,
+    stats,
     subscriptions,
 )
 from turnout.handlers.help import nothing_to_cancel, show_help, unknown_command
@@ -72,6 +73,7 @@ HANDLERS: tuple[Route, ...] = (
     Button("rv", review.review_button, roles=ORGANISERS),
     Button("pub", publish.publish_button, roles=ORGANISERS),
     Command("export", export.export_command, N_("command.export"), roles=ORGANISERS),
+    Command("stats", stats.stats_command, N_("command.stats"), roles=ORGANISERS),
     # Broadcasters.
     Conversation(
         Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),

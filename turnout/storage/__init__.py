@@ -11,6 +11,7 @@ from turnout.storage.models import (
     Call,
     CallStatus,
     Channel,
+    DayCount,
     Decision,
     Delivery,
     DeliveryCounts,
@@ -28,6 +29,7 @@ from turnout.storage.models import (
     RsvpChange,
     RsvpCounts,
     RsvpRecord,
+    Stats,
 )
 from turnout.storage.roles import InviteOutcome, Redemption
 from turnout.storage.store import Store
@@ -42,6 +44,7 @@ __all__ = [
     "CallStatus",
     "Channel",
     "Conflict",
+    "DayCount",
     "Decision",
     "Delivery",
     "DeliveryCounts",
@@ -63,6 +66,7 @@ __all__ = [
     "RsvpChange",
     "RsvpCounts",
     "RsvpRecord",
+    "Stats",
     "StorageError",
     "Store",
     "notice_purpose",

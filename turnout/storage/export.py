@@ -7,11 +7,19 @@ after a key (keyset pagination), and the caller asks again with the last key it 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from turnout.storage.actions import action_from
 from turnout.storage.base import StoreBase, from_db_time
-from turnout.storage.models import Action, Answer, Report, RsvpRecord
+from turnout.storage.models import (
+    Action,
+    Answer,
+    DayCount,
+    Report,
+    ReportStatus,
+    RsvpRecord,
+    Stats,
+)
 from turnout.storage.reports import report_from
 
 
@@ -85,3 +93,60 @@ class ExportQueries(StoreBase):
     async def first_submission(self) -> datetime | None:
         row = await self._fetch_one("SELECT MIN(submitted_at) FROM reports", {})
         return None if row is None or row[0] is None else from_db_time(row[0])
+
+    async def stats_counts(self, action_id: int | None) -> Stats:
+        """The numbers of ``/stats``: RSVPs by answer, reports by status, members."""
+        rsvps = await self._fetch_all(
+            """
+            SELECT answer, COUNT(*) AS n FROM rsvps
+            WHERE (:action_id IS NULL OR action_id = :action_id) GROUP BY answer
+            """,
+            {"action_id": action_id},
+        )
+        reports = await self._fetch_all(
+            """
+            SELECT status, COUNT(*) AS n FROM reports
+            WHERE status != 'draft' AND (:action_id IS NULL OR action_id = :action_id)
+            GROUP BY status
+            """,
+            {"action_id": action_id},
+        )
+        members = await self._fetch_one(
+            """
+            SELECT COUNT(*), COALESCE(SUM(subscribed AND reachable), 0), COALESCE(SUM(reachable), 0)
+            FROM members
+            """,
+            {},
+        )
+        assert members is not None
+        return Stats(
+            rsvps={Answer(row["answer"]): row["n"] for row in rsvps},
+            reports={ReportStatus(row["status"]): row["n"] for row in reports},
+            members=members[0],
+            subscribers=members[1],
+            reachable=members[2],
+        )
+
+    async def daily_counts(self, action_id: int | None) -> tuple[list[DayCount], list[DayCount]]:
+        """(RSVPs, reports) per UTC day: answers by the day of their last change, reports by
+        the day they were submitted."""
+        rsvps = await self._fetch_all(
+            """
+            SELECT substr(answered_at, 1, 10) AS day, COUNT(*) AS n FROM rsvps
+            WHERE (:action_id IS NULL OR action_id = :action_id) AND answer != 'not_going'
+            GROUP BY day ORDER BY day
+            """,
+            {"action_id": action_id},
+        )
+        reports = await self._fetch_all(
+            """
+            SELECT substr(submitted_at, 1, 10) AS day, COUNT(*) AS n FROM reports
+            WHERE submitted_at IS NOT NULL AND (:action_id IS NULL OR action_id = :action_id)
+            GROUP BY day ORDER BY day
+            """,
+            {"action_id": action_id},
+        )
+        return (
+            [DayCount(date.fromisoformat(row["day"]), row["n"]) for row in rsvps],
+            [DayCount(date.fromisoformat(row["day"]), row["n"]) for row in reports],
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -304,3 +304,20 @@ class Decision:
 
     decided: bool
     report: Report | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts for ``/stats``; answers and statuses nobody has are missing (zero)."""
+
+    rsvps: dict[Answer, int]
+    reports: dict[ReportStatus, int]
+    members: int
+    subscribers: int
+    reachable: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    count: int
