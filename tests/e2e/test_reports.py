@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,12 +12,24 @@ import pytest
 from tests.e2e.conftest import Clock, RunningBot, labels, running, shown, started, text_of
 from tests.fakebot import FakeTelegram, FakeUser
 from turnout.config import Settings
-from turnout.storage import Action, NewAction
+from turnout.scheduler import review_chat as review_chat_module
+from turnout.storage import Action, Answer, NewAction
 
 
 @pytest.fixture
-def settings_overrides() -> dict[str, Any]:
-    return {"report_rate": 2, "review_chat_id": -1009999}
+def review_chat(telegram: FakeTelegram) -> int:
+    return telegram.add_group("Reviewers").id
+
+
+@pytest.fixture
+def settings_overrides(review_chat: int) -> dict[str, Any]:
+    return {"report_rate": 2, "review_chat_id": review_chat, "digest_hour": 7}
+
+
+@pytest.fixture(autouse=True)
+def announce_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New reports are announced together a little after the first; in tests, sooner."""
+    monkeypatch.setattr(review_chat_module, "NOTICE_BATCH", timedelta(seconds=0.5))
 
 
 async def an_action(bot: RunningBot, title: str = "Clean River Rally") -> Action:
@@ -35,7 +48,7 @@ async def begin(member: FakeUser, choice: str) -> None:
 
 
 async def test_a_full_report_keeps_everything_in_order(
-    bot: RunningBot, telegram: FakeTelegram, ana: FakeUser
+    bot: RunningBot, telegram: FakeTelegram, ana: FakeUser, review_chat: int
 ) -> None:
     action = await an_action(bot)
     other = telegram.add_user("Ben")
@@ -53,7 +66,6 @@ async def test_a_full_report_keeps_everything_in_order(
     # Two albums arrive interleaved: each member's parts must stay with their own report.
     mine = ana.send_album(4, caption="The banner")
     theirs = other.send_album(3)
-    import asyncio
 
     album, _ = await asyncio.gather(mine, theirs)
     assert text_of(await ana.reply()) == "Album added (4 items)."
@@ -81,8 +93,9 @@ async def test_a_full_report_keeps_everything_in_order(
     assert ids == expected
     # The review chat hears of it, by pseudonym only.
     notice = await telegram.wait_for_call(
-        "sendMessage", where=lambda call: call.params.get("chat_id") == -1009999
+        "sendMessage", where=lambda call: call.params.get("chat_id") == review_chat, timeout=10
     )
+    assert notice.ok
     assert "New report #1" in notice.params["text"]
     assert "From Member " in notice.params["text"]
     assert "Ana" not in notice.params["text"] and str(ana.id) not in notice.params["text"]
@@ -179,3 +192,72 @@ async def test_the_deep_link_starts_a_report_for_its_action(bot: RunningBot, ana
     await ana.reply()
     await ana.send("/done")
     assert "Tenants' Picket" in shown(await ana.reply())
+
+
+async def test_reports_sent_together_are_announced_together(
+    bot: RunningBot, telegram: FakeTelegram, review_chat: int
+) -> None:
+    members = [telegram.add_user(name) for name in ("Ana", "Ben", "Cleo")]
+    for member in members:
+        await started(member)
+        await begin(member, "Other")
+        await member.send(f"Report from {member.first_name}")
+        await member.reply()
+        await member.send("/done")
+        await member.reply()
+    await asyncio.gather(*(member.press("Submit") for member in members))
+    notice = await telegram.wait_for_call(
+        "sendMessage", where=lambda call: call.params.get("chat_id") == review_chat, timeout=10
+    )
+    text = notice.params["text"]
+    assert text.startswith("3 new reports:")
+    assert [line.split(" · ")[0] for line in text.splitlines()[1:4]] == ["#1", "#2", "#3"]
+    assert text.count("Member ") == 3
+    for member in members:
+        assert member.first_name not in text and str(member.id) not in text
+    await asyncio.sleep(1.0)
+    to_reviewers = [
+        c for c in telegram.calls_to("sendMessage") if c.params["chat_id"] == review_chat
+    ]
+    assert len(to_reviewers) == 1
+
+
+async def test_the_daily_digest_goes_out_once_a_day(
+    bot: RunningBot, telegram: FakeTelegram, ana: FakeUser, review_chat: int
+) -> None:
+    await an_action(bot, "Clean River Rally")
+    data = bot.application.bot_data
+    now = data.clock()
+    upcoming = NewAction("Bike Ride", "", now + timedelta(hours=30), "Europe/Lisbon", "Square",
+                         None, None, None, ())  # fmt: skip
+    ride = await data.store.create_action(upcoming, 1, [], now)
+    await started(ana)
+    await data.store.answer_rsvp(ride.id, ana.id, Answer.GOING, now)
+    await begin(ana, "Other")
+    await ana.send("Leaflets")
+    await ana.reply()
+    await ana.send("/done")
+    await ana.reply()
+    await ana.press("Submit")
+    await ana.callback_answer()
+
+    assert bot.application.job_queue is not None
+    [job] = bot.application.job_queue.get_jobs_by_name("review-digest")
+    assert job.next_t is not None and job.next_t.hour == 7  # TURNOUT_TIMEZONE is UTC here
+    await job.run(bot.application)
+    await job.run(bot.application)  # a second run the same day sends nothing more
+
+    def digests() -> list[str]:
+        return [
+            c.params["text"]
+            for c in telegram.calls_to("sendMessage")
+            if c.params["chat_id"] == review_chat and "Daily digest" in c.params["text"]
+        ]
+
+    await telegram.wait_until(lambda: len(digests()) == 1, message="no digest", timeout=10)
+    text = digests()[0]
+    assert "New reports: 1" in text and "waiting for review: 1" in text
+    assert "RSVP answers: 1" in text and "new members: 1" in text
+    assert "Bike Ride" in text and "1 going" in text and "Clean River Rally" not in text
+    await asyncio.sleep(0.5)
+    assert len(digests()) == 1

@@ -12,15 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
 from turnout.export.publishing import BOT_DOWNLOAD_LIMIT
 from turnout.handlers.albums import after_album
 from turnout.handlers.members import ensure_member
-from turnout.pseudonym import pseudonym
+from turnout.scheduler.review_chat import book_announcement
 from turnout.storage import Report, ReportMedia
-from turnout.views.reports import action_choice, contents, my_reports, review_notice, summary
+from turnout.views.reports import action_choice, contents, my_reports, summary
 
 log = logging.getLogger(__name__)
 
@@ -218,15 +217,8 @@ async def _submit(update: Update, context: TurnoutContext, draft: Report) -> Non
         return
     await query.answer()
     await context.bot.send_message(user_id, t("report.submitted", id=draft.id))
-    chat = context.settings.review_chat_id
-    if chat is not None:
-        who = pseudonym(await context.store.pseudonym_key(), user_id)
-        reviewers = context.catalogs.translator(context.catalogs.default_language)
-        title = await _title(context, draft.action_id)
-        try:
-            await context.bot.send_message(chat, review_notice(reviewers, draft, title, who))
-        except TelegramError as error:
-            log.warning("could not notify the review chat of report %d: %s", draft.id, error)
+    # The review chat hears of it in a moment, with any others sent meanwhile.
+    book_announcement(context.application)
 
 
 async def _show_mine(context: TurnoutContext, user_id: int, message: object) -> None:

@@ -321,3 +321,14 @@ class Stats:
 class DayCount:
     day: date
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestNumbers:
+    """The daily digest's counts: since the last digest, and reports still waiting."""
+
+    new_reports: int
+    pending: int
+    reviewed: int
+    rsvps: int
+    new_members: int

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
 from turnout.storage.base import StoreBase, optional_time, to_db_time, write_audit
-from turnout.storage.models import Decision, Report, ReportMedia, ReportStatus
+from turnout.storage.deliveries import insert_deliveries
+from turnout.storage.models import Decision, DigestNumbers, Report, ReportMedia, ReportStatus
 
 _DRAFT_FIELDS = frozenset({"action_id", "action_chosen", "text", "latitude", "longitude"})
 
@@ -232,6 +234,50 @@ class ReportQueries(StoreBase):
             """,
             {"report_id": report_id, "channel_id": channel_id},
         )
+
+    # -- the review chat ---------------------------------------------------------------------
+
+    async def unnoticed_reports(self, limit: int) -> list[Report]:
+        """Submitted reports the review chat has not been told of yet, oldest first."""
+        rows = await self._fetch_all(
+            """
+            SELECT * FROM reports
+            WHERE review_noticed = 0 AND status != 'draft' ORDER BY id LIMIT :limit
+            """,
+            {"limit": limit},
+        )
+        return [await self._with_media(row) for row in rows]
+
+    async def enqueue_review_notice(
+        self, report_ids: Sequence[int], purpose: str, chat_id: int, payload: str, now: datetime
+    ) -> int:
+        """Queue the notice and mark its reports as told, in one transaction: a crash between
+        the two neither loses nor repeats a notice. Returns the rows queued."""
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                UPDATE reports SET review_noticed = 1
+                WHERE id IN (SELECT value FROM json_each(:ids))
+                """,
+                {"ids": json.dumps(list(report_ids))},
+            )
+            return await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, None)
+
+    async def digest_numbers(self, since: datetime) -> DigestNumbers:
+        """What happened since ``since``, for the daily digest."""
+        row = await self._fetch_one(
+            """
+            SELECT
+              (SELECT COUNT(*) FROM reports WHERE submitted_at > :since),
+              (SELECT COUNT(*) FROM reports WHERE status = 'pending'),
+              (SELECT COUNT(*) FROM reports WHERE reviewed_at > :since),
+              (SELECT COUNT(*) FROM rsvps WHERE answered_at > :since),
+              (SELECT COUNT(*) FROM members WHERE created_at > :since)
+            """,
+            {"since": to_db_time(since)},
+        )
+        assert row is not None
+        return DigestNumbers(*(int(value) for value in row))
 
     async def pseudonym_key(self) -> bytes:
         row = await self._fetch_one("SELECT value FROM secrets WHERE name = 'pseudonym_key'", {})

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
-from turnout.storage import Action, Report, ReportStatus
+from turnout.storage import Action, DigestNumbers, Report, ReportStatus, RsvpCounts
 from turnout.views.reply import Reply
+from turnout.views.timefmt import local_time
 
 MEDIA_WORDS = {
     "photo": N_("report.kind.photo"),
@@ -80,12 +81,60 @@ def my_reports(t: Translator, reports: Sequence[Report], titles: dict[int, str])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
-def review_notice(t: Translator, report: Report, action_title: str | None, who: str) -> str:
-    """For the review chat: never the member's identity, only their pseudonym."""
-    return t(
-        "report.review_notice",
-        id=report.id,
-        about=action_title or t("report.other"),
-        contents=contents(t, report),
-        who=who,
-    )
+def review_notices(t: Translator, entries: Sequence[tuple[Report, str | None, str]]) -> str:
+    """For the review chat: (report, action title, pseudonym) of each new report; never the
+    member's identity, only their pseudonym."""
+    if len(entries) == 1:
+        report, title, who = entries[0]
+        return t(
+            "report.review_notice",
+            id=report.id,
+            about=title or t("report.other"),
+            contents=contents(t, report),
+            who=who,
+        )
+    lines = [t.plural("report.review_notices", len(entries))]
+    lines += [
+        t(
+            "report.review_notice_line",
+            id=report.id,
+            about=title or t("report.other"),
+            contents=contents(t, report),
+            who=who,
+        )
+        for report, title, who in entries
+    ]
+    lines.append(t("report.review_notices_end"))
+    return "\n".join(lines)
+
+
+def digest_text(
+    t: Translator,
+    numbers: DigestNumbers,
+    upcoming: Sequence[tuple[Action, RsvpCounts]],
+    timezone: str,
+) -> str:
+    """The daily digest: the last 24 hours, what waits, and the actions of the next two days."""
+    lines = [
+        t(
+            "digest.text",
+            new_reports=numbers.new_reports,
+            pending=numbers.pending,
+            reviewed=numbers.reviewed,
+            rsvps=numbers.rsvps,
+            new_members=numbers.new_members,
+        )
+    ]
+    if upcoming:
+        lines += ["", t("digest.upcoming")]
+        lines += [
+            t(
+                "digest.action",
+                title=action.title,
+                when=local_time(action.starts_at, action.timezone or timezone, t.language),
+                going=counts.going,
+                maybe=counts.maybe,
+            )
+            for action, counts in upcoming
+        ]
+    return "\n".join(lines)

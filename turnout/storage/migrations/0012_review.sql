@@ -13,3 +13,9 @@ CREATE TABLE report_publications (
     published_at  TEXT    NOT NULL,
     PRIMARY KEY (report_id, channel_id)
 ) STRICT;
+
+-- 1 once the review chat was told of the report. Reports submitted before this migration were
+-- announced one by one already.
+ALTER TABLE reports ADD COLUMN review_noticed INTEGER NOT NULL DEFAULT 0
+    CHECK (review_noticed IN (0, 1));
+UPDATE reports SET review_noticed = 1 WHERE status != 'draft';
