@@ -11,7 +11,7 @@ MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
     "myreports",
 ]  # fmt: skip
-ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction"]
+ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction", "review", "export", "stats"]
 OWNER_COMMANDS = [
     *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",
     "grant", "revoke", "roles", "invite",

@@ -1,0 +1,207 @@
+"""Export benchmark: the metadata of 100,000 reports, and one action's 1,000 reports with media.
+
+    python benchmarks/export.py [--reports 100000] [--action-reports 1000]
+
+1. A database with 100,000 submitted reports and 300,000 media rows (plus members, actions and
+   RSVPs); ``write_export`` of all of it without media (as ``turnout export`` without a token).
+2. One action with 1,000 reports and 3,000 small photos held by the fake Bot API server, each
+   download delayed 20 ms (a slow network); a full export with media.
+
+Each export runs in a fresh process, so its peak resident memory is its own. Printed: time,
+peak RSS and ZIP size, and for the media export the most downloads seen in flight at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Bot
+
+from tests.fakebot import FakeTelegram
+from tests.fakebot.builders import fake_jpeg
+from turnout.export.archive import ExportRequest, write_export
+from turnout.export.downloads import bot_fetcher
+from turnout.i18n import Catalogs
+from turnout.storage import Store
+
+TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
+START = datetime(2026, 5, 1, 12, tzinfo=UTC)
+WORDS = ["march", "banner", "police", "bridge", "square", "crowd", "peaceful", "leaflets",
+         "drums", "rain"]  # fmt: skip
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+async def create(path: Path) -> None:
+    store = await Store.open(path)  # the real migrations
+    await store.close()
+
+
+def fill(path: Path, reports: int, media_per_report: int, file_ids: list[str] | None) -> int:
+    """Bulk rows through sqlite3 (fast); returns the id of the action with the media."""
+    rng = random.Random(7)  # noqa: S311 - sample data, the same every run
+    members = max(100, reports // 20)
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO members (user_id, first_name, language, timezone, created_at, updated_at)"
+            " VALUES (?, ?, 'en', 'Europe/Belgrade', ?, ?)",
+            [(100000 + n, f"Member {n}", stamp(START), stamp(START)) for n in range(members)],
+        )
+        actions = 50
+        db.executemany(
+            "INSERT INTO actions (id, title, description, starts_at, timezone, place,"
+            " reminder_minutes, created_by, created_at, updated_at)"
+            " VALUES (?, ?, '', ?, 'Europe/Belgrade', 'Square', '', 1, ?, ?)",
+            [(a, f"Action {a}", stamp(START + timedelta(days=a)), stamp(START), stamp(START))
+             for a in range(1, actions + 1)],
+        )  # fmt: skip
+        db.executemany(
+            "INSERT INTO rsvps (action_id, user_id, answer, answered_at) VALUES (?, ?, ?, ?)",
+            [(1 + n % actions, 100000 + n, rng.choice(["going", "maybe", "not_going"]),
+              stamp(START)) for n in range(members)],
+        )  # fmt: skip
+        statuses = ["pending", "approved", "rejected", "flagged"]
+        report_rows = []
+        media_rows = []
+        for n in range(1, reports + 1):
+            action = 1 if file_ids is not None else 1 + n % actions
+            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
+            at = stamp(START + timedelta(minutes=n))
+            report_rows.append(
+                (n, 100000 + n % members, action, text, rng.choice(statuses), at, at)
+            )
+            for m in range(media_per_report):
+                index = (n - 1) * media_per_report + m
+                file_id = file_ids[index] if file_ids is not None else f"AgAD{index:09d}"
+                media_rows.append((n, file_id, f"U{index}", 50000, m + 1))
+        db.executemany(
+            "INSERT INTO reports (id, user_id, action_id, action_chosen, text, status,"
+            " created_at, submitted_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            [(*row[:6], row[5], row[6]) for row in report_rows],
+        )
+        db.executemany(
+            "INSERT INTO report_media (report_id, kind, file_id, file_unique_id, size,"
+            " message_id) VALUES (?, 'photo', ?, ?, ?, ?)",
+            media_rows,
+        )
+    return 1
+
+
+def export_process(
+    database: str, out: str, action_id: int | None, base_url: str | None, pipe: Connection
+) -> None:
+    async def run() -> tuple[float, int, int]:
+        store = await Store.open(Path(database))
+        t = Catalogs("en").translator("en")
+        request = ExportRequest(action_id, t, "Europe/Belgrade", "Benchmark")
+        started = time.monotonic()
+        try:
+            if base_url is None:
+                result = await write_export(store, Path(out), request)
+            else:
+                bot = Bot(TOKEN, base_url=base_url + "/bot", base_file_url=base_url + "/file/bot")
+                async with bot:
+                    fetching = ExportRequest(action_id, t, "Europe/Belgrade", "Benchmark",
+                                             fetch=bot_fetcher(bot))  # fmt: skip
+                    result = await write_export(store, Path(out), fetching)
+        finally:
+            await store.close()
+        return time.monotonic() - started, result.size, result.files
+
+    elapsed, size, files = asyncio.run(run())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    pipe.send((elapsed, peak, size, files))
+
+
+async def in_child(
+    database: Path, out: Path, action_id: int | None, base_url: str | None
+) -> tuple[float, int, int, int]:
+    ours, theirs = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=export_process, args=(str(database), str(out), action_id, base_url, theirs)
+    )
+    process.start()
+    result = await asyncio.to_thread(ours.recv)
+    await asyncio.to_thread(process.join)
+    return result  # type: ignore[no-any-return]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--action-reports", type=int, default=1_000)
+    arguments = parser.parse_args()
+    print(f"{os.cpu_count()} cores")
+    print()
+    print("| export | reports | media | time s | peak RSS MB | ZIP MB | downloads at once |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "big.db"
+        await create(database)
+        fill(database, arguments.reports, 3, None)
+        elapsed, peak, size, _ = await in_child(database, Path(folder) / "all.zip", None, None)
+        media = f"{3 * arguments.reports:,} (not downloaded)"
+        print(f"| metadata, all | {arguments.reports:,} | {media} | {elapsed:.1f} "
+              f"| {peak / 1024:.0f} | {size / 2**20:.1f} | - |")  # fmt: skip
+
+        async with FakeTelegram(TOKEN) as telegram:
+            count = 3 * arguments.action_reports
+            file_ids = [
+                telegram.world.files.add_photo(fake_jpeg())[-1].file_id for _ in range(count)
+            ]
+            telegram.faults.add_delay("downloadFile", 0.02, None)
+            small = Path(folder) / "action.db"
+            await create(small)
+            action_id = fill(small, arguments.action_reports, 3, file_ids)
+            most = 0
+            sampling = True
+
+            async def sample() -> None:
+                nonlocal most
+                seen = 0
+                while sampling:
+                    calls = telegram.calls
+                    in_flight = sum(
+                        1 for c in calls[seen:] if c.method == "downloadFile" and c.status is None
+                    )
+                    most = max(most, in_flight)
+                    # Skip past the calls that are finished for good.
+                    while seen < len(calls) and calls[seen].status is not None:
+                        seen += 1
+                    await asyncio.sleep(0.005)
+
+            sampler = asyncio.create_task(sample())
+            base = telegram.base_url.removesuffix("/bot")
+            elapsed, peak, size, files = await in_child(
+                small, Path(folder) / "one.zip", action_id, base
+            )
+            sampling = False
+            await sampler
+            with zipfile.ZipFile(Path(folder) / "one.zip") as archive:
+                stored = sum(1 for name in archive.namelist() if name.startswith("media/"))
+            assert stored == files == count, (stored, files, count)
+            media = f"{count:,} downloaded, cleaned"
+            print(f"| full, one action | {arguments.action_reports:,} | {media} | {elapsed:.1f} "
+                  f"| {peak / 1024:.0f} | {size / 2**20:.1f} | {most} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
