@@ -127,8 +127,16 @@ def export_process(
         return time.monotonic() - started, result.size, result.files
 
     elapsed, size, files = asyncio.run(run())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    pipe.send((elapsed, peak, size, files))
+    pipe.send((elapsed, peak_rss_kib(), size, files))
+
+
+def peak_rss_kib() -> int:
+    """This process's own peak resident memory. Not getrusage's ru_maxrss: Linux carries that
+    over from the parent through fork and exec, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 async def in_child(
