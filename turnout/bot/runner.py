@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 
 # How long one getUpdates call waits for news; stopping does not wait for it to end.
 POLL_TIMEOUT = 10
+# A pause between two fetches of updates. Without it, under load every fetch returns one or two
+# updates and fetching costs more than handling them (benchmarks/intake.py: 2.0 ms of CPU per
+# update without the pause, 1.45 ms with it). At most 20 ms more for an update that arrives
+# during the pause; an idle bot still waits at Telegram (long polling) and answers at once.
+POLL_INTERVAL = 0.02
 
 
 async def serve(application: TurnoutApplication, settings: Settings, stop: asyncio.Event) -> None:
@@ -48,7 +53,11 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
             )
             log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
         else:
-            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES)
+            await updater.start_polling(
+                timeout=POLL_TIMEOUT,
+                poll_interval=POLL_INTERVAL,
+                allowed_updates=Update.ALL_TYPES,
+            )
             log.info("long polling started")
         await application.start()
         started = True
