@@ -20,6 +20,8 @@ from turnout.bot.context import TurnoutContext
 from turnout.export import ExportError
 from turnout.export.archive import ExportRequest, Progress, write_export
 from turnout.export.downloads import bot_fetcher
+from turnout.handlers.arguments import optional_action
+from turnout.i18n import N_
 
 UPLOAD_LIMIT = 50 * 1024 * 1024
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
@@ -31,15 +33,10 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     assert message is not None
     assert user is not None
     t = context.t
-    argument = (context.args or [""])[0]
-    if argument and not argument.isdigit():
-        await message.reply_text(t("export.usage"))
+    valid, action = await optional_action(message, context, N_("export.usage"))
+    if not valid:
         return
-    action_id = int(argument) if argument else None
-    action = await context.store.action(action_id) if action_id is not None else None
-    if action_id is not None and action is None:
-        await message.reply_text(t("review.no_such_action", id=action_id))
-        return
+    action_id = action.id if action else None
     status = await message.reply_text(t("export.started"))
     now = context.now()
     name = f"turnout-{action_id or 'all'}-{now:%Y%m%d-%H%M%S}.zip"

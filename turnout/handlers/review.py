@@ -21,7 +21,9 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
+from turnout.handlers.arguments import optional_action
 from turnout.handlers.registry import conversation_handler, guarded
+from turnout.i18n import N_
 from turnout.pseudonym import pseudonym
 from turnout.storage import Report, ReportMedia, ReportStatus, Role
 from turnout.views.review import (
@@ -43,15 +45,9 @@ async def review_command(update: Update, context: TurnoutContext) -> None:
     """``/review`` the oldest pending report; ``/review <action id>`` of that action only."""
     message = update.effective_message
     assert message is not None
-    argument = (context.args or [""])[0]
-    if argument and not argument.isdigit():
-        await message.reply_text(context.t("review.usage"))
-        return
-    scope = int(argument) if argument else None
-    if scope is not None and await context.store.action(scope) is None:
-        await message.reply_text(context.t("review.no_such_action", id=scope))
-        return
-    await show_next(context, message.chat.id, scope, after=0)
+    valid, action = await optional_action(message, context, N_("review.usage"))
+    if valid:
+        await show_next(context, message.chat.id, action.id if action else None, after=0)
 
 
 async def show_next(context: TurnoutContext, chat_id: int, scope: int | None, after: int) -> None:

@@ -8,6 +8,8 @@ from telegram import Update
 
 from turnout.bot.context import TurnoutContext
 from turnout.export.charts import activity_chart
+from turnout.handlers.arguments import optional_action
+from turnout.i18n import N_
 from turnout.views.stats import stats_text
 
 
@@ -15,15 +17,10 @@ async def stats_command(update: Update, context: TurnoutContext) -> None:
     message = update.effective_message
     assert message is not None
     t = context.t
-    argument = (context.args or [""])[0]
-    if argument and not argument.isdigit():
-        await message.reply_text(t("stats.usage"))
+    valid, action = await optional_action(message, context, N_("stats.usage"))
+    if not valid:
         return
-    action_id = int(argument) if argument else None
-    action = await context.store.action(action_id) if action_id is not None else None
-    if action_id is not None and action is None:
-        await message.reply_text(t("review.no_such_action", id=action_id))
-        return
+    action_id = action.id if action else None
     about = action.title if action else t("stats.everything")
     stats = await context.store.stats_counts(action_id)
     await message.reply_text(stats_text(t, stats, about))
