@@ -177,16 +177,20 @@ async def test_the_command_line_export_without_a_token_has_no_media(
     await an_action(bot, "River Rally")
     await started(ana)
     await submit(ana, "River Rally", text="Rally", photos=2)
+    await submit(ana, "Other", text='=HYPERLINK("http://x.example","Click")')
     out = tmp_path / "out" / "export.zip"
     result = await asyncio.to_thread(
         turnout, "export", "--out", str(out), env=environment(database=str(bot.settings.database))
     )
     assert result.returncode == 0, result.stderr
-    assert "1 reports, 0 RSVPs, 0 files (2 left out)" in result.stdout
+    assert "2 reports, 0 RSVPs, 0 files (2 left out)" in result.stdout
     archive = zipfile.ZipFile(out)
-    [row] = list(csv.DictReader(io.StringIO(archive.read("reports.csv").decode())))
+    row, formula = list(csv.DictReader(io.StringIO(archive.read("reports.csv").decode())))
     assert row["media_files"] == ""
     assert row["media_left_out"].count("exported without a bot token") == 2
+    # Member text never runs as a spreadsheet formula; the JSON keeps it as written.
+    assert formula["text"] == '\'=HYPERLINK("http://x.example","Click")'
+    assert json.loads(archive.read("reports.json"))[1]["text"].startswith("=HYPERLINK")
 
 
 async def test_an_export_too_big_to_send_stays_on_the_server(

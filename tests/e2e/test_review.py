@@ -282,3 +282,92 @@ async def test_a_photo_sent_as_a_file_is_published_without_its_gps(
     assert upload.content != original
     assert_clean(upload.content)
     assert Image.open(io.BytesIO(upload.content)).size == (40, 20)
+
+
+async def test_a_long_report_can_be_reviewed_and_published(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await owner.send(f"/grant {owner.id} broadcaster")
+    await owner.replies(2)
+    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    await started(ana)
+    words = " ".join(f"w{n:04d}" for n in range(660))  # 3,959 characters
+    number = await submit(ana, "Other", text=words, photos=1)
+    decided = await approved(bot, olga, number, media=1)
+    assert "The text goes on: 3959 characters" in shown(decided)
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    await olga.press("Rally News", message=await olga.reply())
+    await olga.callback_answer()
+    assert "is published in Rally News" in text_of(await olga.reply())
+    posted = [c for c in telegram.calls if c.ok and c.params.get("chat_id") == channel.id]
+    # Too long for a caption: the photo, then the words, then the action's line.
+    assert [c.method for c in posts_of(posted)] == ["sendPhoto", "sendMessage"]
+    assert posted[-1].params["text"].startswith("w0000 w0001")
+
+
+def posts_of(calls: list[Any]) -> list[Any]:
+    return [c for c in calls if c.method.startswith("send")]
+
+
+async def test_no_reason_under_an_old_prompt_decides_nothing(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await started(ana)
+    first = await submit(ana, "Other", text="One")
+    second = await submit(ana, "Other", text="Two")
+    card = await open_review(olga)
+    await olga.press("✖ Reject", message=card)
+    await olga.callback_answer()
+    old_prompt = await olga.reply()
+    await olga.press("Skip", message=card)
+    await olga.callback_answer()
+    other_card = await olga.reply()
+    assert f"Report #{second}" in shown(other_card)
+    await olga.press("⚑ Flag", message=other_card)
+    await olga.callback_answer()
+    await olga.reply()
+    await olga.press("No reason", message=old_prompt)
+    assert "no longer here" in (await olga.callback_answer())["text"]
+    assert bot.rows("SELECT id, status FROM reports ORDER BY id") == [
+        (first, "pending"),
+        (second, "pending"),
+    ]
+
+
+async def test_a_video_that_says_where_it_was_filmed_is_not_published(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await owner.send(f"/grant {owner.id} broadcaster")
+    await owner.replies(2)
+    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    await started(ana)
+    await begin(ana, "Other")
+    mp4 = b"\x00\x00\x00\x1cftypmp42" + bytes(64)
+    await ana.send_video(mp4 + b"udta\x00\x00\x00\x1c\xa9xyz+45.2671+019.8335/")
+    await ana.reply()
+    clean = await ana.send_video(mp4 + b"moov" + bytes(32))
+    await ana.reply()
+    await ana.send("/done")
+    await ana.reply()
+    await ana.press("Submit")
+    await ana.callback_answer()
+    number = int(text_of(await ana.reply()).split("#")[1].split()[0])
+
+    decided = await approved(bot, olga, number, media=2)  # an album of two videos
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    await olga.press("Rally News", message=await olga.reply())
+    await olga.callback_answer()
+    done = text_of(await olga.reply())
+    assert "A video was left out: it says where it was filmed" in done
+    [video] = [
+        c for c in telegram.calls_to("sendVideo") if c.ok and c.params["chat_id"] == channel.id
+    ]
+    assert video.params["video"] == clean["video"]["file_id"]  # the clean one, by file id

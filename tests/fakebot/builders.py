@@ -117,10 +117,12 @@ def document_message(
     mime_type: str,
     caption: str | None = None,
     media_group_id: str | None = None,
+    kind: str = "document",
 ) -> StoredMessage:
-    """A file sent as a document (uncompressed, metadata kept), resolvable with ``getFile``."""
-    stored = world.files.add("document", content, file_name=file_name, mime_type=mime_type)
-    body: JSONDict = {"document": stored.media()}
+    """A file sent as a document (uncompressed, metadata kept), or as another ``kind`` of file
+    (``video``, ``voice``, ``animation``), resolvable with ``getFile``."""
+    stored = world.files.add(kind, content, file_name=file_name, mime_type=mime_type)
+    body: JSONDict = {kind: stored.media()}
     if caption:
         body["caption"] = caption
     if media_group_id is not None:

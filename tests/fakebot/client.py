@@ -159,6 +159,23 @@ class FakeUser:
         )
         return await self._deliver(stored)
 
+    async def send_video(
+        self, content: bytes, *, caption: str | None = None, chat: FakeChat | int | None = None
+    ) -> JSONDict:
+        """Send a video (as the apps do, not as a file); returns the message."""
+        target = self._target(chat)
+        stored = builders.document_message(
+            self.server.world,
+            self.record,
+            target,
+            content,
+            file_name="video.mp4",
+            mime_type="video/mp4",
+            caption=caption,
+            kind="video",
+        )
+        return await self._deliver(stored)
+
     async def send_album(
         self, count: int, caption: str | None = None, *, chat: FakeChat | int | None = None
     ) -> list[JSONDict]:

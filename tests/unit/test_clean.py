@@ -107,3 +107,40 @@ def test_documents_that_are_pictures() -> None:
     assert is_image(None, "IMG_0001.HEIC")
     assert not is_image("video/mp4", "clip.jpg")
     assert not is_image(None, "minutes.pdf")
+
+
+def test_a_phone_jpeg_with_a_second_image_stays_a_jpeg() -> None:
+    out = io.BytesIO()
+    main, depth = Image.new("RGB", (30, 20), (10, 20, 30)), Image.new("RGB", (30, 20), (0, 0, 0))
+    main.save(out, "MPO", save_all=True, append_images=[depth], exif=gps_exif().tobytes())
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    cleaned, extension, mime = clean_image(out.getvalue())
+    assert (extension, mime, assert_clean(cleaned).format) == ("jpg", "image/jpeg", "JPEG")
+
+
+def test_for_a_channel_a_picture_is_scaled_down_and_becomes_a_jpeg() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (3000, 1000), (0, 0, 0, 0)).save(out, "PNG", exif=gps_exif().tobytes())
+    cleaned, extension, _ = clean_image(out.getvalue(), max_side=1500)
+    image = assert_clean(cleaned)
+    assert (extension, image.format, image.mode, image.size) == ("jpg", "JPEG", "RGB", (1500, 500))
+    assert image.getpixel((0, 0)) == (255, 255, 255)  # transparency on white
+
+
+def test_a_broken_png_is_refused() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, "PNG")
+    data = bytearray(out.getvalue())
+    data[20:24] = b"\xff\xff\xff\xff"  # the header chunk's width: absurd
+    with pytest.raises(CannotClean):
+        clean_image(bytes(data))
+
+
+def test_a_video_that_says_where_it_was_filmed() -> None:
+    from turnout.export import video_has_location
+
+    assert video_has_location(
+        b"\x00\x00\x00\x1cftypmp42" + b"udta\x00\x00\x00\x1c\xa9xyz+45.26+019.83/"
+    )
+    assert video_has_location(b"...mdta com.apple.quicktime.location.ISO6709 ...")
+    assert not video_has_location(b"\x00\x00\x00\x1cftypmp42" + bytes(200))

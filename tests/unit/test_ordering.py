@@ -81,9 +81,12 @@ async def test_a_cancelled_update_lets_the_next_one_of_its_sender_run() -> None:
     third = asyncio.create_task(processor.process_update(text_update(3, 10), quick(3)))
     await asyncio.sleep(0.01)
     waiting.cancel()
+    await asyncio.sleep(0.01)
+    assert ran == []  # the first still runs: the third keeps waiting for it
     first.cancel()
     await asyncio.wait_for(third, 1)
     assert ran == [3]
+    assert not processor._tails  # nothing left behind
 
 
 def test_updates_are_keyed_by_person_then_chat() -> None:

@@ -65,9 +65,16 @@ class PerSenderProcessor(BaseUpdateProcessor):
         finally:
             if not started and asyncio.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting: never run, and no warning
-            done.set_result(None)
-            if self._tails.get(key) is done:
-                del self._tails[key]
+            if previous is not None and not previous.done():
+                # Given up while the one before still runs: the next waits for that one.
+                previous.add_done_callback(lambda _: self._finish(key, done))
+            else:
+                self._finish(key, done)
+
+    def _finish(self, key: int | None, done: asyncio.Future[None]) -> None:
+        done.set_result(None)
+        if self._tails.get(key) is done:
+            del self._tails[key]
 
     async def initialize(self) -> None:
         """Nothing to set up."""

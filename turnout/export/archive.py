@@ -24,9 +24,16 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from turnout.export import page
-from turnout.export.clean import clean_image
+from turnout.export.clean import clean_image, video_has_location
 from turnout.export.errors import CannotClean, ExportError
-from turnout.export.media import DOWNLOAD_FAILED, UNREADABLE, InExport, LeftOut, export_plan
+from turnout.export.media import (
+    DOWNLOAD_FAILED,
+    UNREADABLE,
+    VIDEO_WITH_PLACE,
+    InExport,
+    LeftOut,
+    export_plan,
+)
 from turnout.i18n import Translator
 from turnout.pseudonym import pseudonym
 from turnout.storage import Action, Report, ReportStatus, Store
@@ -77,6 +84,23 @@ async def write_export(store: Store, path: Path, request: ExportRequest) -> Expo
     key = await store.pseudonym_key()
     total = await store.count_media(request.action_id) if request.fetch else 0
     partial = path.with_name(path.name + ".partial")
+    try:
+        return await _write(store, path, partial, request, actions, key, total)
+    except BaseException:
+        # Half an export is still members' reports: it does not stay on the server.
+        partial.unlink(missing_ok=True)
+        raise
+
+
+async def _write(
+    store: Store,
+    path: Path,
+    partial: Path,
+    request: ExportRequest,
+    actions: dict[int, Action],
+    key: bytes,
+    total: int,
+) -> ExportResult:
     with (
         tempfile.TemporaryDirectory(dir=path.parent, prefix=".export-") as folder,
         _Sheets(Path(folder)) as sheets,
@@ -99,6 +123,10 @@ def _put_in_place(partial: Path, path: Path) -> int:
     """The complete file replaces any older one at once; its size."""
     partial.replace(path)
     return path.stat().st_size
+
+
+class _HasPlace(ExportError):
+    """A video that says where it was filmed (caught right where it is raised)."""
 
 
 class _Sheets:
@@ -201,6 +229,7 @@ class _Writer:
                 ";".join(names), ";".join(reasons), report.review_note or "",
             ]  # fmt: skip
             record: dict[str, Any] = dict(zip(REPORT_COLUMNS, row, strict=True))
+            cells = [_cell(value) for value in row]
             record["media_files"] = names
             record["media_left_out"] = reasons
             location = None
@@ -220,13 +249,13 @@ class _Writer:
                 files=[(_FILE_KIND.get(_kind_of(report, name), "image"), name) for name in names],
                 left_out=reasons,
             )
-            self.sheets.add(row, record, card)
+            self.sheets.add(cells, record, card)
             self.reports += 1
 
     async def _media(self, batch: list[Report]) -> dict[tuple[int, int], str]:
         """Each item's path in the ZIP, or "!" and the reason it was left out."""
         outcomes: dict[tuple[int, int], str] = {}
-        tasks = []
+        jobs = []
         downloading = self.request.fetch is not None
         for report in batch:
             for index, item in enumerate(report.media):
@@ -237,8 +266,11 @@ class _Writer:
                     self.done += 1
                     continue
                 base = f"media/report-{report.id:06d}-{index + 1:02d}"
-                tasks.append(self._one(report.id, index, item.file_id, plan, base, outcomes))
-        await asyncio.gather(*tasks)
+                jobs.append(self._one(report.id, index, item.file_id, plan, base, outcomes))
+        # A task group: if one fails unexpectedly, the others stop too (before the ZIP closes).
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(job)
         return outcomes
 
     async def _one(
@@ -257,8 +289,13 @@ class _Writer:
                 extension = plan.extension
                 if plan.clean:
                     data, extension, _ = await asyncio.to_thread(clean_image, data)
+                elif plan.check_place and video_has_location(data):
+                    raise _HasPlace
             except CannotClean:
                 outcomes[(report_id, index)] = "!" + UNREADABLE
+                self.left_out += 1
+            except _HasPlace:
+                outcomes[(report_id, index)] = "!" + VIDEO_WITH_PLACE
                 self.left_out += 1
             except ExportError:
                 outcomes[(report_id, index)] = "!" + DOWNLOAD_FAILED
@@ -291,8 +328,9 @@ async def _write_rsvps(
                 action = actions.get(rsvp.action_id)
                 zone = action.timezone if action else request.timezone
                 writer.writerow([
-                    rsvp.action_id, action.title if action else "", pseudonym(key, rsvp.user_id),
-                    rsvp.answer.value, _utc(rsvp.answered_at), _local(rsvp.answered_at, zone),
+                    rsvp.action_id, _cell(action.title if action else ""),
+                    pseudonym(key, rsvp.user_id), rsvp.answer.value, _utc(rsvp.answered_at),
+                    _local(rsvp.answered_at, zone),
                 ])  # fmt: skip
             count += len(batch)
             after = (batch[-1].action_id, batch[-1].user_id)
@@ -326,6 +364,14 @@ def _zone(name: str) -> ZoneInfo:
     if found is None:
         found = _ZONES[name] = ZoneInfo(name)
     return found
+
+
+def _cell(value: object) -> object:
+    """A spreadsheet cell that cannot run as a formula: members write the text, and a cell
+    starting with = + - @ would be one in Excel or LibreOffice (the JSON keeps it as written)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _number(value: float | None) -> str:

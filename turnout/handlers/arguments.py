@@ -7,6 +7,16 @@ from telegram import Message
 from turnout.bot.context import TurnoutContext
 from turnout.storage import Action
 
+MAX_DIGITS = 12
+
+
+def as_id(text: str) -> int | None:
+    """A number typed or carried in button data, or None: ASCII digits only ("²" is a digit to
+    Python, and int() refuses it), and no more than an id can have."""
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
 
 async def optional_action(
     message: Message, context: TurnoutContext, usage: str
@@ -17,7 +27,7 @@ async def optional_action(
     argument = (context.args or [""])[0]
     if not argument:
         return True, None
-    if not argument.isdigit():
+    if as_id(argument) is None:
         await message.reply_text(context.t(usage))
         return False, None
     action = await context.store.action(int(argument))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
 from pathlib import Path
 
@@ -39,7 +40,8 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     action_id = action.id if action else None
     status = await message.reply_text(t("export.started"))
     now = context.now()
-    name = f"turnout-{action_id or 'all'}-{now:%Y%m%d-%H%M%S}.zip"
+    # The random part: two exports in the same second must not write the same file.
+    name = f"turnout-{action_id or 'all'}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.zip"
     path = exports_folder(context) / name
     title = t("export.title_action", title=action.title) if action else t("export.title_all")
     request = ExportRequest(
@@ -55,29 +57,30 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     except ExportError as error:
         await status.edit_text(t("export.failed", reason=str(error)))
         return
-    await context.store.audit(now, user.id, "export", None, {"action": action_id})
-    summary = t(
-        "export.summary",
-        reports=result.reports,
-        rsvps=result.rsvps,
-        files=result.files,
-        left_out=result.left_out,
-    )
-    if result.size > UPLOAD_LIMIT:
-        megabytes = f"{result.size / 1024 / 1024:.0f}"
-        await status.edit_text(
-            summary + "\n" + t("export.kept_on_server", size=megabytes, path=str(path))
-        )
-        return
-    await status.edit_text(summary)
-    content = await asyncio.to_thread(path.read_bytes)
+    kept = result.size > UPLOAD_LIMIT
     try:
+        await context.store.audit(now, user.id, "export", None, {"action": action_id})
+        summary = t(
+            "export.summary",
+            reports=result.reports,
+            rsvps=result.rsvps,
+            files=result.files,
+            left_out=result.left_out,
+        )
+        if kept:
+            megabytes = f"{result.size / 1024 / 1024:.0f}"
+            where = t("export.kept_on_server", size=megabytes, path=str(path))
+            await status.edit_text(summary + "\n" + where)
+            return
+        await status.edit_text(summary)
+        content = await asyncio.to_thread(path.read_bytes)
         await context.bot.send_document(
             message.chat.id, content, filename=name, write_timeout=300, read_timeout=300
         )
     finally:
-        # Sent, or not: a copy of everyone's reports is not left lying on the server.
-        await asyncio.to_thread(path.unlink, True)
+        if not kept:
+            # Sent, or not: a copy of everyone's reports is not left lying on the server.
+            await asyncio.to_thread(path.unlink, True)
 
 
 def exports_folder(context: TurnoutContext) -> Path:

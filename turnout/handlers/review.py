@@ -7,9 +7,11 @@ decision through, and the second organiser sees whose it was.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -21,7 +23,7 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
-from turnout.handlers.arguments import optional_action
+from turnout.handlers.arguments import as_id, optional_action
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.i18n import N_
 from turnout.pseudonym import pseudonym
@@ -36,6 +38,7 @@ from turnout.views.review import (
 
 ORGANISERS = frozenset({Role.ORGANISER})
 MAX_REASON = 500
+REASON_WAIT = timedelta(minutes=10)
 REASON = 0
 # user_data key: (report id, decision, scope, card message id) while a reason is awaited.
 AWAITING = "review_reason"
@@ -138,8 +141,15 @@ async def got_reason(update: Update, context: TurnoutContext) -> int:
 
 
 async def no_reason(update: Update, context: TurnoutContext) -> int:
+    """ "No reason" under a prompt: only that prompt's report (an older prompt's button, after
+    Reject was pressed on another report, decides nothing)."""
     query = update.callback_query
     assert query is not None
+    _, report_id, _ = _parse(query.data)
+    awaited = context.user_data.get(AWAITING) if context.user_data is not None else None
+    if not isinstance(awaited, tuple) or awaited[0] != report_id:
+        await query.answer(context.t("review.gone"), show_alert=True)
+        return REASON if isinstance(awaited, tuple) else ConversationHandler.END
     await query.answer()
     return await _decide_awaited(update, context, None)
 
@@ -186,16 +196,24 @@ async def decide(
         member = await context.store.member(report.reviewer)
         decided_by = member.first_name if member else str(report.reviewer)
     title, who = await _about(context, report)
-    reply = decided_card(context.t, report, title, who, _zone(context), decided_by, scope)
-    query = update.callback_query
-    if query is not None and card is None and query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
-    elif card is not None:
-        await context.bot.edit_message_text(reply.text, chat.id, card, reply_markup=reply.markup)
-    else:
-        await context.bot.send_message(chat.id, reply.text, reply_markup=reply.markup)
+    # The member first: whatever happens to the card below, the decision is theirs to know.
     if outcome.decided:
         await _tell_member(context, report, title)
+    reply = decided_card(context.t, report, title, who, _zone(context), decided_by, scope)
+    query = update.callback_query
+    try:
+        if query is not None and card is None and query.message is not None:
+            await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        elif card is not None:
+            await context.bot.edit_message_text(
+                reply.text, chat.id, card, reply_markup=reply.markup
+            )
+        else:
+            await context.bot.send_message(chat.id, reply.text, reply_markup=reply.markup)
+    except BadRequest as error:
+        # A second press on a card that already shows the decision changes nothing.
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def _tell_member(context: TurnoutContext, report: Report, title: str | None) -> None:
@@ -222,10 +240,10 @@ def _zone(context: TurnoutContext) -> str:
 
 def _parse(data: str | None) -> tuple[str, int | None, int | None]:
     """``rv:<verb>:<report>[:<scope>]`` → (verb, report id or None if bad, scope or None)."""
-    parts = (data or "").split(":")
-    verb = parts[1] if len(parts) > 1 else ""
-    report = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-    scope = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() and parts[3] != "0" else None
+    parts = [*(data or "").split(":"), "", "", ""]
+    verb = parts[1]
+    report = as_id(parts[2])
+    scope = as_id(parts[3]) or None  # 0: all actions
     return verb, report, scope
 
 
@@ -245,4 +263,7 @@ def reason_conversation() -> ConversationHandler[TurnoutContext]:
         fallbacks=[CommandHandler("cancel", stop)],
         name="review-reason",
         allow_reentry=True,
+        # A reviewer who pressed Reject and walked away: their next message, much later, is
+        # not taken as the reason a member will read.
+        conversation_timeout=REASON_WAIT.total_seconds(),
     )

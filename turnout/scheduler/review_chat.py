@@ -26,8 +26,9 @@ NOTICE_JOB = "review-notice"
 DIGEST_JOB = "review-digest"
 #: How long after a submission the announcement waits for others to join it.
 NOTICE_BATCH = timedelta(seconds=20)
-#: At most this many reports in one message (Telegram's 4096 characters).
+#: At most this many reports in one message, and at most this long (Telegram's limit is 4096).
 NOTICE_MOST = 25
+NOTICE_CHARACTERS = 3800
 
 
 async def announce_new_reports(data: BotData) -> int:
@@ -48,8 +49,13 @@ async def announce_new_reports(data: BotData) -> int:
             (report, titles.get(report.action_id or 0), pseudonym(key, report.user_id))
             for report in reports
         ]
-        payload = Payload(review_notices(t, entries))
-        ids = [report.id for report in reports]
+        # As many as fit in one message (long titles make long lines); the rest go next.
+        text = review_notices(t, entries)
+        while len(entries) > 1 and len(text) > NOTICE_CHARACTERS:
+            entries = entries[: len(entries) // 2]
+            text = review_notices(t, entries)
+        payload = Payload(text)
+        ids = [report.id for report, _, _ in entries]
         purpose = f"review-notice:{ids[0]}-{ids[-1]}"
         await data.store.enqueue_review_notice(ids, purpose, chat, payload.to_json(), data.clock())
         told += len(ids)

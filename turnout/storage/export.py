@@ -6,6 +6,7 @@ after a key (keyset pagination), and the caller asks again with the last key it 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -46,10 +47,10 @@ class ExportQueries(StoreBase):
         media = await self._fetch_all(
             """
             SELECT * FROM report_media
-            WHERE report_id BETWEEN :first AND :last
+            WHERE report_id IN (SELECT value FROM json_each(:ids))
             ORDER BY report_id, message_id, id
             """,
-            {"first": rows[0]["id"], "last": rows[-1]["id"]},
+            {"ids": json.dumps([row["id"] for row in rows])},
         )
         by_report = defaultdict(list)
         for item in media:

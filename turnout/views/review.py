@@ -13,6 +13,9 @@ from turnout.views.reports import STATUS_WORDS, contents
 from turnout.views.timefmt import local_time
 
 ALBUM_LIMIT = 10
+MESSAGE_LIMIT = 4096
+# Of a report's text, what the review card shows (the card must stay under MESSAGE_LIMIT).
+CARD_TEXT = 3000
 _ALBUM_FAMILY = {"photo": "visual", "video": "visual", "document": "document"}
 
 # How the member is told about the decision.
@@ -85,12 +88,32 @@ def channel_choice(t: Translator, report_id: int, channels: Sequence[Channel]) -
     return Reply(t("publish.choose_channel", id=report_id), InlineKeyboardMarkup(rows))
 
 
-def publication_text(t: Translator, report: Report, action_title: str | None) -> str:
-    """The post: the member's words and the action, never who sent it."""
+def publication_texts(t: Translator, report: Report, action_title: str | None) -> list[str]:
+    """The post: the member's words and the action, never who sent it. One message, or the
+    words cut into several when they are longer than Telegram's 4,096 characters."""
     about = action_title or t("publish.no_action")
-    if report.text:
-        return t("publish.text", text=report.text, about=about)
-    return t("publish.text_bare", about=about)
+    if not report.text:
+        return [t("publish.text_bare", about=about)]
+    if len(report.text) + len(about) + 4 <= MESSAGE_LIMIT:
+        return [t("publish.text", text=report.text, about=about)]
+    pieces = [
+        t("publish.piece", text=piece) for piece in cut_text(report.text, MESSAGE_LIMIT - 100)
+    ]
+    return [*pieces, t("publish.text_bare", about=about)]
+
+
+def cut_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at a paragraph, line or word if one is near."""
+    pieces = []
+    while len(text) > limit:
+        cut = max(text.rfind(mark, 0, limit) for mark in ("\n\n", "\n", " "))
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
 
 
 def media_batches(media: Sequence[ReportMedia]) -> list[list[ReportMedia]]:
@@ -127,7 +150,15 @@ def _card_text(
         link = f"https://maps.google.com/?q={report.latitude:.5f},{report.longitude:.5f}"
         lines.append(t("review.location", link=Html(f'<a href="{link}">'), end=Html("</a>")))
     if report.text:
-        lines += ["", t("review.text", text=report.text)]
+        if len(report.text) > CARD_TEXT:
+            shown = cut_text(report.text, CARD_TEXT)[0]
+            lines += [
+                "",
+                t("review.text", text=shown),
+                t("review.text_cut", total=len(report.text)),
+            ]
+        else:
+            lines += ["", t("review.text", text=report.text)]
     return "\n".join(lines)
 
 
