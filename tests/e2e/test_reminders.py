@@ -47,16 +47,17 @@ async def answer(bot: RunningBot, person: FakeUser, action: Action, choice: Answ
 
 
 async def test_each_member_gets_each_reminder_once(bot: RunningBot, telegram: FakeTelegram) -> None:
+    # Due two and three seconds from now: time enough to answer first, even on a busy machine.
     action = await plan(
-        bot, timedelta(hours=3), [(120, timedelta(seconds=1)), (60, timedelta(seconds=2))]
+        bot, timedelta(hours=3), [(120, timedelta(seconds=2)), (60, timedelta(seconds=3))]
     )
     ana, ben, cleo, dan = (telegram.add_user(name) for name in ("Ana", "Ben", "Cleo", "Dan"))
+    data = bot.application.bot_data
+    await answer(bot, cleo, action, Answer.GOING)
+    await data.store.set_reminder_minutes(cleo.id, (), data.clock())  # opted out
     await answer(bot, ana, action, Answer.GOING)
     await answer(bot, ben, action, Answer.MAYBE)
-    await answer(bot, cleo, action, Answer.GOING)
     await answer(bot, dan, action, Answer.NOT_GOING)
-    data = bot.application.bot_data
-    await data.store.set_reminder_minutes(cleo.id, (), data.clock())  # opted out
 
     await eventually(lambda: len(reminders_to(ana)) == 2 and len(reminders_to(ben)) == 2,
                      "both reminders", timeout=10)  # fmt: skip
@@ -77,12 +78,13 @@ async def test_each_member_gets_each_reminder_once(bot: RunningBot, telegram: Fa
 async def test_a_cancelled_action_sends_no_reminder(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
-    action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=1))])
+    # Due in three seconds: cancelled well before, even on a busy machine.
+    action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=3))])
     ana = telegram.add_user("Ana")
     await answer(bot, ana, action, Answer.GOING)
     data = bot.application.bot_data
     await data.store.cancel_action(action.id, 1, data.clock())
-    await asyncio.sleep(2.0)
+    await asyncio.sleep(3.5)
     assert reminders_to(ana) == []
     assert bot.rows("SELECT status FROM reminders") == [("skipped",)]
 
@@ -90,7 +92,7 @@ async def test_a_cancelled_action_sends_no_reminder(
 async def test_a_postponed_action_is_reminded_at_its_new_time(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
-    action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=1))])
+    action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=3))])
     ana = telegram.add_user("Ana")
     await answer(bot, ana, action, Answer.GOING)
     data = bot.application.bot_data
@@ -119,9 +121,9 @@ async def test_a_reminder_due_while_down_arrives_once_after_restart(
     settings = make_settings()
     ana = telegram.add_user("Ana")
     async with running(settings, clock, telegram) as bot:
-        action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=1))])
+        action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=2))])
         await answer(bot, ana, action, Answer.GOING)
-    await asyncio.sleep(1.5)  # due while nothing runs
+    await asyncio.sleep(2.5)  # due while nothing runs
     assert reminders_to(ana) == []
     async with running(settings, clock, telegram) as bot:
         await eventually(lambda: len(reminders_to(ana)) == 1, "the late reminder", timeout=10)
@@ -135,9 +137,9 @@ async def test_a_reminder_is_skipped_when_the_action_started_while_down(
     settings = make_settings()
     ana = telegram.add_user("Ana")
     async with running(settings, clock, telegram) as bot:
-        action = await plan(bot, timedelta(seconds=2), [(1, timedelta(seconds=1))])
+        action = await plan(bot, timedelta(seconds=4), [(1, timedelta(seconds=3))])
         await answer(bot, ana, action, Answer.GOING)
-    await asyncio.sleep(2.5)  # the action started while nothing ran
+    await asyncio.sleep(4.5)  # the action started while nothing ran
     async with running(settings, clock, telegram) as bot:
         await eventually(
             lambda: bot.rows("SELECT status FROM reminders") == [("skipped",)],
