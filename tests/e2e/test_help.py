@@ -9,7 +9,7 @@ from tests.fakebot import FakeUser
 
 MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
-    "myreports",
+    "myreports", "forgetme",
 ]  # fmt: skip
 ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction", "review", "export", "stats"]
 OWNER_COMMANDS = [

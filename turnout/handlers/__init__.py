@@ -19,6 +19,7 @@ from turnout.handlers import (
     members,
     newaction,
     organise,
+    privacy,
     publish,
     reports,
     review,
@@ -59,6 +60,8 @@ HANDLERS: tuple[Route, ...] = (
     Command("done", reports.done, N_("command.done")),
     Command("myreports", reports.show_mine, N_("command.myreports")),
     Button("rpt", reports.report_button),
+    Command("forgetme", privacy.forget_me, N_("command.forgetme")),
+    Button("forget", privacy.forget_button),
     # Organisers.
     Conversation(
         Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),

@@ -70,7 +70,7 @@ class ActionQueries(StoreBase):
             assert action_id is not None
             await _plan(db, action_id, 1, reminders)
             await write_audit(db, now, created_by, "action:create", None, {"action": action_id})
-            action = await _one(db, action_id)
+            action = await one_action(db, action_id)
         assert action is not None
         return action
 
@@ -141,7 +141,7 @@ class ActionQueries(StoreBase):
                 None,
                 {"action": action_id, "fields": sorted(values)},
             )
-            return await _one(db, action_id)
+            return await one_action(db, action_id)
 
     async def move_action(
         self,
@@ -168,7 +168,7 @@ class ActionQueries(StoreBase):
             )
             if cursor.rowcount == 0:
                 return None
-            action = await _one(db, action_id)
+            action = await one_action(db, action_id)
             assert action is not None
             await _drop_reminders(db, action_id, now)
             await _plan(db, action_id, action.revision, reminders(action))
@@ -192,7 +192,7 @@ class ActionQueries(StoreBase):
                 return None
             await _drop_reminders(db, action_id, now)
             await write_audit(db, now, actor_id, "action:cancel", None, {"action": action_id})
-            return await _one(db, action_id)
+            return await one_action(db, action_id)
 
     # -- RSVPs -----------------------------------------------------------------------------
 
@@ -205,7 +205,7 @@ class ActionQueries(StoreBase):
         None when the action is no longer open for answers (cancelled or started), checked in
         the same transaction: a cancellation a moment before must not gain a "going"."""
         async with self._transaction() as db:
-            action = await _one(db, action_id)
+            action = await one_action(db, action_id)
             if action is None:
                 raise ValueError(f"no action {action_id}")
             if action.status is not ActionStatus.PLANNED or action.starts_at <= now:
@@ -236,13 +236,13 @@ class ActionQueries(StoreBase):
             )
             promoted: tuple[int, ...] = ()
             if previous is Answer.GOING and action.capacity is not None:
-                promoted = await _promote(db, action_id, action.capacity, now)
+                promoted = await promote(db, action_id, action.capacity, now)
         return RsvpChange(given, promoted)
 
     async def fill_from_waitlist(self, action_id: int, now: datetime) -> tuple[int, ...]:
         """After the capacity grew (or went away): move waiting members up; return who."""
         async with self._transaction() as db:
-            action = await _one(db, action_id)
+            action = await one_action(db, action_id)
             if action is None or action.status is not ActionStatus.PLANNED:
                 return ()  # a cancelled action promotes nobody
             if action.capacity is None:
@@ -255,7 +255,7 @@ class ActionQueries(StoreBase):
                     {"id": action_id, "now": to_db_time(now)},
                 )
                 return tuple(row["user_id"] for row in await cursor.fetchall())
-            return await _promote(db, action_id, action.capacity, now)
+            return await promote(db, action_id, action.capacity, now)
 
     async def rsvp_of(self, action_id: int, user_id: int) -> Answer | None:
         row = await self._fetch_one(
@@ -516,7 +516,7 @@ async def _drop_reminders(db: aiosqlite.Connection, action_id: int, now: datetim
     )
 
 
-async def _one(db: aiosqlite.Connection, action_id: int) -> Action | None:
+async def one_action(db: aiosqlite.Connection, action_id: int) -> Action | None:
     async with db.execute("SELECT * FROM actions WHERE id = :id", {"id": action_id}) as cursor:
         row = await cursor.fetchone()
     return None if row is None else action_from(row)
@@ -540,7 +540,7 @@ async def _count(db: aiosqlite.Connection, action_id: int, answer: Answer) -> in
     return int(row[0]) if row else 0
 
 
-async def _promote(
+async def promote(
     db: aiosqlite.Connection, action_id: int, capacity: int, now: datetime
 ) -> tuple[int, ...]:
     """Fill free seats from the waitlist, longest waiting first; return who moved up."""

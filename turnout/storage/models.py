@@ -332,3 +332,24 @@ class DigestNumbers:
     reviewed: int
     rsvps: int
     new_members: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What ``/forgetme`` deleted, and who moved up from a waitlist (action id, user ids)."""
+
+    roles: int
+    answers: int
+    reports: int
+    media: int
+    messages: int
+    promoted: tuple[tuple[int, tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    """What a retention purge deleted."""
+
+    reports: int
+    media: int
+    answers: int

@@ -14,6 +14,7 @@ from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
 from turnout.storage.members import MemberQueries
+from turnout.storage.privacy import PrivacyQueries
 from turnout.storage.reports import ReportQueries
 from turnout.storage.roles import RoleQueries
 
@@ -28,5 +29,6 @@ class Store(
     CallQueries,
     ReportQueries,
     ExportQueries,
+    PrivacyQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

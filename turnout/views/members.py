@@ -25,7 +25,8 @@ def subscription_keyboard(t: Translator, subscribed: bool) -> InlineKeyboardMark
 
 
 def welcome(t: Translator, member: Member, returning: bool) -> Reply:
-    """The /start answer: a greeting, what is stored (two lines), and the subscribe offer."""
+    """The /start answer: a greeting, what is stored and how to delete it, and the subscribe
+    offer."""
     lines = [
         t(
             "start.greeting.returning" if returning else "start.greeting.new",
@@ -34,6 +35,7 @@ def welcome(t: Translator, member: Member, returning: bool) -> Reply:
         "",
         t("start.stored"),
         t("start.not_stored"),
+        t("start.forget"),
         "",
         t("start.subscribed") if member.subscribed else t("start.offer_subscribe"),
     ]

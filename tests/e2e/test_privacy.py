@@ -1,0 +1,90 @@
+"""``/forgetme``: after it, no row anywhere holds the member's id."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import RunningBot, labels, started, text_of
+from tests.e2e.test_review import submit
+from tests.fakebot import FakeTelegram, FakeUser
+from turnout.delivery import Payload
+from turnout.storage import Answer, NewAction, Role
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {"report_rate": 20}
+
+
+def rows_holding(bot: RunningBot, user_id: int) -> list[str]:
+    """Every (table, column) with a value equal to, or text containing, the user id."""
+    found = []
+    with sqlite3.connect(bot.settings.database) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        for table in tables:
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+            for column in columns:
+                where = f"{column} = ? OR instr(CAST({column} AS TEXT), ?) > 0"
+                query = f"SELECT COUNT(*) FROM {table} WHERE {where}"
+                hits = db.execute(query, (user_id, str(user_id))).fetchone()[0]
+                if hits:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser, ben: FakeUser
+) -> None:
+    data = bot.application.bot_data
+    now = data.clock()
+    seats = NewAction("Picket", "", now + timedelta(days=1), "UTC", "Square", None, None, 1, ())
+    action = await data.store.create_action(seats, owner.id, [], now)
+    await started(owner)
+    await started(ana)
+    await started(ben)
+    await data.store.answer_rsvp(action.id, ana.id, Answer.GOING, now)
+    await data.store.answer_rsvp(action.id, ben.id, Answer.GOING, now)  # waitlisted
+    await owner.send(f"/grant {ana.id} organiser")
+    await owner.reply()
+    await ana.reply()
+    await submit(ana, "Other", text="Banner photo", photos=2)
+    await ana.send("/report")  # a draft too
+    await ana.reply()
+    # As staff: an action of her own, a decision, an invite; and a message waiting for her.
+    own = NewAction("Her meeting", "", now + timedelta(days=2), "UTC", "Hall", None, None, None, ())
+    await data.store.create_action(own, ana.id, [], now)
+    await data.store.create_invite("tok", Role.ORGANISER, ana.id, now, now + timedelta(days=1))
+    await data.outbox.enqueue("later", [(ana.id, Payload("hello"))], due_at=now + timedelta(days=1))
+    assert rows_holding(bot, ana.id)
+
+    await ana.send("/forgetme")
+    confirm = await ana.reply()
+    assert labels(confirm) == ["Delete everything", "Keep my data"]
+    await ana.press("Keep my data")
+    await ana.callback_answer()
+    assert text_of(await ana.edit()) == "Nothing was deleted."
+    assert rows_holding(bot, ana.id)
+
+    await ana.send("/forgetme")
+    await ana.press("Delete everything", message=await ana.reply())
+    await ana.callback_answer()
+    done = text_of(await ana.edit())
+    assert "roles: 1; answers to actions: 1; reports: 1 (with 2 photo and video records)" in done
+    assert rows_holding(bot, ana.id) == []
+    assert bot.rows("SELECT answer FROM rsvps WHERE user_id = :u", u=ben.id) == [("going",)]
+    assert "a place freed up" in text_of(await ben.reply(timeout=10))
+    forgotten = bot.rows("SELECT detail FROM audit_log WHERE action = 'member:forgotten'")
+    assert len(forgotten) == 1 and "Member " in forgotten[0][0]
+    # The others' records stand: the action she planned is still there.
+    assert bot.rows("SELECT title, created_by FROM actions WHERE title = 'Her meeting'") == [
+        ("Her meeting", 0)
+    ]
+
+    await ana.send("/forgetme")
+    assert "I keep nothing about you" in text_of(await ana.reply())

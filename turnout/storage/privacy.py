@@ -1,0 +1,152 @@
+"""Forgetting a member, and purging what the retention period no longer allows (DESIGN.md §2.5).
+
+Both are one transaction each: a member is either entirely there or entirely gone, and a purge
+never leaves media records without their report.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from turnout.storage.actions import one_action, promote
+from turnout.storage.base import StoreBase, to_db_time, write_audit
+from turnout.storage.models import ActionStatus, Forgotten, Purged
+
+# Columns that name a person in a role that must go on existing (the action they created, the
+# call they wrote...): the id becomes 0, "someone forgotten". Nullable ones become NULL.
+_STAFF_COLUMNS_TO_ZERO = (
+    ("actions", "created_by"),
+    ("channels", "linked_by"),
+    ("calls", "author"),
+    ("report_publications", "published_by"),
+    ("invites", "created_by"),
+    ("invites", "used_by"),
+)
+_STAFF_COLUMNS_TO_NULL = (("roles", "granted_by"), ("reports", "reviewer"))
+
+
+class PrivacyQueries(StoreBase):
+    async def forget_member(self, user_id: int, pseudonym: str, now: datetime) -> Forgotten:
+        """Delete everything about a member (``/forgetme``): their row, roles, answers (the
+        waitlist moves up as usual), reports and their media records, drafts, and every message
+        queued or sent to them. Where they acted as staff the record stays, without their id;
+        the audit log keeps only their pseudonym."""
+        uid = {"uid": user_id}
+        async with self._transaction() as db:
+
+            async def count(sql: str) -> int:
+                async with db.execute(sql, uid) as cursor:
+                    row = await cursor.fetchone()
+                return int(row[0]) if row else 0
+
+            roles = await count("SELECT COUNT(*) FROM roles WHERE user_id = :uid")
+            reports = await count(
+                "SELECT COUNT(*) FROM reports WHERE user_id = :uid AND status != 'draft'"
+            )
+            media = await count(
+                "SELECT COUNT(*) FROM report_media JOIN reports ON reports.id = report_id "
+                "WHERE reports.user_id = :uid"
+            )
+            # Seats given up: the longest-waiting members move up, as when someone says no.
+            async with db.execute(
+                "SELECT action_id, answer FROM rsvps WHERE user_id = :uid", uid
+            ) as cursor:
+                answers = [(row["action_id"], row["answer"]) for row in await cursor.fetchall()]
+            await db.execute("DELETE FROM rsvps WHERE user_id = :uid", uid)
+            promoted: list[tuple[int, tuple[int, ...]]] = []
+            for action_id, answer in answers:
+                action = await one_action(db, action_id)
+                if (
+                    answer == "going"
+                    and action is not None
+                    and action.capacity is not None
+                    and action.status is ActionStatus.PLANNED
+                    and action.starts_at > now
+                ):
+                    moved = await promote(db, action_id, action.capacity, now)
+                    if moved:
+                        promoted.append((action_id, moved))
+            cursor = await db.execute("DELETE FROM deliveries WHERE chat_id = :uid", uid)
+            messages = cursor.rowcount
+            await db.execute("DELETE FROM reports WHERE user_id = :uid", uid)  # media cascade
+            await db.execute("DELETE FROM members WHERE user_id = :uid", uid)  # roles cascade
+            for table, column in _STAFF_COLUMNS_TO_ZERO:
+                # Table and column names come from the constants above, never from input.
+                await db.execute(
+                    f"UPDATE {table} SET {column} = 0 WHERE {column} = :uid",  # noqa: S608
+                    uid,
+                )
+            for table, column in _STAFF_COLUMNS_TO_NULL:
+                await db.execute(
+                    f"UPDATE {table} SET {column} = NULL WHERE {column} = :uid",  # noqa: S608
+                    uid,
+                )
+            await db.execute(
+                """
+                UPDATE audit_log SET actor_id = NULL, detail = json_set(detail, '$.actor', :who)
+                WHERE actor_id = :uid
+                """,
+                {**uid, "who": pseudonym},
+            )
+            await db.execute(
+                """
+                UPDATE audit_log SET target_id = NULL, detail = json_set(detail, '$.target', :who)
+                WHERE target_id = :uid
+                """,
+                {**uid, "who": pseudonym},
+            )
+            await db.execute(
+                """
+                UPDATE audit_log SET detail = json_set(detail, '$.invited_by', :who)
+                WHERE json_extract(detail, '$.invited_by') = :uid
+                """,
+                {**uid, "who": pseudonym},
+            )
+            await write_audit(db, now, None, "member:forgotten", None, {"member": pseudonym})
+        self._members.pop(user_id, None)
+        return Forgotten(
+            roles=roles,
+            answers=len(answers),
+            reports=reports,
+            media=media,
+            messages=messages,
+            promoted=tuple(promoted),
+        )
+
+    async def purge_before(self, before: datetime, now: datetime) -> Purged:
+        """The retention period: reports (with their media records) and answers about actions
+        that started before ``before``, and reports about no action submitted before it."""
+        cutoff = {"before": to_db_time(before)}
+        async with self._transaction() as db:
+            old_actions = "SELECT id FROM actions WHERE starts_at < :before"
+            async with db.execute(
+                f"""
+                SELECT COUNT(*) FROM report_media WHERE report_id IN (
+                    SELECT id FROM reports
+                    WHERE action_id IN ({old_actions})
+                       OR (action_id IS NULL AND COALESCE(submitted_at, created_at) < :before))
+                """,  # noqa: S608 - a constant subquery
+                cutoff,
+            ) as cursor:
+                row = await cursor.fetchone()
+            media = int(row[0]) if row else 0
+            reports = await db.execute(
+                f"""
+                DELETE FROM reports
+                WHERE action_id IN ({old_actions})
+                   OR (action_id IS NULL AND COALESCE(submitted_at, created_at) < :before)
+                """,  # noqa: S608 - a constant subquery
+                cutoff,
+            )
+            rsvps = await db.execute(
+                f"DELETE FROM rsvps WHERE action_id IN ({old_actions})",  # noqa: S608
+                cutoff,
+            )
+            purged = Purged(reports=reports.rowcount, media=media, answers=rsvps.rowcount)
+            if purged.reports or purged.answers:
+                await write_audit(
+                    db, now, None, "retention:purge", None,
+                    {"before": to_db_time(before), "reports": purged.reports,
+                     "media": media, "answers": purged.answers},
+                )  # fmt: skip
+        return purged
