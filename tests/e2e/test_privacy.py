@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import RunningBot, labels, started, text_of
+from tests.e2e.conftest import Clock, RunningBot, labels, running, started, text_of
 from tests.e2e.test_review import submit
 from tests.fakebot import FakeTelegram, FakeUser
+from turnout.config import Settings
 from turnout.delivery import Payload
 from turnout.storage import Answer, NewAction, Role
 
@@ -88,3 +90,40 @@ async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
 
     await ana.send("/forgetme")
     assert "I keep nothing about you" in text_of(await ana.reply())
+
+
+async def test_retention_purges_old_reports_and_answers_only(
+    telegram: FakeTelegram,
+    make_settings: Callable[..., Settings],
+    clock: Clock,
+    ana: FakeUser,
+) -> None:
+    settings = make_settings(retention_days=2, report_rate=20)
+    async with running(settings, clock, telegram) as bot:
+        data = bot.application.bot_data
+        now = data.clock()
+        soon = NewAction(
+            "Soon", "", now + timedelta(hours=1), "UTC", "Square", None, None, None, ()
+        )
+        later = NewAction(
+            "Later", "", now + timedelta(days=10), "UTC", "Park", None, None, None, ()
+        )
+        old = await data.store.create_action(soon, 1, [], now)
+        kept = await data.store.create_action(later, 1, [], now)
+        await started(ana)
+        await data.store.answer_rsvp(old.id, ana.id, Answer.GOING, now)
+        await data.store.answer_rsvp(kept.id, ana.id, Answer.GOING, now)
+        await submit(ana, "Soon", text="Old news", photos=1)
+        await submit(ana, "Other", text="Old other")
+        clock.advance(timedelta(days=3))  # "Soon" started three days ago
+        await submit(ana, "Other", text="Fresh")
+        assert bot.application.job_queue is not None
+        [job, *_] = bot.application.job_queue.get_jobs_by_name("retention")
+        await job.run(bot.application)
+        assert bot.rows("SELECT text FROM reports ORDER BY id") == [("Fresh",)]
+        assert bot.rows("SELECT COUNT(*) FROM report_media") == [(0,)]
+        assert bot.rows("SELECT action_id FROM rsvps") == [(kept.id,)]
+        assert bot.rows("SELECT action FROM audit_log WHERE action = 'retention:purge'") == [
+            ("retention:purge",)
+        ]
+        assert bot.rows("SELECT COUNT(*) FROM members") == [(1,)]  # members stay

@@ -14,6 +14,7 @@ from turnout.bot.menus import publish_member_menus, publish_user_menu
 from turnout.delivery import Outbox
 from turnout.permissions import held_roles
 from turnout.scheduler.planner import start_planner
+from turnout.scheduler.retention import start_retention
 from turnout.scheduler.review_chat import start_review_chat_jobs
 from turnout.storage import Store
 
@@ -42,6 +43,7 @@ async def post_init(application: TurnoutApplication) -> None:
     heartbeat_path(settings).touch()
     start_planner(application)
     start_review_chat_jobs(application)
+    start_retention(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(beat, interval=BEAT_EVERY, name="heartbeat")
     try:
