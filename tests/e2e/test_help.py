@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
 from tests.fakebot import FakeUser
+from turnout.bot.flood import FloodGate
 
 MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
@@ -59,3 +61,15 @@ async def test_menus_are_published_at_start(bot: RunningBot) -> None:
     [attempt] = [c for c in telegram.calls_to("setMyCommands") if c.params["scope"] == owner_scope]
     assert attempt.error == "Bad Request: chat not found"
     assert [c["command"] for c in attempt.params["commands"]] == OWNER_COMMANDS
+
+
+async def test_a_flood_is_answered_once_and_then_ignored(bot: RunningBot, ana: FakeUser) -> None:
+    bot.application.bot_data.flood = FloodGate(limit=5, window=2.0)
+    for _ in range(8):
+        await ana.send("/help")
+    replies = await ana.replies(6, timeout=10)
+    assert [shown(r).startswith("Slow down") for r in replies] == [False] * 5 + [True]
+    await ana.no_reply(within=0.5)
+    await asyncio.sleep(2.0)  # the window passes
+    await ana.send("/help")
+    assert "/report" in shown(await ana.reply())

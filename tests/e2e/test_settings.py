@@ -26,11 +26,11 @@ async def test_a_member_chooses_their_reminders(bot: RunningBot, ana: FakeUser) 
     await ana.send("/settings")
     view = await ana.reply()
     assert "Reminders before actions you answered Going or Maybe: all" in shown(view)
-    assert labels(view)[1:3] == ["✓ 24 hours", "✓ 2 hours"]
+    assert labels(view)[2:4] == ["✓ 24 hours", "✓ 2 hours"]
     await ana.press("✓ 24 hours")
     await ana.callback_answer()
     edited = await ana.edit()
-    assert labels(edited)[1:3] == ["24 hours", "✓ 2 hours"]
+    assert labels(edited)[2:4] == ["24 hours", "✓ 2 hours"]
     assert bot.rows("SELECT reminder_minutes FROM members") == [("120",)]
     await ana.press("No reminders")
     await ana.callback_answer()
@@ -40,3 +40,37 @@ async def test_a_member_chooses_their_reminders(bot: RunningBot, ana: FakeUser) 
     await ana.callback_answer()
     await ana.edit()
     assert bot.rows("SELECT reminder_minutes FROM members") == [(None,)]
+
+
+async def test_a_member_chooses_the_language_and_whether_organisers_see_their_name(
+    bot: RunningBot, ana: FakeUser
+) -> None:
+    await ana.send("/settings")
+    view = await ana.reply()
+    assert "Language: English" in shown(view)
+    assert "never your name" in shown(view)
+    await ana.press("Show my name to organisers", message=view)
+    await ana.callback_answer()
+    shown_view = await ana.edit()
+    assert "(Ana)" in shown(shown_view)
+    assert bot.rows("SELECT show_name FROM members WHERE user_id = :u", u=ana.id) == [(1,)]
+    await ana.press("🌐 Language", message=shown_view)
+    await ana.callback_answer()
+    choice = await ana.edit()
+    assert "Español" in labels(choice) and "Српски" in labels(choice)
+    await ana.press("Español", message=choice)
+    await ana.callback_answer()
+    spanish = await ana.edit()
+    assert "Español" in shown(spanish)
+    assert "Language" not in shown(spanish)
+    assert bot.rows("SELECT language FROM members WHERE user_id = :u", u=ana.id) == [("es",)]
+    # The command menu follows, in Spanish.
+    scope = {"type": "chat", "chat_id": ana.id}
+
+    def menu() -> dict[str, str]:
+        return {e["command"]: e["description"] for e in bot.telegram.commands(scope)}
+
+    await bot.telegram.wait_until(
+        lambda: menu().get("report", "").startswith("Enviar un informe"),
+        message="Ana's menu is not in Spanish",
+    )

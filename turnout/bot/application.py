@@ -8,6 +8,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from turnout.bot.context import BotData, Clock, TurnoutContext
+from turnout.bot.flood import FloodGate
 from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown, post_stop
 from turnout.bot.ordering import PerSenderProcessor
 from turnout.config import Settings
@@ -45,6 +46,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutA
     data.catalogs = Catalogs(settings.default_language)
     data.clock = clock
     data.commands = COMMANDS
+    data.flood = FloodGate()
     for route in HANDLERS:
         application.add_handler(route.handler(), group=route.group)
     application.add_error_handler(on_error)

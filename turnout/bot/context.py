@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from turnout.bot.flood import FloodGate
 from turnout.bot.menus import publish_user_menu
 from turnout.config import Settings
 from turnout.delivery import Outbox
@@ -36,6 +37,8 @@ class BotData:
     outbox: Outbox
     #: The command registry, for /help and the command menus.
     commands: tuple[Command, ...]
+    #: Per-person flood control.
+    flood: FloodGate
 
 
 class TurnoutContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

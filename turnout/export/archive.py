@@ -35,7 +35,7 @@ from turnout.export.media import (
     export_plan,
 )
 from turnout.i18n import Translator
-from turnout.pseudonym import pseudonym
+from turnout.pseudonym import pseudonym, shown_as
 from turnout.storage import Action, Report, ReportStatus, Store
 from turnout.views.reports import STATUS_WORDS
 
@@ -109,7 +109,8 @@ async def _write(
         writer = _Writer(request, actions, key, archive, sheets, total)
         after = 0
         while batch := await store.reports_after(request.action_id, after, BATCH):
-            await writer.add_reports(batch)
+            shown = await store.names_shown([report.user_id for report in batch])
+            await writer.add_reports(batch, shown)
             after = batch[-1].id
         rsvps = await _write_rsvps(store, request, actions, key, archive)
         sheets.finish(request, actions, writer.seen_actions)
@@ -208,7 +209,8 @@ class _Writer:
         self.seen_actions: dict[str, str] = {}
         self.slots = asyncio.Semaphore(request.concurrency)
 
-    async def add_reports(self, batch: list[Report]) -> None:
+    async def add_reports(self, batch: list[Report], shown: dict[int, str]) -> None:
+        """``shown``: first names of the members who chose to show them to organisers."""
         outcomes = await self._media(batch)
         t = self.request.t
         for report in batch:
@@ -220,7 +222,7 @@ class _Writer:
             files = [outcomes[(report.id, n)] for n in range(len(report.media))]
             names = [name for name in files if not name.startswith("!")]
             reasons = [t(name[1:]) for name in files if name.startswith("!")]
-            who = pseudonym(self.key, report.user_id)
+            who = shown_as(self.key, report.user_id, shown.get(report.user_id))
             submitted = report.submitted_at
             row = [
                 report.id, report.action_id or "", title, report.status.value,

@@ -15,6 +15,7 @@ from turnout.handlers import (
     callsadmin,
     channels,
     export,
+    flood,
     invites,
     members,
     newaction,
@@ -41,6 +42,8 @@ BROADCASTERS = frozenset({Role.BROADCASTER})
 
 HANDLERS: tuple[Route, ...] = (
     # Group -1 runs before every feature: it loads the member, so replies use their language.
+    # Before anything: too many updates from one person stop here.
+    Other(lambda: TypeHandler(Update, flood.flood_guard), group=-2),
     Other(lambda: TypeHandler(Update, members.recognise_member), group=-1),
     # Member commands, in the order of the menu.
     Command("start", start.start, N_("command.start")),

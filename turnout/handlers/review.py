@@ -26,7 +26,7 @@ from turnout.delivery.payload import Payload
 from turnout.handlers.arguments import as_id, optional_action
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.i18n import N_
-from turnout.pseudonym import pseudonym
+from turnout.pseudonym import shown_as
 from turnout.storage import Report, ReportMedia, ReportStatus, Role
 from turnout.views.review import (
     OUTCOME_FOR_MEMBER,
@@ -228,9 +228,12 @@ async def _tell_member(context: TurnoutContext, report: Report, title: str | Non
 
 
 async def _about(context: TurnoutContext, report: Report) -> tuple[str | None, str]:
-    """The action's title and the member's pseudonym (never their name: DESIGN.md §2.5)."""
+    """The action's title and the member's pseudonym; their first name too only if they chose
+    to show it (DESIGN.md §2.5)."""
     action = await context.store.action(report.action_id) if report.action_id else None
-    who = pseudonym(await context.store.pseudonym_key(), report.user_id)
+    member = await context.store.member(report.user_id)
+    name = member.first_name if member is not None and member.show_name else None
+    who = shown_as(await context.store.pseudonym_key(), report.user_id, name)
     return (action.title if action else None), who
 
 

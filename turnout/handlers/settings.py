@@ -1,4 +1,5 @@
-"""/settings: a member's timezone (a city, a zone or a UTC offset) and the reminders they want."""
+"""/settings: a member's language, timezone (a city, a zone or a UTC offset), the reminders they
+want, and whether organisers see their name."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.members import ensure_member
 from turnout.handlers.registry import conversation_handler
+from turnout.pseudonym import pseudonym
 from turnout.scheduler.zones import resolve_timezone
 from turnout.views.reply import Reply
-from turnout.views.settings import settings_view, toggled
+from turnout.views.settings import language_choice, settings_view, toggled
 
 TIMEZONE = 0
 
@@ -27,7 +29,8 @@ def _offered(context: TurnoutContext) -> list[int]:
 
 async def _view(update: Update, context: TurnoutContext) -> Reply:
     member, _ = await ensure_member(update, context)
-    return settings_view(context.t, member, _offered(context), context.now())
+    who = pseudonym(await context.store.pseudonym_key(), member.user_id)
+    return settings_view(context.t, member, _offered(context), context.now(), who)
 
 
 async def show_settings(update: Update, context: TurnoutContext) -> None:
@@ -38,10 +41,15 @@ async def show_settings(update: Update, context: TurnoutContext) -> None:
 
 
 async def settings_button(update: Update, context: TurnoutContext) -> None:
-    """``set:rem:<minutes|all|none>``: which reminders; the message is updated in place."""
+    """``set:rem:<minutes|all|none>``: which reminders; ``set:lang[:<code>]``: the language;
+    ``set:name``: show or hide the name to organisers. The message is updated in place."""
     query = update.callback_query
     assert query is not None
-    choice = (query.data or "").removeprefix("set:rem:")
+    data = query.data or ""
+    if data == "set:name" or data.startswith("set:lang"):
+        await _language_or_name(update, context, data)
+        return
+    choice = data.removeprefix("set:rem:")
     member, _ = await ensure_member(update, context)
     offered = _offered(context)
     if choice == "all":
@@ -54,6 +62,33 @@ async def settings_button(update: Update, context: TurnoutContext) -> None:
         await query.answer(context.t("roles.bad_button"), show_alert=True)
         return
     await context.store.set_reminder_minutes(member.user_id, wanted, context.now())
+    await query.answer(context.t("settings.saved"))
+    reply = await _view(update, context)
+    if query.message is not None:
+        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+
+
+async def _language_or_name(update: Update, context: TurnoutContext, data: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    member, _ = await ensure_member(update, context)
+    if data == "set:lang":
+        await query.answer()
+        reply = language_choice(context.t, context.catalogs.languages)
+        if query.message is not None:
+            await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        return
+    now = context.now()
+    if data == "set:name":
+        await context.store.set_show_name(member.user_id, not member.show_name, now)
+    else:
+        language = data.removeprefix("set:lang:")
+        if language not in context.catalogs.languages:
+            await query.answer(context.t("roles.bad_button"), show_alert=True)
+            return
+        await context.store.set_language(member.user_id, language, now)
+        context.language = language  # this very answer already in the new language
+        await context.refresh_menu(member.user_id)  # and the command menu
     await query.answer(context.t("settings.saved"))
     reply = await _view(update, context)
     if query.message is not None:

@@ -3,8 +3,8 @@
 New reports are announced together: the first submission books a run a few seconds later, and
 that run announces every report submitted meanwhile in one message. The reports are marked as
 announced in the same transaction that queues the message, so a restart neither repeats nor
-loses an announcement (the planner's sweep picks up what a restart left). Members appear only
-by their pseudonym (DESIGN.md §2.5).
+loses an announcement (the planner's sweep picks up what a restart left). Members appear by
+their pseudonym, with their first name only if they chose to show it (DESIGN.md §2.5).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from turnout.bot.context import BotData, TurnoutContext
 from turnout.delivery import Payload
-from turnout.pseudonym import pseudonym
+from turnout.pseudonym import shown_as
 from turnout.views.reports import digest_text, review_notices
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,13 @@ async def announce_new_reports(data: BotData) -> int:
             if report.action_id is not None and report.action_id not in titles:
                 action = await data.store.action(report.action_id)
                 titles[report.action_id] = action.title if action else None
+        names = await data.store.names_shown([report.user_id for report in reports])
         entries = [
-            (report, titles.get(report.action_id or 0), pseudonym(key, report.user_id))
+            (
+                report,
+                titles.get(report.action_id or 0),
+                shown_as(key, report.user_id, names.get(report.user_id)),
+            )
             for report in reports
         ]
         # As many as fit in one message (long titles make long lines); the rest go next.

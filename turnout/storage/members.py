@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from turnout.storage.base import (
@@ -121,6 +123,38 @@ class MemberQueries(StoreBase):
         self._members.pop(user_id, None)
         return changed == 1
 
+    async def set_language(self, user_id: int, language: str, now: datetime) -> bool:
+        changed = await self._execute(
+            """
+            UPDATE members SET language = :language, updated_at = :now WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "language": language, "now": to_db_time(now)},
+        )
+        self._members.pop(user_id, None)
+        return changed == 1
+
+    async def set_show_name(self, user_id: int, show: bool, now: datetime) -> bool:
+        """Whether organisers see the member's first name next to their pseudonym."""
+        changed = await self._execute(
+            """
+            UPDATE members SET show_name = :show, updated_at = :now WHERE user_id = :user_id
+            """,
+            {"user_id": user_id, "show": int(show), "now": to_db_time(now)},
+        )
+        self._members.pop(user_id, None)
+        return changed == 1
+
+    async def names_shown(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """First names of those of ``user_ids`` who let organisers see them."""
+        rows = await self._fetch_all(
+            """
+            SELECT user_id, first_name FROM members
+            WHERE show_name = 1 AND user_id IN (SELECT value FROM json_each(:ids))
+            """,
+            {"ids": json.dumps(sorted(set(user_ids)))},
+        )
+        return {row["user_id"]: row["first_name"] for row in rows}
+
     async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
         """Record that the member blocked the bot (or came back); False if unknown."""
         changed = await self._execute(
@@ -144,4 +178,5 @@ def _member(row: sqlite3.Row) -> Member:
         reachable=bool(row["reachable"]),
         created_at=from_db_time(row["created_at"]),
         reminder_minutes=parse_minutes(row["reminder_minutes"]),
+        show_name=bool(row["show_name"]),
     )

@@ -33,6 +33,8 @@ class Member:
     created_at: datetime
     #: Minutes-before of the reminders wanted; None means every one, () none.
     reminder_minutes: tuple[int, ...] | None = None
+    #: Organisers see the first name next to the pseudonym (off unless the member chose it).
+    show_name: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""The member's /settings: their timezone and which reminders they want."""
+"""The member's /settings: language, timezone, which reminders they want, and whether
+organisers see their name."""
 
 from __future__ import annotations
 
@@ -22,8 +23,25 @@ def lead(t: Translator, minutes: int) -> str:
     )
 
 
-def settings_view(t: Translator, member: Member, offered: Sequence[int], now: datetime) -> Reply:
-    """Current settings, and buttons to change them. ``offered``: reminder minutes to toggle."""
+def language_name(language: str) -> str:
+    """A language in its own words: "English", "Español", "Српски", "Srpski (latinica)"."""
+    name = babel_locale(language).display_name or language
+    return name[:1].upper() + name[1:]
+
+
+def language_choice(t: Translator, languages: Sequence[str]) -> Reply:
+    rows = [
+        [InlineKeyboardButton(language_name(code), callback_data=f"set:lang:{code}")]
+        for code in languages
+    ]
+    return Reply(t("settings.choose_language"), InlineKeyboardMarkup(rows))
+
+
+def settings_view(
+    t: Translator, member: Member, offered: Sequence[int], now: datetime, pseudonym: str
+) -> Reply:
+    """Current settings, and buttons to change them. ``offered``: reminder minutes to toggle;
+    ``pseudonym``: how organisers see the member."""
     clock = format_time(
         now, "short", tzinfo=ZoneInfo(member.timezone), locale=babel_locale(t.language)
     )
@@ -38,8 +56,14 @@ def settings_view(t: Translator, member: Member, offered: Sequence[int], now: da
         [
             t("settings.title"),
             "",
+            t("settings.language", language=language_name(t.language)),
             t("settings.timezone", timezone=member.timezone, clock=clock),
             t("settings.reminders", reminders=reminders),
+            t(
+                "settings.name_shown" if member.show_name else "settings.name_hidden",
+                pseudonym=pseudonym,
+                name=member.first_name,
+            ),
         ]
     )
     toggles = [
@@ -49,13 +73,18 @@ def settings_view(t: Translator, member: Member, offered: Sequence[int], now: da
         )
         for m in offered
     ]
+    name_button = "settings.button.hide_name" if member.show_name else "settings.button.show_name"
     rows = [
-        [InlineKeyboardButton(t("settings.button.timezone"), callback_data="set:tz")],
+        [
+            InlineKeyboardButton(t("settings.button.language"), callback_data="set:lang"),
+            InlineKeyboardButton(t("settings.button.timezone"), callback_data="set:tz"),
+        ],
         toggles,
         [
             InlineKeyboardButton(t("settings.button.all"), callback_data="set:rem:all"),
             InlineKeyboardButton(t("settings.button.none"), callback_data="set:rem:none"),
         ],
+        [InlineKeyboardButton(t(name_button), callback_data="set:name")],
     ]
     return Reply(text, InlineKeyboardMarkup([row for row in rows if row]))
 
