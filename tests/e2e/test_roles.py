@@ -31,8 +31,13 @@ async def test_grant_then_revoke(bot: RunningBot, owner: FakeUser, ana: FakeUser
     assert shown(await owner.reply()) == f"Ana ({ana.id}) is no longer organiser."
     assert "no longer organiser" in text_of(await ana.reply())
     assert bot.rows("SELECT COUNT(*) FROM roles") == [(0,)]
-    await bot.telegram.wait_for_call(
-        "deleteMyCommands", where=lambda call: call.params.get("scope") == chat_scope(ana)
+    # Back to the member menu (no organiser commands).
+    await bot.telegram.wait_until(
+        lambda: (
+            "newaction" not in [c["command"] for c in bot.telegram.commands(chat_scope(ana))]
+            and "report" in [c["command"] for c in bot.telegram.commands(chat_scope(ana))]
+        ),
+        message="Ana's menu kept the organiser's commands",
     )
 
     audit = bot.rows("SELECT actor_id, action, target_id, detail FROM audit_log ORDER BY id")

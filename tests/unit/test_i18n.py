@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import re
 import string
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 import turnout
 from turnout.i18n import Catalogs, Html
@@ -118,3 +120,63 @@ def test_messages_are_html_telegram_accepts(catalogs: Catalogs) -> None:
         parser = _TelegramHtml()
         parser.feed(t(key))
         assert not parser.problems, (key, parser.problems)
+
+
+LANGUAGES = ["en", "es", "fr", "sr", "sr-Latn"]
+
+
+def test_the_languages_of_the_design_are_there(catalogs: Catalogs) -> None:
+    assert sorted(catalogs.languages) == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_catalog_has_every_message(catalogs: Catalogs, language: str) -> None:
+    missing = catalogs.keys("en") - catalogs.keys(language)
+    assert not missing, f"{language} lacks: {sorted(missing)}"
+    extra = catalogs.keys(language) - catalogs.keys("en")
+    assert not extra, f"{language} has messages English does not: {sorted(extra)}"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _tags(text: str) -> list[str]:
+    return sorted(re.findall(r"</?[a-z]+", text))
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_translations_keep_the_placeholders_and_the_markup(
+    catalogs: Catalogs, language: str
+) -> None:
+    english, other = catalogs.translator("en"), catalogs.translator(language)
+    for key in sorted(catalogs.keys("en")):
+        for count in (1, 2, 5):  # every plural form of the languages here
+            source = english.plural(key, count) if _is_plural(key) else english(key)
+            target = other.plural(key, count) if _is_plural(key) else other(key)
+            assert _fields(target) <= _fields(source) | {"count"}, (language, key)
+            assert _fields(source) - {"count"} <= _fields(target), (language, key)
+            assert _tags(target) == _tags(source), (language, key)
+
+
+def _is_plural(key: str) -> bool:
+    return key in PLURALS
+
+
+def _plural_keys() -> set[str]:
+    """The messages with plural forms, as the English catalog declares them."""
+    path = PACKAGE / "i18n" / "locales" / "en" / "LC_MESSAGES" / "turnout.po"
+    with path.open("rb") as source:
+        catalog = read_po(source)
+    return {message.id[0] for message in catalog if isinstance(message.id, tuple)}
+
+
+PLURALS = _plural_keys()
+
+
+def test_no_message_is_defined_twice() -> None:
+    for folder in sorted((PACKAGE / "i18n" / "locales").iterdir()):
+        text = (folder / "LC_MESSAGES" / "turnout.po").read_text(encoding="utf-8")
+        ids = re.findall(r'^msgid "(.+)"$', text, flags=re.MULTILINE)
+        doubles = {key for key in ids if ids.count(key) > 1}
+        assert not doubles, f"{folder.name}: {sorted(doubles)}"

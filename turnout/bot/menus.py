@@ -46,13 +46,11 @@ async def publish_member_menus(bot: Bot, commands: Sequence[Command], catalogs: 
 async def publish_user_menu(
     bot: Bot, user_id: int, held: frozenset[Role], commands: Sequence[Command], t: Translator
 ) -> None:
-    """Give one user the menu of their roles, or back the member menu when they have none."""
+    """Give one user the menu of their roles, in their language (which they may have chosen in
+    /settings, whatever their Telegram speaks)."""
     scope = BotCommandScopeChat(chat_id=user_id)
     try:
-        if held:
-            await bot.set_my_commands(menu(commands, held, t), scope=scope)
-        else:
-            await bot.delete_my_commands(scope=scope)
+        await bot.set_my_commands(menu(commands, held, t), scope=scope)
     except TelegramError as error:
         # An owner who never opened the bot has no chat yet; their menu comes with /start.
         log.info("could not set the command menu of user %s: %s", user_id, error)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_time, format_timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from turnout.i18n import Translator
+from turnout.i18n import N_, Translator
 from turnout.storage import Member
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale
@@ -73,7 +73,9 @@ def settings_view(
         )
         for m in offered
     ]
-    name_button = "settings.button.hide_name" if member.show_name else "settings.button.show_name"
+    name_button = (
+        N_("settings.button.hide_name") if member.show_name else N_("settings.button.show_name")
+    )
     rows = [
         [
             InlineKeyboardButton(t("settings.button.language"), callback_data="set:lang"),

@@ -1,0 +1,49 @@
+"""A member whose Telegram speaks Serbian gets Turnout in Serbian, dates included."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.e2e.conftest import RunningBot, labels, shown
+from tests.fakebot import FakeTelegram
+from turnout.i18n import Catalogs
+from turnout.storage import NewAction
+from turnout.views.timefmt import local_time
+
+SR = Catalogs("en").translator("sr")
+
+
+async def test_a_member_flow_in_serbian(bot: RunningBot, telegram: FakeTelegram) -> None:
+    data = bot.application.bot_data
+    now = data.clock()
+    picket = NewAction("Протест", "", now + timedelta(days=2), "Europe/Belgrade", "Trg", None,
+                       None, None, ())  # fmt: skip
+    action = await data.store.create_action(picket, 1, [], now)
+    jovana = telegram.add_user("Јована", language_code="sr")
+
+    await jovana.send("/start")
+    greeting = shown(await jovana.reply())
+    assert greeting.startswith(SR("start.greeting.new", name="Јована"))
+    assert SR("start.forget") in greeting
+
+    await jovana.send("/actions")
+    listing = await jovana.reply()
+    await jovana.press(labels(listing)[0])
+    await jovana.callback_answer()
+    card = await jovana.reply()
+    # The date in Serbian, in the member's timezone (Europe/Belgrade by default here).
+    assert local_time(action.starts_at, bot.settings.timezone, "sr") in shown(card)
+    going = SR("card.button.going")
+    assert going in labels(card)
+    await jovana.press(going, message=card)
+    answer = await jovana.callback_answer()
+    assert answer["text"] == SR("rsvp.recorded", answer=SR("answer.going"))
+
+    await jovana.send("/report")
+    assert shown(await jovana.reply()) == SR("report.choose_action")
+    await jovana.send("/помоћ")  # not a command the bot knows: answered in Serbian too
+    assert shown(await jovana.reply()) == SR("help.unknown_command")
+    # Her command menu is in Serbian (the one Telegram shows to Serbian-speaking apps).
+    scope = {"type": "all_private_chats"}
+    serbian = {c["command"]: c["description"] for c in telegram.commands(scope, "sr")}
+    assert serbian["report"] == SR("command.report")
