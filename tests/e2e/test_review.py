@@ -371,3 +371,24 @@ async def test_a_video_that_says_where_it_was_filmed_is_not_published(
         c for c in telegram.calls_to("sendVideo") if c.ok and c.params["chat_id"] == channel.id
     ]
     assert video.params["video"] == clean["video"]["file_id"]  # the clean one, by file id
+
+
+async def test_organisers_see_a_name_only_when_its_member_chose_so(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser, ben: FakeUser
+) -> None:
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await started(ana)
+    await started(ben)
+    await ana.send("/settings")
+    await ana.press("Show my name to organisers", message=await ana.reply())
+    await ana.callback_answer()
+    await ana.edit()
+    first = await submit(ana, "Other", text="First")
+    second = await submit(ben, "Other", text="Second")
+    card = shown(await open_review(olga))
+    assert f"Report #{first}" in card and "(Ana)" in card
+    await olga.press("Skip")
+    await olga.callback_answer()
+    card = shown(await olga.reply())
+    assert f"Report #{second}" in card and "Ben" not in card and "by Member " in card
