@@ -1,8 +1,9 @@
 """Per-person flood control: more than ``limit`` updates in ``window`` seconds from one person are
 answered once with "slow down", then ignored until the window has passed (DESIGN.md §2.5).
 
-The parts of an album count as one update: a member sending thirty photos from the street must
-not lose any. Pure: the caller gives the time, so it is tested without waiting.
+The parts of an album count as one update, and the handler does not count the photos, videos
+and files a member sends in private (their report): a member sending thirty photos from the
+street must not lose any. Pure: the caller gives the time, so it is tested without waiting.
 """
 
 from __future__ import annotations
