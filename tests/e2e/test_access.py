@@ -106,6 +106,24 @@ async def test_privileged_commands_are_refused(
     assert bot.snapshot() == before
 
 
+@pytest.mark.parametrize("held", TRIERS[1:], ids=lambda r: "+".join(sorted(r)))
+@pytest.mark.parametrize("command", PRIVILEGED_COMMANDS, ids=lambda c: c.name)
+async def test_privileged_commands_are_open_to_their_roles(
+    bot: RunningBot,
+    telegram: FakeTelegram,
+    owner: FakeUser,
+    command: Command,
+    held: frozenset[Role],
+) -> None:
+    """The other half: whoever holds a role the command allows gets past the guard."""
+    if not allowed(held, command.roles):
+        pytest.skip("this role may not use the command")
+    mallory, victim = await intruder(bot, telegram, owner, held)
+    arguments = ARGUMENTS.get(command.name, "").format(victim=victim.id)
+    await mallory.send(f"/{command.name} {arguments}".strip())
+    assert text_of(await mallory.reply(timeout=10)) != REFUSAL
+
+
 @pytest.mark.parametrize("held", TRIERS, ids=lambda r: "+".join(sorted(r)) or "member")
 @pytest.mark.parametrize("button", PRIVILEGED_BUTTONS, ids=lambda b: b.prefix)
 async def test_forged_privileged_buttons_are_refused(
