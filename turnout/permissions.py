@@ -8,6 +8,10 @@ from turnout.storage.models import Role
 
 #: Required roles of something every member may use.
 EVERYONE: frozenset[Role] = frozenset()
+#: Required roles of what only organisers, broadcasters or owners may do (owners may do all).
+ORGANISERS = frozenset({Role.ORGANISER})
+BROADCASTERS = frozenset({Role.BROADCASTER})
+OWNERS = frozenset({Role.OWNER})
 
 
 def held_roles(

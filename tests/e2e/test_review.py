@@ -13,7 +13,7 @@ from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import an_action, begin
-from tests.fakebot import FakeTelegram, FakeUser
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.unit.test_clean import assert_clean, jpeg_with_gps
 
 
@@ -186,6 +186,17 @@ async def test_skip_and_one_action_only(bot: RunningBot, owner: FakeUser, ana: F
     assert "There is no action 999" in text_of(await olga.reply())
 
 
+async def publisher(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
+) -> tuple[FakeUser, FakeChat]:
+    """The owner as organiser and broadcaster, with the channel "Rally News" linked."""
+    await started(owner)
+    olga = await organiser_of(bot, owner, owner)
+    await owner.send(f"/grant {owner.id} broadcaster")
+    await owner.replies(2)
+    return olga, await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+
+
 async def approved(bot: RunningBot, olga: FakeUser, number: int, media: int) -> dict[str, Any]:
     """Open the report (its media and card) and approve it; return the decided card."""
     card = await open_review(olga, media=media)
@@ -199,11 +210,7 @@ async def test_publishing_an_album_to_a_channel_names_the_action_not_the_member(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
     await an_action(bot, "River Rally")
-    await started(owner)
-    olga = await organiser_of(bot, owner, owner)
-    await owner.send(f"/grant {owner.id} broadcaster")
-    await owner.replies(2)
-    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    olga, channel = await publisher(bot, telegram, owner)
     await started(ana)
     number = await submit(ana, "River Rally", text="We were 300 & more", album=3)
 
@@ -244,11 +251,7 @@ async def test_publishing_an_album_to_a_channel_names_the_action_not_the_member(
 async def test_a_photo_sent_as_a_file_is_published_without_its_gps(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    await started(owner)
-    olga = await organiser_of(bot, owner, owner)
-    await owner.send(f"/grant {owner.id} broadcaster")
-    await owner.replies(2)
-    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    olga, channel = await publisher(bot, telegram, owner)
     await started(ana)
     await begin(ana, "Other")
     original = jpeg_with_gps()
@@ -287,11 +290,7 @@ async def test_a_photo_sent_as_a_file_is_published_without_its_gps(
 async def test_a_long_report_can_be_reviewed_and_published(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    await started(owner)
-    olga = await organiser_of(bot, owner, owner)
-    await owner.send(f"/grant {owner.id} broadcaster")
-    await owner.replies(2)
-    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    olga, channel = await publisher(bot, telegram, owner)
     await started(ana)
     words = " ".join(f"w{n:04d}" for n in range(660))  # 3,959 characters
     number = await submit(ana, "Other", text=words, photos=1)
@@ -342,11 +341,7 @@ async def test_no_reason_under_an_old_prompt_decides_nothing(
 async def test_a_video_that_says_where_it_was_filmed_is_not_published(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    await started(owner)
-    olga = await organiser_of(bot, owner, owner)
-    await owner.send(f"/grant {owner.id} broadcaster")
-    await owner.replies(2)
-    channel = await linked_channel(bot, telegram, olga, "Rally News", "rallynews")
+    olga, channel = await publisher(bot, telegram, owner)
     await started(ana)
     await begin(ana, "Other")
     mp4 = b"\x00\x00\x00\x1cftypmp42" + bytes(64)

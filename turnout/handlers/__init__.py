@@ -34,11 +34,7 @@ from turnout.handlers import (
 from turnout.handlers.help import nothing_to_cancel, show_help, unknown_command
 from turnout.handlers.registry import Button, Command, Conversation, Other, Route
 from turnout.i18n import N_
-from turnout.storage import Role
-
-OWNERS = frozenset({Role.OWNER})
-ORGANISERS = frozenset({Role.ORGANISER})
-BROADCASTERS = frozenset({Role.BROADCASTER})
+from turnout.permissions import BROADCASTERS, ORGANISERS, OWNERS
 
 HANDLERS: tuple[Route, ...] = (
     # Group -1 runs before every feature: it loads the member, so replies use their language.

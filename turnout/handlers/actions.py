@@ -6,13 +6,11 @@ from telegram import InputFile, Update
 from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
-from turnout.permissions import allowed
-from turnout.storage import Action, Role
+from turnout.permissions import ORGANISERS, allowed
+from turnout.storage import Action
 from turnout.views.actions import PAGE_SIZE, action_list, card
 from turnout.views.ics import action_calendar
 from turnout.views.reply import Reply
-
-ORGANISERS = frozenset({Role.ORGANISER})
 
 
 def reader_timezone(context: TurnoutContext) -> str:

@@ -30,7 +30,7 @@ from turnout.handlers.actions import reader_timezone
 from turnout.handlers.albums import after_album
 from turnout.handlers.newaction import AMBIGUITIES, REFUSALS
 from turnout.handlers.registry import conversation_handler
-from turnout.permissions import allowed
+from turnout.permissions import BROADCASTERS, allowed
 from turnout.scheduler.calls import publish_call
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
@@ -40,7 +40,6 @@ from turnout.views.delivery import progress
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
-BROADCASTERS = frozenset({Role.BROADCASTER})
 COMPOSE, OPTIONS, ACTION, WHEN = range(4)
 DRAFT = "new_call"
 ADMINS = ("administrator", "creator")

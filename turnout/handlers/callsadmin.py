@@ -19,11 +19,11 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.registry import conversation_handler, guarded
-from turnout.storage import CallStatus, Role
+from turnout.permissions import BROADCASTERS
+from turnout.storage import CallStatus
 from turnout.views.calls import call_list, call_parts, purpose, text_part
 from turnout.views.reply import Reply
 
-BROADCASTERS = frozenset({Role.BROADCASTER})
 NEW_TEXT = 0
 EDITING = "editing_call"
 

@@ -30,14 +30,14 @@ from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, 
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.handlers.rsvp import tell_promoted
 from turnout.i18n import N_
+from turnout.permissions import ORGANISERS
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
-from turnout.storage import Action, ActionStatus, Role
+from turnout.storage import Action, ActionStatus
 from turnout.views.actions import EDITABLE_FIELDS, edit_menu
 from turnout.views.timefmt import local_time
 
-ORGANISERS = frozenset({Role.ORGANISER})
 #: Edits closer together than this make one change notice.
 NOTICE_DELAY = timedelta(minutes=2)
 VALUE = 0

@@ -26,8 +26,9 @@ from turnout.delivery.payload import Payload
 from turnout.handlers.arguments import as_id, optional_action
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.i18n import N_
+from turnout.permissions import ORGANISERS
 from turnout.pseudonym import shown_as
-from turnout.storage import Report, ReportMedia, ReportStatus, Role
+from turnout.storage import Report, ReportMedia, ReportStatus
 from turnout.views.review import (
     OUTCOME_FOR_MEMBER,
     decided_card,
@@ -36,7 +37,6 @@ from turnout.views.review import (
     review_card,
 )
 
-ORGANISERS = frozenset({Role.ORGANISER})
 MAX_REASON = 500
 REASON_WAIT = timedelta(minutes=10)
 REASON = 0
