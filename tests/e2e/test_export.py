@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import RunningBot, environment, started, text_of
+from tests.e2e.conftest import TOKEN, RunningBot, environment, started, text_of
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_cli import turnout
 from tests.e2e.test_reports import an_action, begin
@@ -216,3 +216,25 @@ async def test_an_export_too_big_to_send_stays_on_the_server(
     assert f"kept on the server: {kept}" in text_of(finished)
     assert zipfile.ZipFile(kept).read("reports.csv").count(b"\n") == 2
     assert not telegram.calls_to("sendDocument")
+
+
+async def test_the_command_line_export_with_a_token_downloads_the_media(
+    bot: RunningBot, telegram: FakeTelegram, ana: FakeUser, tmp_path: Path
+) -> None:
+    await started(ana)
+    await submit(ana, "Other", text="With photos", photos=2)
+    out = tmp_path / "export.zip"
+    env = environment(
+        database=str(bot.settings.database),
+        bot_token=TOKEN,
+        api_base_url=telegram.base_url,
+        api_file_url=telegram.base_file_url,
+    )
+    result = await asyncio.to_thread(turnout, "export", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1 reports, 0 RSVPs, 2 files (0 left out)" in result.stdout
+    archive = zipfile.ZipFile(out)
+    files = [name for name in archive.namelist() if name.startswith("media/")]
+    assert len(files) == 2
+    for name in files:
+        assert_clean(archive.read(name))
