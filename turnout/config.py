@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     review_chat_id: int | None = None
     digest_hour: int | None = Field(default=None, ge=0, le=23)
     report_rate: int = Field(default=10, ge=1)
-    retention_days: int = Field(default=0, ge=0)
+    retention_days: int = Field(default=0, ge=0, le=36500)
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must be reachable by Telegram
     webhook_port: int = Field(default=8443, ge=1, le=65535)

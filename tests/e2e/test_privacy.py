@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Clock, RunningBot, labels, running, started, text_of
+from tests.e2e.conftest import (
+    Clock,
+    RunningBot,
+    eventually,
+    labels,
+    running,
+    started,
+    text_of,
+)
 from tests.e2e.test_review import submit
 from tests.fakebot import FakeTelegram, FakeUser
 from turnout.config import Settings
@@ -115,6 +123,14 @@ async def test_retention_purges_old_reports_and_answers_only(
         await data.store.answer_rsvp(kept.id, ana.id, Answer.GOING, now)
         await submit(ana, "Soon", text="Old news", photos=1)
         await submit(ana, "Other", text="Old other")
+        await data.outbox.enqueue("old-news", [(ana.id, Payload("Reminder of old"))])
+        await ana.reply(timeout=10)
+        await eventually(
+            lambda: (
+                bot.rows("SELECT status FROM deliveries WHERE purpose = 'old-news'") == [("sent",)]
+            ),
+            "the old message sent",
+        )
         clock.advance(timedelta(days=3))  # "Soon" started three days ago
         await submit(ana, "Other", text="Fresh")
         assert bot.application.job_queue is not None
@@ -127,3 +143,4 @@ async def test_retention_purges_old_reports_and_answers_only(
             ("retention:purge",)
         ]
         assert bot.rows("SELECT COUNT(*) FROM members") == [(1,)]  # members stay
+        assert bot.rows("SELECT COUNT(*) FROM deliveries WHERE purpose = 'old-news'") == [(0,)]

@@ -47,6 +47,8 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutA
     data.clock = clock
     data.commands = COMMANDS
     data.flood = FloodGate()
+    # Twice a full report every ten seconds: no one sending from the street gets near it.
+    data.file_flood = FloodGate(limit=60, window=10.0)
     for route in HANDLERS:
         application.add_handler(route.handler(), group=route.group)
     application.add_error_handler(on_error)

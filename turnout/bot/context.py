@@ -37,8 +37,9 @@ class BotData:
     outbox: Outbox
     #: The command registry, for /help and the command menus.
     commands: tuple[Command, ...]
-    #: Per-person flood control.
+    #: Per-person flood control: all updates, and (more room) files sent as report material.
     flood: FloodGate
+    file_flood: FloodGate
 
 
 class TurnoutContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

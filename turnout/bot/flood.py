@@ -1,9 +1,10 @@
 """Per-person flood control: more than ``limit`` updates in ``window`` seconds from one person are
 answered once with "slow down", then ignored until the window has passed (DESIGN.md §2.5).
 
-The parts of an album count as one update, and the handler does not count the photos, videos
-and files a member sends in private (their report): a member sending thirty photos from the
-street must not lose any. Pure: the caller gives the time, so it is tested without waiting.
+The parts of an album count as one update, and the photos, videos and files a member sends in
+private (their report) have a gate of their own with far more room: a member sending thirty
+photos from the street must not lose any. Pure: the caller gives the time (when the update was
+sent), so it is tested without waiting.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class FloodGate:
         self._senders: dict[int, _Sender] = {}
 
     def check(self, sender: int, now: float, album: str | None = None) -> Verdict:
-        """Count one update of ``sender`` at ``now`` (seconds, monotonic)."""
+        """Count one update of ``sender`` sent at ``now`` (seconds)."""
         state = self._senders.setdefault(sender, _Sender())
         times = state.times
         while times and times[0] <= now - self.window:
@@ -51,6 +52,10 @@ class FloodGate:
         if len(self._senders) > 10_000:
             self._forget_quiet(now)
         return Verdict.ALLOW
+
+    def forget(self, sender: int) -> None:
+        """Nothing kept about someone who asked to be forgotten."""
+        self._senders.pop(sender, None)
 
     def _forget_quiet(self, now: float) -> None:
         """Keep memory bounded: senders with nothing in the window are dropped."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from turnout.bot.context import TurnoutContext
@@ -14,27 +15,36 @@ from turnout.bot.flood import Verdict
 async def flood_guard(update: Update, context: TurnoutContext) -> None:
     """Runs first (group -2); stops the update here when its sender floods."""
     user = update.effective_user
-    if user is None:
-        return
-    message = update.effective_message
-    if (
-        message is not None
-        and message.chat.type == message.chat.PRIVATE
-        and _carries_a_file(message)
-    ):
-        # Report material: never dropped (the phone may send a whole ungrouped selection in a
-        # second). What it can cost is bounded by the report's 30 items and TURNOUT_REPORT_RATE.
-        return
+    chat = update.effective_chat
+    if user is None or (chat is not None and chat.type != chat.PRIVATE):
+        return  # in groups the bot sees only commands, and never answers a flood there
+    message = update.message
+    # When it was sent, not when it is handled: after a restart, a backlog of messages sent
+    # over minutes is handled in a second, and must not look like a flood.
+    sent = message.date.timestamp() if message is not None else time.time()
+    if message is not None and _carries_a_file(message):
+        # Report material gets its own, roomier gate, and is never answered "slow down" (the
+        # phone may send a whole ungrouped selection in a second).
+        if (
+            context.bot_data.file_flood.check(user.id, sent, message.media_group_id)
+            is Verdict.ALLOW
+        ):
+            return
+        raise ApplicationHandlerStop
     album = message.media_group_id if message is not None else None
-    verdict = context.bot_data.flood.check(user.id, time.monotonic(), album)
+    verdict = context.bot_data.flood.check(user.id, sent, album)
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.WARN:
-        text = context.t("flood.slow_down")
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif message is not None and message.chat.type == message.chat.PRIVATE:
-            await message.reply_text(text)
+        try:
+            context.recognise(await context.store.member(user.id))  # their chosen language
+            text = context.t("flood.slow_down")
+            if update.callback_query is not None:
+                await update.callback_query.answer(text, show_alert=True)
+            elif message is not None:
+                await message.reply_text(text)
+        except TelegramError:
+            pass  # the warning is a courtesy; the update is dropped all the same
     raise ApplicationHandlerStop
 
 

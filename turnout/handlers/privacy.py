@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import contextlib
+
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.rsvp import tell_promoted
@@ -33,15 +36,23 @@ async def forget_button(update: Update, context: TurnoutContext) -> None:
     assert query is not None
     user_id = query.from_user.id
     t = context.t
+    if query.message is None or query.message.chat.type != query.message.chat.PRIVATE:
+        # Only on the bot's question in the private chat, never on a post elsewhere.
+        await query.answer(t("roles.bad_button"), show_alert=True)
+        return
     await query.answer()
     if query.data != "forget:yes":
         await query.edit_message_text(t("privacy.kept"))
         return
     who = pseudonym(await context.store.pseudonym_key(), user_id)
     forgotten = await context.store.forget_member(user_id, who, context.now())
-    # What the bot holds in memory about them goes too.
+    # What the bot holds in memory about them goes too, and their own command menu.
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(user_id)
+    context.bot_data.flood.forget(user_id)
+    context.bot_data.file_flood.forget(user_id)
+    with contextlib.suppress(TelegramError):
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
     for action_id, promoted in forgotten.promoted:
         action = await context.store.action(action_id)
         if action is not None:

@@ -194,7 +194,7 @@ async def decide(
     decided_by = None
     if not outcome.decided and report.reviewer is not None and report.reviewer != user.id:
         member = await context.store.member(report.reviewer)
-        decided_by = member.first_name if member else str(report.reviewer)
+        decided_by = member.first_name if member else context.t("review.another_organiser")
     title, who = await _about(context, report)
     # The member first: whatever happens to the card below, the decision is theirs to know.
     if outcome.decided:

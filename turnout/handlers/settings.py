@@ -46,7 +46,11 @@ async def settings_button(update: Update, context: TurnoutContext) -> None:
     query = update.callback_query
     assert query is not None
     data = query.data or ""
-    if data == "set:name" or data.startswith("set:lang"):
+    if query.message is None or query.message.chat.type != query.message.chat.PRIVATE:
+        # Settings are answered in the private chat only, never on a post elsewhere.
+        await query.answer(context.t("roles.bad_button"), show_alert=True)
+        return
+    if data.startswith(("set:name", "set:lang")):
         await _language_or_name(update, context, data)
         return
     choice = data.removeprefix("set:rem:")
@@ -79,8 +83,12 @@ async def _language_or_name(update: Update, context: TurnoutContext, data: str) 
             await query.edit_message_text(reply.text, reply_markup=reply.markup)
         return
     now = context.now()
-    if data == "set:name":
-        await context.store.set_show_name(member.user_id, not member.show_name, now)
+    if data in ("set:name:on", "set:name:off"):
+        # Set, not flipped: a press on an older settings message means what its label said.
+        await context.store.set_show_name(member.user_id, data == "set:name:on", now)
+    elif data.startswith("set:name"):
+        await query.answer(context.t("roles.bad_button"), show_alert=True)
+        return
     else:
         language = data.removeprefix("set:lang:")
         if language not in context.catalogs.languages:

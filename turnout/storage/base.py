@@ -85,6 +85,8 @@ class StoreBase:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten, not left in free pages (/forgetme, retention).
+            await db.execute("PRAGMA secure_delete = ON")
             await apply_migrations(db, steps)
         except sqlite3.Error as error:
             await db.close()
@@ -129,6 +131,15 @@ class StoreBase:
     async def _fetch_one(self, sql: str, params: Mapping[str, Any]) -> sqlite3.Row | None:
         rows = await self._fetch_all(sql, params)
         return rows[0] if rows else None
+
+    async def _scrub(self) -> None:
+        """After deleting personal data: copy the write-ahead log into the database and empty
+        it, so that the deleted rows are not left in the log file either."""
+        async with self._lock:
+            try:
+                await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:
+                raise StorageError(str(error)) from error
 
     async def schema_version(self) -> int:
         row = await self._fetch_one("PRAGMA user_version", {})

@@ -104,6 +104,7 @@ class PrivacyQueries(StoreBase):
             )
             await write_audit(db, now, None, "member:forgotten", None, {"member": pseudonym})
         self._members.pop(user_id, None)
+        await self._scrub()
         return Forgotten(
             roles=roles,
             answers=len(answers),
@@ -115,7 +116,8 @@ class PrivacyQueries(StoreBase):
 
     async def purge_before(self, before: datetime, now: datetime) -> Purged:
         """The retention period: reports (with their media records) and answers about actions
-        that started before ``before``, and reports about no action submitted before it."""
+        that started before ``before``, reports about no action submitted (drafts: last
+        changed) before it, and messages delivered or given up before it."""
         cutoff = {"before": to_db_time(before)}
         async with self._transaction() as db:
             old_actions = "SELECT id FROM actions WHERE starts_at < :before"
@@ -124,7 +126,7 @@ class PrivacyQueries(StoreBase):
                 SELECT COUNT(*) FROM report_media WHERE report_id IN (
                     SELECT id FROM reports
                     WHERE action_id IN ({old_actions})
-                       OR (action_id IS NULL AND COALESCE(submitted_at, created_at) < :before))
+                       OR (action_id IS NULL AND COALESCE(submitted_at, updated_at) < :before))
                 """,  # noqa: S608 - a constant subquery
                 cutoff,
             ) as cursor:
@@ -134,12 +136,21 @@ class PrivacyQueries(StoreBase):
                 f"""
                 DELETE FROM reports
                 WHERE action_id IN ({old_actions})
-                   OR (action_id IS NULL AND COALESCE(submitted_at, created_at) < :before)
+                   OR (action_id IS NULL AND COALESCE(submitted_at, updated_at) < :before)
                 """,  # noqa: S608 - a constant subquery
                 cutoff,
             )
             rsvps = await db.execute(
                 f"DELETE FROM rsvps WHERE action_id IN ({old_actions})",  # noqa: S608
+                cutoff,
+            )
+            # Messages long delivered (or given up) say who answered, who was reminded and what
+            # was decided: they go by the same period.
+            await db.execute(
+                """
+                DELETE FROM deliveries
+                WHERE status IN ('sent', 'failed', 'skipped') AND updated_at < :before
+                """,
                 cutoff,
             )
             purged = Purged(reports=reports.rowcount, media=media, answers=rsvps.rowcount)
@@ -149,4 +160,5 @@ class PrivacyQueries(StoreBase):
                     {"before": to_db_time(before), "reports": purged.reports,
                      "media": media, "answers": purged.answers},
                 )  # fmt: skip
+        await self._scrub()
         return purged

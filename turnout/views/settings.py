@@ -86,7 +86,11 @@ def settings_view(
             InlineKeyboardButton(t("settings.button.all"), callback_data="set:rem:all"),
             InlineKeyboardButton(t("settings.button.none"), callback_data="set:rem:none"),
         ],
-        [InlineKeyboardButton(t(name_button), callback_data="set:name")],
+        [
+            InlineKeyboardButton(
+                t(name_button), callback_data="set:name:off" if member.show_name else "set:name:on"
+            )
+        ],
     ]
     return Reply(text, InlineKeyboardMarkup([row for row in rows if row]))
 
