@@ -21,3 +21,13 @@ def after_album(
         await then()
 
     queue.run_once(run, when=seconds, name=name)
+
+
+def cancel_albums_of(context: TurnoutContext, chat_id: int) -> None:
+    """Drop every pending album job of a chat (its member asked to be forgotten)."""
+    queue = context.job_queue
+    assert queue is not None
+    for job in queue.jobs():
+        name = job.name or ""
+        if name == f"album-options-{chat_id}" or name.startswith(f"album-ack-{chat_id}-"):
+            job.schedule_removal()

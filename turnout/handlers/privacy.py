@@ -8,6 +8,7 @@ from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMa
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.albums import cancel_albums_of
 from turnout.handlers.rsvp import tell_promoted
 from turnout.pseudonym import pseudonym
 
@@ -49,6 +50,7 @@ async def forget_button(update: Update, context: TurnoutContext) -> None:
     # What the bot holds in memory about them goes too, and their own command menu.
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(user_id)
+    cancel_albums_of(context, user_id)
     context.bot_data.flood.forget(user_id)
     context.bot_data.file_flood.forget(user_id)
     with contextlib.suppress(TelegramError):
