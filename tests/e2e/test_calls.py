@@ -313,3 +313,66 @@ async def test_the_authors_formatting_is_kept_exactly(
     assert post["text"] == text
     assert post.get("parse_mode") is None
     assert post["entities"] == entities
+
+
+async def test_each_subscriber_gets_the_buttons_in_their_language_edits_included(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    data = bot.application.bot_data
+    now = data.clock()
+    lucia, pierre = telegram.add_user("Lucía"), telegram.add_user("Pierre")
+    for person, language in ((lucia, "es"), (pierre, "fr")):
+        await data.store.register_member(person.id, person.first_name, language, "UTC", now)
+        await data.store.set_subscribed(person.id, True, now)
+    await data.store.create_action(
+        NewAction("Clean River Rally", "", now + timedelta(days=3), "UTC", "Old bridge",
+                  None, None, None, ()), 1, [], now,
+    )  # fmt: skip
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send("Rally on Saturday!")
+    await caster.reply()
+    for label in ("Clean River News", "Also send to subscribers", "Link an action"):
+        await caster.press(label)
+        await caster.callback_answer()
+    await caster.reply()
+    await caster.press("Clean River Rally")
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    await caster.reply()
+
+    def first_button(chat: int) -> str:
+        [post] = [
+            m for m in telegram.messages(chat)
+            if m.get("from", {}).get("is_bot") or chat < 0
+        ]  # fmt: skip
+        return str(post["reply_markup"]["inline_keyboard"][0][0]["text"])
+
+    catalogs = data.catalogs
+    expected = {
+        river.id: catalogs.translator("en")("call.button.going"),
+        lucia.id: catalogs.translator("es")("call.button.going"),
+        pierre.id: catalogs.translator("fr")("call.button.going"),
+    }
+    assert len(set(expected.values())) == 3
+    await eventually(
+        lambda: all(len(telegram.messages(chat)) for chat in expected), "posted", timeout=15
+    )
+    assert {chat: first_button(chat) for chat in expected} == expected
+
+    await caster.send("/calls")
+    await caster.press("Edit #1", message=await caster.reply())
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.send("Rally moved to Sunday!")
+    await caster.reply()
+    await eventually(
+        lambda: all("Sunday" in text_of(telegram.messages(chat)[-1]) for chat in expected),
+        "edited",
+        timeout=15,
+    )
+    assert {chat: first_button(chat) for chat in expected} == expected

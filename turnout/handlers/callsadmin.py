@@ -20,8 +20,8 @@ from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.permissions import BROADCASTERS
-from turnout.storage import CallStatus
-from turnout.views.calls import call_list, call_parts, purpose, text_part
+from turnout.storage import Call, CallStatus
+from turnout.views.calls import call_list, call_parts, parts_in, purpose, text_part
 from turnout.views.reply import Reply
 
 NEW_TEXT = 0
@@ -131,26 +131,50 @@ async def got_text(update: Update, context: TurnoutContext) -> int:
     ):
         await message.reply_text(context.t("calls.gone"))  # deleted meanwhile
         return ConversationHandler.END
-    count = await _edit_everywhere(context, after, call.id)
+    count = await _edit_everywhere(context, edited)
     await message.reply_text(context.t("calls.editing", count=count))
     return ConversationHandler.END
 
 
-async def _edit_everywhere(
-    context: TurnoutContext, parts: list[tuple[str, Payload]], call_id: int
-) -> int:
-    """Edit the copies already sent; give those still queued the new text."""
-    found = text_part(parts)
+async def _edit_everywhere(context: TurnoutContext, call: Call) -> int:
+    """Edit the copies already sent; give those still queued the new text. Each copy in the
+    language it went out in: the default in channels, the subscriber's own in private."""
+    catalogs = context.catalogs
+    default = catalogs.default_language
+    found = text_part(call_parts(call, catalogs.translator(default), context.bot.username))
     if found is None:
         return 0
-    part, payload = found
+    part = found[0]
+    part_purpose = purpose(call.id, part)
     now = context.now()
-    await context.store.rewrite_pending(purpose(call_id, part), payload.to_json(), now)
-    copies = await context.store.sent_copies(purpose(call_id, part))
+    copies = await context.store.sent_copies(part_purpose)
+    pending = await context.store.pending_chats(part_purpose)
+    languages = await context.store.languages_of(
+        [chat for chat in (*pending, *(chat for _, chat, _ in copies)) if chat > 0]
+    )
+
+    def language(chat: int) -> str:
+        return catalogs.resolve(languages.get(chat, default))
+
+    wanted = {default} | {language(chat) for chat in languages}
+    payloads = {
+        lang: dict(parts)[part]
+        for lang, parts in parts_in(
+            call, {lang: catalogs.translator(lang) for lang in wanted}, context.bot.username
+        ).items()
+    }
+    for lang, payload in payloads.items():
+        chats = [chat for chat in pending if language(chat) == lang]
+        if chats:
+            await context.store.rewrite_pending(part_purpose, payload.to_json(), now, chats)
     # Microseconds: two edits within one second (two broadcasters) must be two batches.
     stamp = now.strftime("%Y%m%d%H%M%S%f")
-    edits = [(chat_id, replace(payload, edit_of=ids[0])) for _, chat_id, ids in copies if ids]
-    await context.outbox.enqueue(purpose(call_id, f"edit-{stamp}"), edits)
+    edits = [
+        (chat_id, replace(payloads[language(chat_id)], edit_of=ids[0]))
+        for _, chat_id, ids in copies
+        if ids
+    ]
+    await context.outbox.enqueue(purpose(call.id, f"edit-{stamp}"), edits)
     return len(edits)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -162,15 +163,31 @@ class DeliveryQueries(StoreBase):
             )
         self._members.pop(chat_id, None)
 
-    async def rewrite_pending(self, purpose: str, payload: str, now: datetime) -> int:
-        """Give the rows of ``purpose`` not sent yet a new payload (an edit made mid-send)."""
+    async def rewrite_pending(
+        self, purpose: str, payload: str, now: datetime, chats: Sequence[int] | None = None
+    ) -> int:
+        """Give the rows of ``purpose`` not sent yet a new payload (an edit made mid-send); only
+        those of ``chats`` when given (each language its own payload)."""
         return await self._execute(
             """
             UPDATE deliveries SET payload = :payload, updated_at = :now
             WHERE purpose = :purpose AND status = 'pending'
+              AND (:chats IS NULL OR chat_id IN (SELECT value FROM json_each(:chats)))
             """,
-            {"purpose": purpose, "payload": payload, "now": to_db_time(now)},
+            {
+                "purpose": purpose,
+                "payload": payload,
+                "now": to_db_time(now),
+                "chats": None if chats is None else json.dumps(list(chats)),
+            },
         )
+
+    async def pending_chats(self, purpose: str) -> list[int]:
+        rows = await self._fetch_all(
+            "SELECT chat_id FROM deliveries WHERE purpose = :purpose AND status = 'pending'",
+            {"purpose": purpose},
+        )
+        return [row["chat_id"] for row in rows]
 
     async def release_claimed_deliveries(self, now: datetime) -> int:
         """After a crash, rows a dead process had claimed go back to the queue."""

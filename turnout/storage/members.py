@@ -144,6 +144,17 @@ class MemberQueries(StoreBase):
         self._members.pop(user_id, None)
         return changed == 1
 
+    async def languages_of(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """The language of each of ``user_ids`` that is a member (for messages many get)."""
+        rows = await self._fetch_all(
+            """
+            SELECT user_id, language FROM members
+            WHERE user_id IN (SELECT value FROM json_each(:ids))
+            """,
+            {"ids": json.dumps(sorted(set(user_ids)))},
+        )
+        return {row["user_id"]: row["language"] for row in rows}
+
     async def names_shown(self, user_ids: Sequence[int]) -> dict[int, str]:
         """First names of those of ``user_ids`` who let organisers see them."""
         rows = await self._fetch_all(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url
@@ -105,6 +105,13 @@ def compose_options(
         ]
     )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def parts_in(
+    call: Call, translators: Mapping[str, Translator], bot_username: str
+) -> dict[str, list[tuple[str, Payload]]]:
+    """The call's parts in each language (only the buttons differ; the parts are the same)."""
+    return {language: call_parts(call, t, bot_username) for language, t in translators.items()}
 
 
 def text_part(parts: Sequence[tuple[str, Payload]]) -> tuple[str, Payload] | None:
