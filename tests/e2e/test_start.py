@@ -95,3 +95,18 @@ async def test_an_unknown_command_points_to_help(bot: RunningBot, ana: FakeUser)
 async def test_cancel_outside_a_conversation(bot: RunningBot, ana: FakeUser) -> None:
     await ana.send("/cancel")
     assert text_of(await ana.reply()) == "There is nothing to cancel right now."
+
+
+async def test_pressing_subscribe_twice_is_no_error(
+    bot: RunningBot, ana: FakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A double tap edits a message into what it already is: Telegram refuses, the bot shrugs."""
+    greeting = await started(ana)
+    await ana.press("Subscribe to new calls", message=greeting)
+    await ana.callback_answer()
+    await ana.press_data("sub:on", greeting)
+    assert "subscribed" in (await ana.callback_answer())["text"].lower()
+    await ana.no_reply(within=0.5)
+    assert bot.rows("SELECT subscribed FROM members WHERE user_id = :u", u=ana.id) == [(1,)]
+    failures = [r for r in caplog.records if r.name == "turnout.handlers.errors"]
+    assert failures == []

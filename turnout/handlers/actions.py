@@ -6,6 +6,7 @@ from telegram import InputFile, Update
 from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_in_place
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Action
 from turnout.views.actions import PAGE_SIZE, action_list, card
@@ -42,7 +43,7 @@ async def page_button(update: Update, context: TurnoutContext) -> None:
     page = query.data.partition(":")[2]
     reply = await _page(context, int(page) if page.isdigit() else 0)
     await query.answer()
-    await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    await edit_in_place(query, reply.text, reply.markup)
 
 
 async def open_card(update: Update, context: TurnoutContext) -> None:

@@ -28,6 +28,7 @@ from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.actions import reader_timezone
 from turnout.handlers.albums import after_album
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, REFUSALS
 from turnout.handlers.registry import conversation_handler
 from turnout.permissions import BROADCASTERS, allowed
@@ -166,7 +167,7 @@ async def option(update: Update, context: TurnoutContext) -> int:
         draft.to_subscribers = not draft.to_subscribers
     await query.answer()
     reply = await _options(context, draft)
-    await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    await edit_in_place(query, reply.text, reply.markup)
     return OPTIONS
 
 

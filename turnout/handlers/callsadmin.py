@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.permissions import BROADCASTERS
 from turnout.storage import Call, CallStatus
@@ -85,7 +86,7 @@ async def calls_button(update: Update, context: TurnoutContext) -> None:
     ):
         await query.answer(t("calls.unscheduled"))
         reply = await _listing(context)
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
         return
     await query.answer(t("calls.gone"), show_alert=True)
 

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.registry import conversation_handler
 from turnout.views.channels import channel_list
 
@@ -96,7 +97,7 @@ async def unlink_button(update: Update, context: TurnoutContext) -> None:
     )
     await query.answer(context.t("channels.unlinked" if done else "channels.already_unlinked"))
     reply = channel_list(context.t, await context.store.channels())
-    await query.edit_message_text(reply.text, reply_markup=reply.markup)
+    await edit_in_place(query, reply.text, reply.markup)
 
 
 async def bot_membership_changed(update: Update, context: TurnoutContext) -> None:

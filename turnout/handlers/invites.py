@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.members import ensure_member
 from turnout.i18n import N_
 from turnout.permissions import parse_grantable_role
@@ -55,7 +56,7 @@ async def invite_button(update: Update, context: TurnoutContext) -> None:
         return
     text = await _create(update, context, role)
     await query.answer()
-    await query.edit_message_text(text)
+    await edit_in_place(query, text)
 
 
 async def redeem_invite(update: Update, context: TurnoutContext, token: str) -> None:

@@ -26,6 +26,7 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.config import parse_duration
 from turnout.handlers.actions import reader_timezone, render_card
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.handlers.rsvp import tell_promoted
@@ -87,7 +88,7 @@ async def organiser_button(update: Update, context: TurnoutContext) -> None:
         await wake_planner_at_next(context.application)
         await query.answer(t("organise.cancelled"))
         reply = await render_card(update, context, cancelled)
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
         return
     await query.answer(context.t("roles.bad_button"), show_alert=True)
 

@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.albums import cancel_albums_of
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.rsvp import tell_promoted
 from turnout.pseudonym import pseudonym
 
@@ -43,7 +44,7 @@ async def forget_button(update: Update, context: TurnoutContext) -> None:
         return
     await query.answer()
     if query.data != "forget:yes":
-        await query.edit_message_text(t("privacy.kept"))
+        await edit_in_place(query, t("privacy.kept"))
         return
     who = pseudonym(await context.store.pseudonym_key(), user_id)
     forgotten = await context.store.forget_member(user_id, who, context.now())
@@ -59,7 +60,8 @@ async def forget_button(update: Update, context: TurnoutContext) -> None:
         action = await context.store.action(action_id)
         if action is not None:
             await tell_promoted(context, action, promoted)
-    await query.edit_message_text(
+    await edit_in_place(
+        query,
         t(
             "privacy.done",
             roles=forgotten.roles,
@@ -68,5 +70,5 @@ async def forget_button(update: Update, context: TurnoutContext) -> None:
             media=forgotten.media,
             messages=forgotten.messages,
             pseudonym=who,
-        )
+        ),
     )

@@ -24,6 +24,7 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
 from turnout.handlers.arguments import as_id, optional_action
+from turnout.handlers.inplace import not_modified
 from turnout.handlers.registry import conversation_handler, guarded
 from turnout.i18n import N_
 from turnout.permissions import ORGANISERS
@@ -212,7 +213,7 @@ async def decide(
             await context.bot.send_message(chat.id, reply.text, reply_markup=reply.markup)
     except BadRequest as error:
         # A second press on a card that already shows the decision changes nothing.
-        if "not modified" not in error.message.lower():
+        if not not_modified(error):
             raise
 
 

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_in_place
 from turnout.i18n import N_
 from turnout.permissions import parse_grantable_role
 from turnout.storage import Role
@@ -51,7 +52,7 @@ async def revoke_button(update: Update, context: TurnoutContext) -> None:
         context.t, context.settings.owner_ids, await context.store.role_holders()
     )
     if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
 
 
 async def _change(update: Update, context: TurnoutContext, *, granting: bool) -> None:

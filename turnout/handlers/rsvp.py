@@ -7,6 +7,7 @@ from telegram import Update
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.actions import render_card
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.members import ensure_member
 from turnout.storage import Action, ActionStatus, Answer
 from turnout.views.actions import answer_name
@@ -41,7 +42,7 @@ async def rsvp_button(update: Update, context: TurnoutContext) -> None:
     await tell_promoted(context, action, change.promoted)
     reply = await render_card(update, context, action)
     if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
 
 
 async def tell_promoted(context: TurnoutContext, action: Action, promoted: tuple[int, ...]) -> None:

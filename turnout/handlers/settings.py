@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.members import ensure_member
 from turnout.handlers.registry import conversation_handler
 from turnout.pseudonym import pseudonym
@@ -69,7 +70,7 @@ async def settings_button(update: Update, context: TurnoutContext) -> None:
     await query.answer(context.t("settings.saved"))
     reply = await _view(update, context)
     if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
 
 
 async def _language_or_name(update: Update, context: TurnoutContext, data: str) -> None:
@@ -80,7 +81,7 @@ async def _language_or_name(update: Update, context: TurnoutContext, data: str) 
         await query.answer()
         reply = language_choice(context.t, context.catalogs.languages)
         if query.message is not None:
-            await query.edit_message_text(reply.text, reply_markup=reply.markup)
+            await edit_in_place(query, reply.text, reply.markup)
         return
     now = context.now()
     if data in ("set:name:on", "set:name:off"):
@@ -100,7 +101,7 @@ async def _language_or_name(update: Update, context: TurnoutContext, data: str) 
     await query.answer(context.t("settings.saved"))
     reply = await _view(update, context)
     if query.message is not None:
-        await query.edit_message_text(reply.text, reply_markup=reply.markup)
+        await edit_in_place(query, reply.text, reply.markup)
 
 
 async def ask_timezone(update: Update, context: TurnoutContext) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.inplace import edit_buttons_in_place
 from turnout.handlers.members import ensure_member
 from turnout.views.members import SUBSCRIBE, subscription_changed
 
@@ -26,7 +27,7 @@ async def subscription_button(update: Update, context: TurnoutContext) -> None:
     reply = subscription_changed(context.t, subscribed)
     await query.answer(reply.text)
     if query.message is not None:
-        await query.edit_message_reply_markup(reply_markup=reply.markup)
+        await edit_buttons_in_place(query, reply.markup)
 
 
 async def _set(update: Update, context: TurnoutContext, *, subscribed: bool) -> None:
