@@ -43,6 +43,49 @@ def posts_in(telegram: FakeTelegram, chat_id: int, method: str = "sendMessage") 
     ]
 
 
+async def compose(
+    caster: FakeUser, text: str, *targets: str, subscribers: bool = False, action: str = ""
+) -> None:
+    """/newcall, the text, the target channels, subscribers and a linked action if asked."""
+    await caster.send("/newcall")
+    assert "Send the call" in text_of(await caster.reply())
+    await caster.send(text)
+    await caster.reply()
+    for title in targets:
+        await caster.press(title)
+        await caster.callback_answer()
+    if subscribers:
+        await caster.press("Also send to subscribers")
+        await caster.callback_answer()
+    if action:
+        await caster.press("Link an action")
+        await caster.callback_answer()
+        await caster.reply()
+        await caster.press(action)
+        await caster.callback_answer()
+        await caster.reply()
+
+
+async def publish_text(
+    caster: FakeUser, text: str, *targets: str, subscribers: bool, action: str = ""
+) -> dict:  # type: ignore[type-arg]
+    """Compose and publish now; returns the status message."""
+    await compose(caster, text, *targets, subscribers=subscribers, action=action)
+    await caster.press("Publish now")
+    await caster.callback_answer()
+    return await caster.reply()
+
+
+async def schedule_text(caster: FakeUser, text: str, target: str) -> dict:  # type: ignore[type-arg]
+    """Compose and schedule in two minutes; returns the confirmation."""
+    await compose(caster, text, target)
+    await caster.press("Schedule")
+    await caster.callback_answer()
+    await caster.reply()
+    await caster.send("in 2 minutes")
+    return await caster.reply()
+
+
 async def test_a_call_goes_once_to_two_channels_and_200_subscribers(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
@@ -57,25 +100,14 @@ async def test_a_call_goes_once_to_two_channels_and_200_subscribers(
                   None, None, None, ()), 1, [], now,
     )  # fmt: skip
 
-    await caster.send("/newcall")
-    assert "Send the call" in text_of(await caster.reply())
-    await caster.send("Join the Clean River Rally on Saturday!")
-    await caster.reply()
-    await caster.press("Clean River News")
-    await caster.callback_answer()
-    await caster.press("Tenants United")
-    await caster.callback_answer()
-    await caster.press("Also send to subscribers")
-    await caster.callback_answer()
-    await caster.press("Link an action")
-    await caster.callback_answer()
-    await caster.reply()
-    await caster.press("Clean River Rally")
-    await caster.callback_answer()
-    await caster.reply()
-    await caster.press("Publish now")
-    await caster.callback_answer()
-    status = await caster.reply()
+    status = await publish_text(
+        caster,
+        "Join the Clean River Rally on Saturday!",
+        "Clean River News",
+        "Tenants United",
+        subscribers=True,
+        action="Clean River Rally",
+    )
     assert text_of(status) == "Publishing…"
 
     text = "Join the Clean River Rally on Saturday!"
@@ -157,17 +189,9 @@ async def test_a_scheduled_call_survives_a_restart_and_is_published_once(
         await started(owner)
         caster = await broadcaster(owner, ana)
         river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
-        await caster.send("/newcall")
-        await caster.reply()
-        await caster.send("Rally at noon")
-        await caster.reply()
-        await caster.press("Clean River News")
-        await caster.callback_answer()
-        await caster.press("Schedule")
-        await caster.callback_answer()
-        await caster.reply()
-        await caster.send("in 2 minutes")
-        assert "Scheduled for" in text_of(await caster.reply())
+        assert "Scheduled for" in text_of(
+            await schedule_text(caster, "Rally at noon", "Clean River News")
+        )
     assert posts_in(telegram, river.id) == []
     clock.advance(timedelta(minutes=3))  # the time passes while the bot is down
     async with running(settings, clock, telegram) as bot:
@@ -177,22 +201,6 @@ async def test_a_scheduled_call_survives_a_restart_and_is_published_once(
         await asyncio.sleep(0.5)
         assert bot.rows("SELECT status FROM calls") == [("published",)]
     assert len(posts_in(telegram, river.id)) == 1
-
-
-async def publish_text(caster: FakeUser, text: str, *targets: str, subscribers: bool) -> None:
-    await caster.send("/newcall")
-    await caster.reply()
-    await caster.send(text)
-    await caster.reply()
-    for title in targets:
-        await caster.press(title)
-        await caster.callback_answer()
-    if subscribers:
-        await caster.press("Also send to subscribers")
-        await caster.callback_answer()
-    await caster.press("Publish now")
-    await caster.callback_answer()
-    await caster.reply()
 
 
 async def test_edit_and_delete_reach_every_copy(
@@ -253,17 +261,7 @@ async def test_a_scheduled_call_can_be_called_off(
 ) -> None:
     caster = await broadcaster(owner, ana)
     river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
-    await caster.send("/newcall")
-    await caster.reply()
-    await caster.send("Rally next week")
-    await caster.reply()
-    await caster.press("Clean River News")
-    await caster.callback_answer()
-    await caster.press("Schedule")
-    await caster.callback_answer()
-    await caster.reply()
-    await caster.send("in 2 minutes")
-    await caster.reply()
+    await schedule_text(caster, "Rally next week", "Clean River News")
     await caster.send("/calls")
     await caster.reply()
     await caster.press("Cancel schedule of #1")
@@ -330,20 +328,13 @@ async def test_each_subscriber_gets_the_buttons_in_their_language_edits_included
         NewAction("Clean River Rally", "", now + timedelta(days=3), "UTC", "Old bridge",
                   None, None, None, ()), 1, [], now,
     )  # fmt: skip
-    await caster.send("/newcall")
-    await caster.reply()
-    await caster.send("Rally on Saturday!")
-    await caster.reply()
-    for label in ("Clean River News", "Also send to subscribers", "Link an action"):
-        await caster.press(label)
-        await caster.callback_answer()
-    await caster.reply()
-    await caster.press("Clean River Rally")
-    await caster.callback_answer()
-    await caster.reply()
-    await caster.press("Publish now")
-    await caster.callback_answer()
-    await caster.reply()
+    await publish_text(
+        caster,
+        "Rally on Saturday!",
+        "Clean River News",
+        subscribers=True,
+        action="Clean River Rally",
+    )
 
     def first_button(chat: int) -> str:
         [post] = [
