@@ -19,7 +19,8 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.registry import conversation_handler, guarded
+from turnout.handlers.registry import conversation_handler, guarded, stopper
+from turnout.i18n import N_
 from turnout.permissions import BROADCASTERS
 from turnout.storage import Call, CallStatus
 from turnout.views.calls import call_list, call_parts, parts_in, purpose, text_part
@@ -179,15 +180,6 @@ async def _edit_everywhere(context: TurnoutContext, call: Call) -> int:
     return len(edits)
 
 
-async def stop(update: Update, context: TurnoutContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(EDITING, None)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.t("edit.stopped"))
-    return ConversationHandler.END
-
-
 async def _listing(context: TurnoutContext) -> Reply:
     calls = await context.store.recent_calls(10)
     sent = {}
@@ -208,7 +200,7 @@ def edit_conversation() -> ConversationHandler[TurnoutContext]:
             CallbackQueryHandler(guarded(ask_text, BROADCASTERS), pattern=r"^calls:edit:\d+$")
         ],
         states={NEW_TEXT: handlers},
-        fallbacks=[CommandHandler("cancel", stop)],
+        fallbacks=[CommandHandler("cancel", stopper(N_("edit.stopped"), EDITING))],
         name="edit-call",
         allow_reentry=True,
     )

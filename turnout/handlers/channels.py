@@ -16,7 +16,8 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, Messa
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.registry import conversation_handler
+from turnout.handlers.registry import conversation_handler, stopper
+from turnout.i18n import N_
 from turnout.views.channels import channel_list
 
 log = logging.getLogger(__name__)
@@ -69,13 +70,6 @@ async def got_channel(update: Update, context: TurnoutContext) -> int:
         chat.id, title, chat.username, chat.type, update.effective_user.id, context.now()
     )
     await message.reply_text(t("channels.linked", title=title))
-    return ConversationHandler.END
-
-
-async def stop(update: Update, context: TurnoutContext) -> int:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.t("channels.stopped"))
     return ConversationHandler.END
 
 
@@ -142,7 +136,7 @@ def link_conversation(
     return conversation_handler(
         entry_points=[entry],
         states={WHICH: [MessageHandler(~filters.COMMAND, got_channel)]},
-        fallbacks=[CommandHandler("cancel", stop)],
+        fallbacks=[CommandHandler("cancel", stopper(N_("channels.stopped")))],
         name="addchannel",
         allow_reentry=True,
     )

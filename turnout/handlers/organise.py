@@ -28,7 +28,7 @@ from turnout.config import parse_duration
 from turnout.handlers.actions import reader_timezone, render_card
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
-from turnout.handlers.registry import conversation_handler, guarded
+from turnout.handlers.registry import conversation_handler, guarded, stopper
 from turnout.handlers.rsvp import tell_promoted
 from turnout.i18n import N_
 from turnout.permissions import ORGANISERS
@@ -174,15 +174,6 @@ async def pick_time(update: Update, context: TurnoutContext) -> int:
     return ConversationHandler.END
 
 
-async def stop_editing(update: Update, context: TurnoutContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(EDITING, None)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.t("edit.stopped"))
-    return ConversationHandler.END
-
-
 async def _apply(update: Update, context: TurnoutContext, action: Action, field: str) -> str | None:
     """Make the change; return what is wrong with the value instead, if anything."""
     message = update.effective_message
@@ -304,7 +295,7 @@ def edit_conversation() -> ConversationHandler[TurnoutContext]:
             CallbackQueryHandler(guarded(choose_field, ORGANISERS), pattern=r"^org:\d+:field:")
         ],
         states={VALUE: handlers},
-        fallbacks=[CommandHandler("cancel", stop_editing)],
+        fallbacks=[CommandHandler("cancel", stopper(N_("edit.stopped"), EDITING))],
         name="edit-action",
         allow_reentry=True,
     )

@@ -130,3 +130,19 @@ def conversation_handler(**options: Any) -> ConversationHandler[TurnoutContext]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         return ConversationHandler(**options)
+
+
+def stopper(
+    message: str, forget: str | None = None
+) -> Callable[[Update, TurnoutContext], Coroutine[Any, Any, int]]:
+    """A conversation's /cancel: drop what it kept in ``user_data[forget]``, say ``message``
+    (a message key), end."""
+
+    async def stop(update: Update, context: TurnoutContext) -> int:
+        if forget is not None and context.user_data is not None:
+            context.user_data.pop(forget, None)
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(context.t(message))
+        return ConversationHandler.END
+
+    return stop

@@ -25,7 +25,7 @@ from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
 from turnout.handlers.arguments import as_id, optional_action
 from turnout.handlers.inplace import not_modified
-from turnout.handlers.registry import conversation_handler, guarded
+from turnout.handlers.registry import conversation_handler, guarded, stopper
 from turnout.i18n import N_
 from turnout.permissions import ORGANISERS
 from turnout.pseudonym import shown_as
@@ -155,15 +155,6 @@ async def no_reason(update: Update, context: TurnoutContext) -> int:
     return await _decide_awaited(update, context, None)
 
 
-async def stop(update: Update, context: TurnoutContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.t("review.stopped"))
-    return ConversationHandler.END
-
-
 async def _decide_awaited(update: Update, context: TurnoutContext, reason: str | None) -> int:
     awaited = context.user_data.pop(AWAITING, None) if context.user_data is not None else None
     if not isinstance(awaited, tuple):
@@ -264,7 +255,7 @@ def reason_conversation() -> ConversationHandler[TurnoutContext]:
             CallbackQueryHandler(guarded(ask_reason, ORGANISERS), pattern=r"^rv:(no|flag):\d+")
         ],
         states=states,
-        fallbacks=[CommandHandler("cancel", stop)],
+        fallbacks=[CommandHandler("cancel", stopper(N_("review.stopped"), AWAITING))],
         name="review-reason",
         allow_reentry=True,
         # A reviewer who pressed Reject and walked away: their next message, much later, is
