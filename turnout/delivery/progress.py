@@ -10,6 +10,7 @@ from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from turnout.delivery.outbox import Outbox
+from turnout.delivery.send import not_modified
 from turnout.storage import DeliveryCounts
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def follow_progress(
             try:
                 await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
             except BadRequest as error:
-                if "not modified" not in error.message:
+                if not not_modified(error):
                     log.warning("progress of %s: cannot edit the status: %s", purpose, error)
                     return counts
             except TelegramError as error:

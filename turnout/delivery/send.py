@@ -45,6 +45,11 @@ def _keyboard(payload: Payload) -> InlineKeyboardMarkup | None:
     )
 
 
+def not_modified(error: BadRequest) -> bool:
+    """Telegram's answer to an edit that would leave the message as it is: what was wanted."""
+    return "not modified" in error.message.lower()
+
+
 async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: float) -> list[int]:
     """Carry out one payload in one chat; return the ids of the messages concerned."""
     limits = _limits(time_limit)
@@ -62,7 +67,7 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
             return [await _edit(bot, chat_id, payload, limits)]
         except BadRequest as error:
             # A retried edit that had worked the first time: the message already says this.
-            if "not modified" not in error.message.lower():
+            if not not_modified(error):
                 raise
             return [payload.edit_of]
     if payload.is_album:

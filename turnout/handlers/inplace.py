@@ -6,10 +6,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-
-def not_modified(error: BadRequest) -> bool:
-    """Telegram's answer to an edit that would leave the message as it is."""
-    return "not modified" in error.message.lower()
+from turnout.delivery.send import not_modified
 
 
 async def edit_in_place(

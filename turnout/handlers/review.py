@@ -23,8 +23,8 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
+from turnout.delivery.send import not_modified
 from turnout.handlers.arguments import as_id, optional_action
-from turnout.handlers.inplace import not_modified
 from turnout.handlers.registry import conversation_handler, guarded, stopper
 from turnout.i18n import N_
 from turnout.permissions import ORGANISERS

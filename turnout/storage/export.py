@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 from turnout.storage.actions import action_from
 from turnout.storage.base import StoreBase, from_db_time
@@ -90,10 +90,6 @@ class ExportQueries(StoreBase):
             {"action_id": action_id},
         )
         return int(row[0]) if row else 0
-
-    async def first_submission(self) -> datetime | None:
-        row = await self._fetch_one("SELECT MIN(submitted_at) FROM reports", {})
-        return None if row is None or row[0] is None else from_db_time(row[0])
 
     async def stats_counts(self, action_id: int | None) -> Stats:
         """The numbers of ``/stats``: RSVPs by answer, reports by status, members."""
