@@ -6,6 +6,7 @@ from telegram import InputFile, Update
 from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Action
@@ -41,7 +42,7 @@ async def page_button(update: Update, context: TurnoutContext) -> None:
     assert query is not None
     assert query.data is not None
     page = query.data.partition(":")[2]
-    reply = await _page(context, int(page) if page.isdigit() else 0)
+    reply = await _page(context, as_id(page) or 0)
     await query.answer()
     await edit_in_place(query, reply.text, reply.markup)
 
@@ -100,4 +101,4 @@ async def _page(context: TurnoutContext, page: int) -> Reply:
 async def _action_of(context: TurnoutContext, data: str | None) -> Action | None:
     """The action named after the first colon of some callback data."""
     number = (data or "").split(":")[1] if ":" in (data or "") else ""
-    return await context.store.action(int(number)) if number.isdigit() else None
+    return await context.store.action(as_id(number) or 0)

@@ -7,7 +7,7 @@ from telegram import Message
 from turnout.bot.context import TurnoutContext
 from turnout.storage import Action
 
-MAX_DIGITS = 12
+MAX_DIGITS = 16  # Telegram ids fit in 52 bits (channels: -100 and 10 digits more)
 
 
 def as_id(text: str) -> int | None:

@@ -28,6 +28,7 @@ from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.actions import reader_timezone
 from turnout.handlers.albums import after_album
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, REFUSALS
 from turnout.handlers.registry import conversation_handler
@@ -194,7 +195,7 @@ async def action_chosen(update: Update, context: TurnoutContext) -> int:
     assert query is not None
     draft = _draft(context)
     choice = (query.data or "").rpartition(":")[2]
-    action = await context.store.action(int(choice)) if choice.isdigit() else None
+    action = await context.store.action(as_id(choice) or 0)
     draft.action_id = action.id if action else None
     draft.action_title = action.title if action else None
     await query.answer()

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.registry import conversation_handler, guarded, stopper
 from turnout.i18n import N_
@@ -43,7 +44,7 @@ async def calls_button(update: Update, context: TurnoutContext) -> None:
     query = update.callback_query
     assert query is not None
     _, verb, number = [*(query.data or "").split(":"), "", ""][:3]
-    call = await context.store.call(int(number)) if number.isdigit() else None
+    call = await context.store.call(as_id(number) or 0)
     t, now = context.t, context.now()
     if call is None:
         await query.answer(t("calls.gone"), show_alert=True)
@@ -97,7 +98,7 @@ async def ask_text(update: Update, context: TurnoutContext) -> int:
     query = update.callback_query
     assert query is not None
     number = (query.data or "").rpartition(":")[2]
-    call = await context.store.call(int(number)) if number.isdigit() else None
+    call = await context.store.call(as_id(number) or 0)
     if call is None or call.status is not CallStatus.PUBLISHED:
         await query.answer(context.t("calls.gone"), show_alert=True)
         return ConversationHandler.END

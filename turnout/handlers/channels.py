@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.registry import conversation_handler, stopper
 from turnout.i18n import N_
@@ -85,7 +86,8 @@ async def unlink_button(update: Update, context: TurnoutContext) -> None:
     query = update.callback_query
     assert query is not None
     chat_text = (query.data or "").rpartition(":")[2]
-    chat_id = int(chat_text) if chat_text.lstrip("-").isdigit() else None
+    number = as_id(chat_text.removeprefix("-"))
+    chat_id = None if number is None else -number if chat_text.startswith("-") else number
     done = chat_id is not None and await context.store.unlink_channel(
         chat_id, query.from_user.id, context.now()
     )

@@ -26,6 +26,7 @@ from telegram.helpers import create_deep_linked_url
 from turnout.bot.context import TurnoutContext
 from turnout.config import format_duration, parse_duration
 from turnout.handlers.actions import reader_timezone
+from turnout.handlers.arguments import as_id
 from turnout.handlers.registry import conversation_handler
 from turnout.i18n import N_
 from turnout.permissions import allowed
@@ -177,10 +178,10 @@ async def picked_time(update: Update, context: TurnoutContext) -> int:
     query, draft = update.callback_query, _draft(context)
     assert query is not None
     index = (query.data or "").rpartition(":")[2]
-    if not index.isdigit() or int(index) >= len(draft.options):
+    if (chosen := as_id(index)) is None or chosen >= len(draft.options):
         await query.answer()
         return CONFIRM_TIME
-    draft.starts_at = draft.options[int(index)]
+    draft.starts_at = draft.options[chosen]
     await query.answer()
     return await _confirm_time(update, context)
 
@@ -220,7 +221,7 @@ async def got_description(update: Update, context: TurnoutContext) -> int:
 
 async def got_capacity(update: Update, context: TurnoutContext) -> int:
     text = _text(update)
-    if not text.isdigit() or not 0 < int(text) <= 1_000_000:
+    if not 0 < (as_id(text) or 0) <= 1_000_000:
         await _say(update, context.t("newaction.bad_capacity"))
         return CAPACITY
     _draft(context).capacity = int(text)

@@ -26,6 +26,7 @@ from telegram.ext import (
 from turnout.bot.context import TurnoutContext
 from turnout.config import parse_duration
 from turnout.handlers.actions import reader_timezone, render_card
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
 from turnout.handlers.registry import conversation_handler, guarded, stopper
@@ -50,7 +51,7 @@ async def organiser_button(update: Update, context: TurnoutContext) -> None:
     query = update.callback_query
     assert query is not None
     _, action_text, verb = [*(query.data or "").split(":"), "", ""][:3]
-    action = await context.store.action(int(action_text)) if action_text.isdigit() else None
+    action = await context.store.action(as_id(action_text) or 0)
     if action is None or action.status is not ActionStatus.PLANNED:
         await query.answer(context.t("card.gone"), show_alert=True)
         return
@@ -154,14 +155,15 @@ async def pick_time(update: Update, context: TurnoutContext) -> int:
     index = (query.data or "").rpartition(":")[2]
     editing = context.user_data.get(EDITING) if context.user_data is not None else None
     await query.answer()
-    if not (isinstance(options, tuple) and index.isdigit() and int(index) < len(options)):
+    chosen = as_id(index)
+    if not (isinstance(options, tuple) and chosen is not None and chosen < len(options)):
         return VALUE
     if not isinstance(editing, tuple):
         return ConversationHandler.END
     action = await context.store.action(editing[0])
     if action is None:
         return ConversationHandler.END
-    moved = await _move(context, action, options[int(index)], query.from_user.id)
+    moved = await _move(context, action, options[chosen], query.from_user.id)
     if context.user_data is not None:
         context.user_data.pop(EDITING, None)
     if not moved:
@@ -217,7 +219,7 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
     elif field == "capacity":
         if text.lower() in ("0", "-", "none"):
             capacity = None
-        elif text.isdigit() and int(text) > 0:
+        elif (as_id(text) or 0) > 0:
             capacity = int(text)
         else:
             return t("edit.bad_capacity")

@@ -16,6 +16,7 @@ from telegram import Message, Update
 from turnout.bot.context import TurnoutContext
 from turnout.export.publishing import BOT_DOWNLOAD_LIMIT
 from turnout.handlers.albums import after_album
+from turnout.handlers.arguments import as_id
 from turnout.handlers.members import ensure_member
 from turnout.scheduler.review_chat import book_announcement
 from turnout.storage import Report, ReportMedia
@@ -70,7 +71,7 @@ async def report_button(update: Update, context: TurnoutContext) -> None:
     if verb == "withdraw":
         done = (
             len(parts) > 2
-            and parts[2].isdigit()
+            and as_id(parts[2]) is not None
             and await context.store.withdraw_report(int(parts[2]), user_id)
         )
         await query.answer(
@@ -85,7 +86,7 @@ async def report_button(update: Update, context: TurnoutContext) -> None:
         return
     if verb == "act":
         choice = parts[2] if len(parts) > 2 else ""
-        action_id = int(choice) if choice.isdigit() else None
+        action_id = as_id(choice)
         await context.store.update_draft(
             draft.id, {"action_id": action_id, "action_chosen": 1}, now
         )

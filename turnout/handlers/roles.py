@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.i18n import N_
 from turnout.permissions import parse_grantable_role
@@ -40,7 +41,7 @@ async def revoke_button(update: Update, context: TurnoutContext) -> None:
     assert query is not None and query.data is not None
     _, _, user_text, role_text = [*query.data.split(":"), "", "", ""][:4]
     role = parse_grantable_role(role_text)
-    if not user_text.isdigit() or role is None:
+    if as_id(user_text) is None or role is None:
         await query.answer(context.t("roles.bad_button"), show_alert=True)
         return
     user_id = int(user_text)
@@ -61,7 +62,7 @@ async def _change(update: Update, context: TurnoutContext, *, granting: bool) ->
     t = context.t
     usage = t("roles.usage.grant" if granting else "roles.usage.revoke")
     args = context.args or []
-    if len(args) != 2 or not args[0].isdigit():
+    if len(args) != 2 or as_id(args[0]) is None:
         await message.reply_text(usage)
         return
     user_id, role = int(args[0]), parse_grantable_role(args[1])

@@ -7,6 +7,7 @@ from telegram import Update
 from turnout.bot.context import TurnoutContext
 from turnout.delivery import Payload
 from turnout.handlers.actions import render_card
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.members import ensure_member
 from turnout.storage import Action, ActionStatus, Answer
@@ -21,7 +22,7 @@ async def rsvp_button(update: Update, context: TurnoutContext) -> None:
     assert query is not None
     _, action_text, answer_text = [*(query.data or "").split(":"), "", ""][:3]
     answer = _ANSWERS.get(answer_text)
-    action = await context.store.action(int(action_text)) if action_text.isdigit() else None
+    action = await context.store.action(as_id(action_text) or 0)
     if action is None or answer is None:
         await query.answer(context.t("card.gone"), show_alert=True)
         return

@@ -13,6 +13,7 @@ from telegram.ext import (
 )
 
 from turnout.bot.context import TurnoutContext
+from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.members import ensure_member
 from turnout.handlers.registry import conversation_handler
@@ -61,7 +62,7 @@ async def settings_button(update: Update, context: TurnoutContext) -> None:
         wanted: tuple[int, ...] | None = None
     elif choice == "none":
         wanted = ()
-    elif choice.isdigit():
+    elif as_id(choice) is not None:
         wanted = toggled(member.reminder_minutes, offered, int(choice))
     else:
         await query.answer(context.t("roles.bad_button"), show_alert=True)

@@ -6,6 +6,7 @@ from telegram import Update
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.actions import show_card
+from turnout.handlers.arguments import as_id
 from turnout.handlers.invites import redeem_invite
 from turnout.handlers.members import ensure_member
 from turnout.handlers.reports import start_report
@@ -27,14 +28,14 @@ async def start(update: Update, context: TurnoutContext) -> None:
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await redeem_invite(update, context, payload.removeprefix(INVITE_PREFIX))
         return
-    if payload.startswith(REPORT_PREFIX) and payload.removeprefix(REPORT_PREFIX).isdigit():
+    if payload.startswith(REPORT_PREFIX) and as_id(payload.removeprefix(REPORT_PREFIX)) is not None:
         if created:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await start_report(update, context, int(payload.removeprefix(REPORT_PREFIX)))
         return
     action_id = payload.removeprefix(ACTION_PREFIX)
-    if payload.startswith(ACTION_PREFIX) and action_id.isdigit():
+    if payload.startswith(ACTION_PREFIX) and as_id(action_id) is not None:
         if created:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
