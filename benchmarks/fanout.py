@@ -33,7 +33,8 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from tests.fakebot import FakeTelegram
-from turnout.bot import build_application, serve
+from turnout.bot.application import build_application
+from turnout.bot.runner import serve
 from turnout.config import load_settings
 from turnout.delivery import Payload
 

@@ -36,7 +36,8 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from tests.fakebot import FakeTelegram, FakeUser
-from turnout.bot import build_application, serve
+from turnout.bot.application import build_application
+from turnout.bot.runner import serve
 from turnout.config import load_settings
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"

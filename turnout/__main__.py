@@ -15,10 +15,10 @@ from pathlib import Path
 from telegram import Bot
 
 from turnout import __version__
-from turnout.bot import build_application
-from turnout.bot import run as run_bot
+from turnout.bot.application import build_application
 from turnout.bot.health import heartbeat_path, is_alive
 from turnout.bot.logs import configure_logging
+from turnout.bot.runner import run as run_bot
 from turnout.config import ConfigError, Settings, load_settings
 from turnout.export import ExportError
 from turnout.export.archive import ExportRequest, write_export

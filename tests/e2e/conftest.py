@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from tests.fakebot import FakeTelegram, FakeUser
-from turnout.bot import build_application, serve
+from turnout.bot.application import build_application
 from turnout.bot.lifecycle import TurnoutApplication
+from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"

@@ -1,7 +1,6 @@
-"""The composition root: building, running and stopping the application."""
+"""The composition root: building, running and stopping the application.
 
-from turnout.bot.application import build_application
-from turnout.bot.context import BotData, TurnoutContext
-from turnout.bot.runner import run, serve
-
-__all__ = ["BotData", "TurnoutContext", "build_application", "run", "serve"]
+Import from the modules themselves (``turnout.bot.application``, ``turnout.bot.runner``): the
+handlers import ``turnout.bot.context``, and a package that imported the application here would
+make importing any handler first a circular import.
+"""
