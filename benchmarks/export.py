@@ -33,11 +33,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Bot
 
-from tests.fakebot import FakeTelegram
-from tests.fakebot.builders import fake_jpeg
 from turnout.export.archive import ExportRequest, write_export
 from turnout.export.downloads import bot_fetcher
 from turnout.i18n import Catalogs
+from turnout.sandbox.fakebot import FakeTelegram
+from turnout.sandbox.fakebot.builders import fake_jpeg
 from turnout.storage import Store
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"

@@ -32,11 +32,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from tests.fakebot import FakeTelegram
 from turnout.bot.application import build_application
 from turnout.bot.runner import serve
 from turnout.config import load_settings
 from turnout.delivery import Payload
+from turnout.sandbox.fakebot import FakeTelegram
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 TEXT = "Clean River Rally: Saturday 11:00 at the old bridge. Bring water."

@@ -35,10 +35,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.bot.application import build_application
 from turnout.bot.runner import serve
 from turnout.config import load_settings
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.bot.application import build_application
 from turnout.bot.lifecycle import TurnoutApplication
 from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 OWNER_ID = 4242

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, started, text_of
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.handlers import COMMANDS, HANDLERS, Button, Command
 from turnout.permissions import allowed
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import NewAction, Role
 
 REFUSAL = "Sorry, that is not for you: your role does not allow it."

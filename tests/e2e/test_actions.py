@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from icalendar import Calendar
 
 from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
-from tests.fakebot import FakeTelegram, FakeUser
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Action, NewAction
 
 LINK = re.compile(r"https://t\.me/turnout_test_bot\?start=(act_(\d+))")

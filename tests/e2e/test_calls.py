@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from tests.e2e.conftest import Clock, RunningBot, eventually, running, started, text_of
 from tests.e2e.test_channels import broadcaster
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from turnout.config import Settings
+from turnout.sandbox.fakebot import FakeChat, FakeTelegram, FakeUser
 from turnout.storage import NewAction
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import RunningBot, eventually, labels, shown, started, text_of
-from tests.fakebot import FakeTelegram, FakeUser
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 
 
 async def broadcaster(owner: FakeUser, person: FakeUser) -> FakeUser:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import OWNER_ID, TOKEN, environment, started, text_of
-from tests.fakebot import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 
 def turnout(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
@@ -104,7 +104,7 @@ async def test_run_at_debug_never_logs_the_token(telegram: FakeTelegram, tmp_pat
 
 
 async def started_within(user: object, seconds: float) -> dict[str, object]:
-    from tests.fakebot import FakeUser
+    from turnout.sandbox.fakebot import FakeUser
 
     assert isinstance(user, FakeUser)
     await user.send("/start")

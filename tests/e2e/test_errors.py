@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import RunningBot, started, text_of
-from tests.fakebot import FakeUser
+from turnout.sandbox.fakebot import FakeUser
 
 
 async def test_an_unexpected_failure_is_logged_and_the_user_told(

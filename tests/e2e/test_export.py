@@ -19,8 +19,8 @@ from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_cli import turnout
 from tests.e2e.test_reports import an_action, begin
 from tests.e2e.test_review import submit
-from tests.fakebot import FakeTelegram, FakeUser
 from tests.unit.test_clean import assert_clean, jpeg_with_gps
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Answer
 
 VOID = {"meta", "br", "img", "input", "link", "hr", "source"}

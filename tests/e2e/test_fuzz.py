@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.e2e.conftest import RunningBot, eventually, started
-from tests.fakebot import FakeTelegram, FakeUser, builders
 from turnout.handlers import HANDLERS, Button, Command, Conversation
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser, builders
 
 PRIVILEGED_TABLES = (
     "roles", "invites", "actions", "calls", "channels", "report_publications", "audit_log",

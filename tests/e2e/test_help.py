@@ -6,8 +6,8 @@ import asyncio
 import re
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
-from tests.fakebot import FakeUser
 from turnout.bot.flood import FloodGate
+from turnout.sandbox.fakebot import FakeUser
 
 MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from tests.e2e.conftest import Clock, RunningBot, labels, started, text_of
-from tests.fakebot import FakeUser
+from turnout.sandbox.fakebot import FakeUser
 
 LINK = re.compile(r"https://t\.me/turnout_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.conftest import RunningBot, labels, shown
-from tests.fakebot import FakeTelegram
 from turnout.i18n import Catalogs
+from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import NewAction
 from turnout.views.timefmt import local_time
 

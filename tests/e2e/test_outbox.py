@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import RunningBot, eventually
-from tests.fakebot import ApiCall, FakeTelegram, FakeUser
 from turnout.delivery import Outbox, Payload
 from turnout.delivery.progress import follow_progress
 from turnout.i18n import Catalogs
+from turnout.sandbox.fakebot import ApiCall, FakeTelegram, FakeUser
 from turnout.storage import DeliveryCounts
 from turnout.views.delivery import progress
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.e2e.conftest import TOKEN, environment
-from tests.fakebot import FakeTelegram
 from turnout.delivery import Payload
+from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import Store
 
 RECIPIENTS = 2000

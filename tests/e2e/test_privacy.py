@@ -19,9 +19,9 @@ from tests.e2e.conftest import (
     text_of,
 )
 from tests.e2e.test_review import submit
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.config import Settings
 from turnout.delivery import Payload
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Answer, NewAction, Role
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from tests.e2e.conftest import Clock, RunningBot, eventually, running, shown
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.config import Settings
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.storage import Action, Answer, NewAction
 from turnout.views.timefmt import local_time

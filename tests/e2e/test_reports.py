@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Clock, RunningBot, labels, running, shown, started, text_of
-from tests.fakebot import FakeTelegram, FakeUser
 from turnout.config import Settings
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.scheduler import review_chat as review_chat_module
 from turnout.storage import Action, Answer, NewAction
 

@@ -13,8 +13,8 @@ from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import an_action, begin
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.unit.test_clean import assert_clean, jpeg_with_gps
+from turnout.sandbox.fakebot import FakeChat, FakeTelegram, FakeUser
 
 
 @pytest.fixture

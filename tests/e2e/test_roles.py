@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, labels, shown, started, text_of
-from tests.fakebot import FakeUser
+from turnout.sandbox.fakebot import FakeUser
 
 
 def chat_scope(user: FakeUser) -> dict[str, object]:

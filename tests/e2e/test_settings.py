@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
-from tests.fakebot import FakeUser
+from turnout.sandbox.fakebot import FakeUser
 
 
 async def test_a_member_sets_their_timezone_by_city(bot: RunningBot, ana: FakeUser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import RunningBot, eventually, labels, started, text_of
-from tests.fakebot import FakeUser
+from turnout.sandbox.fakebot import FakeUser
 
 both_modes = pytest.mark.parametrize("mode", ["polling", "webhook"])
 
@@ -65,7 +65,7 @@ async def test_a_language_without_a_catalog_falls_back_to_the_default(
 
 
 async def test_names_are_shown_as_text_not_markup(bot: RunningBot, telegram: object) -> None:
-    from tests.fakebot import FakeTelegram
+    from turnout.sandbox.fakebot import FakeTelegram
 
     assert isinstance(telegram, FakeTelegram)
     mallory = telegram.add_user("<b>Mal</b>")

@@ -13,7 +13,7 @@ from tests.e2e.conftest import RunningBot, shown, started
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_reports import an_action
 from tests.e2e.test_review import submit
-from tests.fakebot import FakeTelegram, FakeUser
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Answer
 
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from tests.fakebot import FakeTelegram
-from tests.fakebot.fixtures import FAKE_TOKEN, fake_telegram, make_ptb_bot
+from tests.fixtures import FAKE_TOKEN, fake_telegram, make_ptb_bot
+from turnout.sandbox.fakebot import FakeTelegram
 
 __all__ = ["fake_telegram"]  # re-exported fixture, used by test_fakebot_validate
 

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from tests.fakebot import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 from .conftest import make_bot
 

@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot, InputMediaDocument, InputMediaPhoto
 from telegram.error import BadRequest, NetworkError
 
-from tests.fakebot import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 

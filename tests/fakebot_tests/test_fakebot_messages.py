@@ -23,7 +23,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, InvalidToken
 
-from tests.fakebot import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 from .conftest import TOKEN, make_bot
 

@@ -16,7 +16,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.fakebot import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 from .conftest import TOKEN
 

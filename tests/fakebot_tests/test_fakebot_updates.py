@@ -23,7 +23,7 @@ from telegram import (
 )
 from telegram.error import Conflict
 
-from tests.fakebot import SECRET_HEADER, FakeTelegram
+from turnout.sandbox.fakebot import SECRET_HEADER, FakeTelegram
 
 
 async def test_get_updates_offset_limit_and_timeout(tg: FakeTelegram, bot: Bot) -> None:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebot import ApiError, FakeTelegram
-from tests.fakebot.fixtures import make_ptb_bot
-from tests.fakebot.validate import check_html, check_markdown, check_markdown_v2, check_text
+from tests.fixtures import make_ptb_bot
+from turnout.sandbox.fakebot import ApiError, FakeTelegram
+from turnout.sandbox.fakebot.validate import (
+    check_html,
+    check_markdown,
+    check_markdown_v2,
+    check_text,
+)
 
 
 @pytest.mark.parametrize(

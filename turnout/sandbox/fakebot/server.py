@@ -470,7 +470,7 @@ class FakeTelegram:
             error_rate=error_rate,
             drop_rate=drop_rate,
             drop_seconds=drop_seconds,
-            rng=random.Random(seed),
+            rng=random.Random(seed),  # noqa: S311 - replayable test faults, not secrets
         )
 
     def clear_faults(self) -> None:

@@ -12,7 +12,7 @@ import aiohttp
 from .jsonutil import JSONDict
 from .updates import UpdateHub
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
 @dataclass(frozen=True)

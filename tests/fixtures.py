@@ -1,6 +1,6 @@
 """Reusable pytest fixtures; import them into a ``conftest.py``::
 
-from tests.fakebot.fixtures import FAKE_TOKEN, fake_telegram, make_ptb_bot  # noqa: F401
+from tests.fixtures import FAKE_TOKEN, fake_telegram, make_ptb_bot  # noqa: F401
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from .server import FakeTelegram
+from turnout.sandbox.fakebot import FakeTelegram
 
 FAKE_TOKEN = "123456789:AAFakeTokenForTurnoutTests_abcdefghij"
 
