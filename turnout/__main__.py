@@ -24,6 +24,13 @@ from turnout.export import ExportError
 from turnout.export.archive import ExportRequest, write_export
 from turnout.export.downloads import bot_fetcher
 from turnout.i18n import Catalogs
+from turnout.sandbox.runner import (
+    DEFAULT_DATABASE,
+    DEFAULT_PORT,
+    SANDBOX_TOKEN,
+    SandboxOptions,
+    run_sandbox,
+)
 from turnout.storage import StorageError, Store
 
 EXIT_FAILURE = 1
@@ -52,8 +59,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     export.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
     export.add_argument("--action", type=int, help="only the reports and RSVPs of this action")
+    sandbox = commands.add_parser(
+        "sandbox", help="try the bot in a browser: a local stand-in for Telegram, no token needed"
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"the page's port (default {DEFAULT_PORT})"
+    )
+    sandbox.add_argument(
+        "--database",
+        type=Path,
+        default=DEFAULT_DATABASE,
+        help=f"the sandbox's own database (default {DEFAULT_DATABASE})",
+    )
+    sandbox.add_argument("--reset", action="store_true", help="start again from the demo")
     arguments = parser.parse_args(argv)
     try:
+        if arguments.command == "sandbox":
+            return sandbox_command(arguments.port, arguments.database, reset=arguments.reset)
         settings = load_settings()
         if arguments.command == "check-config":
             return check_config(settings)
@@ -155,6 +177,20 @@ async def export_zip(settings: Settings, out: Path, action_id: int | None) -> in
 def run(settings: Settings) -> int:
     application = build_application(settings)
     run_bot(application, settings)
+    return 0
+
+
+def sandbox_command(port: int, database: Path, *, reset: bool) -> int:
+    configure_logging("INFO", "text", [SANDBOX_TOKEN])
+    # The terminal shows what the bot does, not each job the scheduler books for it.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    try:
+        run_sandbox(SandboxOptions(port=port, database=database, reset=reset))
+    except OSError as error:
+        print(
+            f"turnout: sandbox: cannot listen on port {port}: {error}; try --port", file=sys.stderr
+        )
+        return EXIT_FAILURE
     return 0
 
 

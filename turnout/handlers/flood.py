@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -21,7 +19,7 @@ async def flood_guard(update: Update, context: TurnoutContext) -> None:
     message = update.message
     # When it was sent, not when it is handled: after a restart, a backlog of messages sent
     # over minutes is handled in a second, and must not look like a flood.
-    sent = message.date.timestamp() if message is not None else time.time()
+    sent = message.date.timestamp() if message is not None else context.now().timestamp()
     if message is not None and _carries_a_file(message):
         # Report material gets its own, roomier gate, and is never answered "slow down" (the
         # phone may send a whole ungrouped selection in a second).

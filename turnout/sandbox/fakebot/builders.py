@@ -12,7 +12,6 @@ import io
 import itertools
 import re
 import secrets
-import time
 from typing import Any
 
 from PIL import Image
@@ -215,7 +214,7 @@ def my_chat_member(
         "my_chat_member": {
             "chat": chat.to_dict(),
             "from": actor.to_dict(),
-            "date": int(time.time()),
+            "date": int(world.clock()),
             "old_chat_member": member_dict(old, bot),
             "new_chat_member": member_dict(new, bot),
         }

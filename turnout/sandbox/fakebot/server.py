@@ -50,6 +50,7 @@ class FakeTelegram:
         can_read_all_group_messages: bool = False,
         supports_inline_queries: bool = False,
         webhook_max_attempts: int = 3,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.token = token
         self.notifier = Notifier()
@@ -64,7 +65,7 @@ class FakeTelegram:
                 "supports_inline_queries": supports_inline_queries,
             },
         )
-        self.world = World(bot)
+        self.world = World(bot, clock)
         self.world.on_bot_message = self.notifier.touch
         self.hub = UpdateHub(self.notifier)
         self.faults = Faults()

@@ -147,8 +147,10 @@ class FakeChat:
 class World:
     """Users, chats, memberships, messages, files, commands and other bot settings."""
 
-    def __init__(self, bot: UserRecord) -> None:
+    def __init__(self, bot: UserRecord, clock: Callable[[], float] = time.time) -> None:
         self.bot = bot
+        self.clock = clock
+        """The time of message dates (the sandbox moves it forward for demos)."""
         self.users: dict[int, UserRecord] = {bot.id: bot}
         self.chats: dict[int, FakeChat] = {}
         self.files = FileStore()
@@ -161,6 +163,8 @@ class World:
         self._user_ids = itertools.count(FIRST_USER_ID)
         self.on_bot_message: Callable[[int], None] = lambda chat_id: None
         """Called with the chat id whenever the bot's message is stored there."""
+        self.watchers: list[Callable[[int], None]] = []
+        """Called with the chat id after any message there is stored, edited or deleted."""
         self._supergroup_ids = itertools.count(-FIRST_SUPERGROUP_ID)
         self._group_ids = itertools.count(-FIRST_GROUP_ID)
 
@@ -332,7 +336,7 @@ class World:
         if chat.type == "channel" or sender is None:
             data["sender_chat"] = chat.to_dict()
         data["chat"] = chat.to_dict()
-        data["date"] = int(time.time()) if date is None else date
+        data["date"] = int(self.clock()) if date is None else date
         data.update(content)
         if chat.type == "private" and sender is not None and sender.id == chat.id:
             chat.started = True
@@ -352,6 +356,7 @@ class World:
         if from_bot:
             chat.bot_log.append(message_id)
             self.on_bot_message(chat.id)
+        self.changed(chat.id)
         return stored
 
     def message(self, chat: FakeChat, message_id: int) -> StoredMessage | None:
@@ -363,10 +368,21 @@ class World:
 
     def record_edit(self, chat: FakeChat, stored: StoredMessage) -> None:
         """Stamp ``edit_date`` and log the edit for the scenario helpers."""
-        stored.data["edit_date"] = int(time.time())
+        stored.data["edit_date"] = int(self.clock())
         view = stored.view()
         stored.history.append(view)
         chat.edit_log.append((stored.message_id, clone(view)))
+        self.changed(chat.id)
+
+    def record_deletion(self, chat: FakeChat, stored: StoredMessage) -> None:
+        """Mark a message deleted (it stays stored, for the scenario helpers)."""
+        stored.deleted = True
+        self.changed(chat.id)
+
+    def changed(self, chat_id: int) -> None:
+        """Tell the watchers (the sandbox page) that a chat's messages changed."""
+        for watcher in self.watchers:
+            watcher(chat_id)
 
     # --- bot settings ----------------------------------------------------------------------
 

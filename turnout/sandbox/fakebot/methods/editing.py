@@ -131,7 +131,7 @@ def _delete(ctx: Ctx, chat: FakeChat, message_id: int) -> bool:
         bot = ctx.world.member(chat, ctx.world.bot.id)
         if not bot.right("can_delete_messages"):
             raise bad_request("message can't be deleted")
-    stored.deleted = True
+    ctx.world.record_deletion(chat, stored)
     if chat.pinned_message_id == message_id:
         chat.pinned_message_id = None
     return True

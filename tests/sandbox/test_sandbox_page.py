@@ -1,0 +1,170 @@
+"""The sandbox page in a real browser (Debian's chromium, driven by Playwright), used as a
+newcomer would: a member answers, the organiser sees it, the broadcaster posts a call to the
+channel, and its "I'm going" button leads into the bot.
+
+Screenshots of the main screens go to ``$SCREENSHOTS`` (``make screenshots`` writes the
+README's ``docs/sandbox-*.png``), else to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from turnout.sandbox import demo
+from turnout.sandbox.runner import Sandbox
+
+playwright_api = pytest.importorskip("playwright.async_api")
+Page = playwright_api.Page
+expect = playwright_api.expect
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OMAR, BEA, ANA = 100002, 100003, 100004
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true needs chromium for the browser test: apt-get install chromium")
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
+    async with playwright_api.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        opened = await context.new_page()
+        problems: list[str] = []
+        opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        opened.on("pageerror", lambda error: problems.append(str(error)))
+        # Nothing may be fetched from anywhere but the sandbox itself.
+        outside: list[str] = []
+        opened.on(
+            "request",
+            lambda r: None if r.url.startswith(sandbox.url) else outside.append(r.url),
+        )
+        opened.set_default_timeout(10_000)
+        await opened.goto(sandbox.url)
+        yield opened
+        await browser.close()
+    assert not problems, problems
+    assert not outside, outside
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    wanted = os.environ.get("SCREENSHOTS")
+    # Relative to the project: the tests run in a temporary working directory.
+    folder = Path(__file__).parents[2] / wanted if wanted else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def snap(page: Page, path: Path) -> None:
+    """A screenshot without the passing toast of an earlier click."""
+    toast = page.locator("#toast")
+    await toast.evaluate("t => { t.style.visibility = 'hidden'; }")
+    await page.screenshot(path=str(path))
+    await toast.evaluate("t => { t.style.visibility = ''; }")
+
+
+async def as_persona(page: Page, persona: int) -> None:
+    await page.click(f'button.persona[data-persona="{persona}"]')
+    await expect(page.locator(f'button.persona[data-persona="{persona}"]')).to_have_class(
+        "persona active"
+    )
+    await expect(page.locator("#chat-title")).to_have_text(demo.BOT_NAME)
+
+
+async def say(page: Page, text: str) -> None:
+    await page.fill("#text", text)
+    await page.press("#text", "Enter")
+    await expect(page.locator("#text")).to_have_value("")
+
+
+def last_message_with(page: Page, text: str):  # type: ignore[no-untyped-def]
+    return page.locator("#messages div.message", has_text=text).last
+
+
+async def open_action(page: Page) -> None:
+    await say(page, "/actions")
+    listing = last_message_with(page, "Upcoming actions")
+    await listing.locator("button.kb", has_text="Picket at City Hall").click()
+
+
+async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
+    sandbox: Sandbox, page: Page, shots: Path
+) -> None:
+    # A member starts the bot from the command menu and answers "Going".
+    await as_persona(page, ANA)
+    await page.click("#commands-button")
+    await page.get_by_text("/start", exact=True).click()
+    await expect(last_message_with(page, "Welcome")).to_be_visible()
+    await open_action(page)
+    card = last_message_with(page, "Going: 1")
+    await expect(card).to_be_visible()
+    await card.locator("button.kb", has_text="Going").first.click()
+    await expect(page.locator("#toast")).to_have_text("Noted: going.")
+    await expect(last_message_with(page, "Going: 2")).to_be_visible()
+    await expect(page.locator("button.kb", has_text="✓ Going")).to_be_visible()
+    await snap(page, shots / "sandbox-member.png")
+
+    # The organiser sees her answer on the action's card.
+    await as_persona(page, OMAR)
+    await open_action(page)
+    await expect(last_message_with(page, "Going: 2")).to_be_visible()
+    await expect(last_message_with(page, "Going: 2").locator("button.kb")).to_contain_text(["Edit"])
+    await snap(page, shots / "sandbox-organiser.png")
+
+    # The broadcaster writes a call, links the action and publishes it to the channel.
+    await as_persona(page, BEA)
+    await say(page, "/newcall")
+    await expect(last_message_with(page, "Send the call")).to_be_visible()
+    await say(page, "Picket at City Hall on Sunday: come, bring a friend!")
+    targets = last_message_with(page, "Demo Channel")
+    await targets.locator("button.kb", has_text="Demo Channel").click()
+    await expect(targets.locator("button.kb", has_text="✓")).to_be_visible()
+    await targets.locator("button.kb", has_text="Link an action").click()
+    await (
+        last_message_with(page, "Picket at City Hall")
+        .locator("button.kb", has_text="Picket at City Hall")
+        .click()
+    )
+    await expect(last_message_with(page, "Linked action")).to_be_visible()
+    await page.locator("#messages button.kb", has_text="Publish now").last.click()
+    channel = page.locator(f'button.chat[data-chat="{demo.CHANNEL_ID}"]')
+    await expect(channel).to_have_class("chat unread")
+    await channel.click()
+    await expect(page.locator("#chat-title")).to_have_text("Demo Channel")
+    post = last_message_with(page, "come, bring a friend")
+    await expect(post.locator("button.kb")).to_have_text(["I'm going", "Send a report"])
+    await expect(page.locator("#composer")).to_be_hidden()
+    await snap(page, shots / "sandbox-channel.png")
+
+    # "I'm going" on the post opens the bot chat, which answers with the action's card.
+    await post.locator("button.kb", has_text="I'm going").click()
+    await expect(page.locator("#chat-title")).to_have_text(demo.BOT_NAME)
+    await expect(page.locator("#messages div.message.mine").last).to_contain_text("/start act_1")
+    await expect(last_message_with(page, "Picket at City Hall")).to_contain_text("Going: 2")
+
+    # The organiser also has the review group; the clock can be moved a day ahead.
+    await as_persona(page, OMAR)
+    await page.click(f'button.chat[data-chat="{demo.REVIEW_GROUP_ID}"]')
+    await expect(page.locator("#chat-title")).to_have_text("Review group")
+    await page.select_option("#skip-by", "1440")
+    await page.click("#skip")
+    await expect(page.locator("#clock")).to_contain_text("ahead")
+    assert sandbox.clock.offset.days == 1
+    for name in ("sandbox-member.png", "sandbox-channel.png", "sandbox-organiser.png"):
+        assert (shots / name).stat().st_size > 10_000

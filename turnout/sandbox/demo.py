@@ -1,0 +1,128 @@
+"""The demo the sandbox starts with: five people, a channel, a review group and one action.
+
+The people and chats live in the fake server (in memory, rebuilt at every start, always with
+the same ids); the roles, the linked channel and the action are written to the sandbox database
+once, when it is new, through the same store methods the bot uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from turnout.config import Settings
+from turnout.sandbox.fakebot import FakeChat, FakeTelegram
+from turnout.scheduler.reminders import plan_reminders
+from turnout.storage import Answer, NewAction, Role, Store
+
+BOT_USERNAME = "turnout_sandbox_bot"
+BOT_NAME = "Turnout"
+CHANNEL_ID = -1001000000101
+CHANNEL_USERNAME = "turnout_demo"
+REVIEW_GROUP_ID = -1001000000102
+
+
+@dataclass(frozen=True)
+class Persona:
+    """Someone the page can act as."""
+
+    id: int
+    name: str
+    role: str
+    """What the page shows under the name (the bot itself knows roles from the database)."""
+    granted: Role | None = None
+    reviews: bool = False
+    """A member of the review group."""
+
+
+PERSONAS = (
+    Persona(100001, "Olga", "Owner", reviews=True),
+    Persona(100002, "Omar", "Organiser", Role.ORGANISER, reviews=True),
+    Persona(100003, "Bea", "Broadcaster", Role.BROADCASTER),
+    Persona(100004, "Ana", "Member"),
+    Persona(100005, "Marko", "Member"),
+)
+OWNER = PERSONAS[0]
+BROADCASTER = PERSONAS[2]
+EARLY_BIRD = PERSONAS[4]
+"""A member already going to the demo action, so the organiser has an RSVP to see."""
+
+
+@dataclass(frozen=True)
+class DemoChats:
+    channel: FakeChat
+    review_group: FakeChat
+
+
+def populate(telegram: FakeTelegram) -> DemoChats:
+    """Create the people, the channel (the bot an admin, everyone subscribed) and the review
+    group (the owner, the organiser and the bot) in the fake server."""
+    for persona in PERSONAS:
+        telegram.add_user(persona.name, user_id=persona.id, language_code="en")
+    channel = telegram.world.add_chat(
+        "channel",
+        "Demo Channel",
+        username=CHANNEL_USERNAME,
+        chat_id=CHANNEL_ID,
+        owner_id=BROADCASTER.id,
+    )
+    telegram.set_chat_member(
+        channel,
+        telegram.bot_id,
+        "administrator",
+        can_post_messages=True,
+        can_edit_messages=True,
+        can_delete_messages=True,
+    )
+    group = telegram.world.add_chat(
+        "supergroup",
+        "Review group",
+        chat_id=REVIEW_GROUP_ID,
+        owner_id=OWNER.id,
+        bot_status="member",
+    )
+    for persona in PERSONAS:
+        if persona is not BROADCASTER:
+            telegram.set_chat_member(channel, persona.id, "member")
+        if persona.reviews and persona is not OWNER:
+            telegram.set_chat_member(group, persona.id, "member")
+    return DemoChats(channel, group)
+
+
+async def seed(store: Store, settings: Settings, now: datetime) -> bool:
+    """Write the demo into a new database; leave a used one alone. True if it seeded."""
+    if await store.role_holders():
+        return False
+    for persona in PERSONAS:
+        await store.register_member(
+            persona.id, persona.name, settings.default_language, settings.timezone, now
+        )
+        if persona.granted is not None:
+            await store.grant_role(persona.id, persona.granted, OWNER.id, now)
+    await store.link_channel(
+        CHANNEL_ID, "Demo Channel", CHANNEL_USERNAME, "channel", BROADCASTER.id, now
+    )
+    new = demo_action(settings, now)
+    plan = plan_reminders(new.starts_at, new.reminder_minutes, now)
+    action = await store.create_action(new, OWNER.id, plan, now)
+    await store.answer_rsvp(action.id, EARLY_BIRD.id, Answer.GOING, now)
+    return True
+
+
+def demo_action(settings: Settings, now: datetime) -> NewAction:
+    """A picket the day after tomorrow at 18:00 local time, with the default reminders."""
+    day = now.astimezone(settings.zone).date() + timedelta(days=2)
+    starts_at = datetime.combine(day, time(18, 0), tzinfo=settings.zone)
+    return NewAction(
+        title="Picket at City Hall",
+        description="Bring a sign and a friend. We meet on the main steps.",
+        starts_at=starts_at,
+        timezone=settings.timezone,
+        place="City Hall, main steps",
+        latitude=44.8125,
+        longitude=20.4612,
+        capacity=None,
+        reminder_minutes=tuple(
+            int(offset.total_seconds() // 60) for offset in settings.reminder_offsets
+        ),
+    )

@@ -1,0 +1,189 @@
+"""``turnout sandbox``: the fake server, the real bot against it, and the page, in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from aiohttp import web
+
+from turnout.bot.application import build_application
+from turnout.bot.lifecycle import TurnoutApplication
+from turnout.bot.runner import serve
+from turnout.config import Settings, load_settings
+from turnout.sandbox import demo
+from turnout.sandbox.clock import SandboxClock
+from turnout.sandbox.fakebot import FakeTelegram
+from turnout.sandbox.web.app import SandboxWeb
+from turnout.scheduler.planner import wake_planner_at_next
+from turnout.storage import Store
+
+log = logging.getLogger(__name__)
+
+# Made up, of the right shape: the fake server accepts only this one.
+SANDBOX_TOKEN = "100000001:SandboxTokenNotARealTelegramToken01"  # noqa: S105 - not a secret
+DEFAULT_PORT = 8080
+DEFAULT_DATABASE = Path("data/sandbox.db")
+# How long the bot may take to start polling before the sandbox gives up.
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    port: int = DEFAULT_PORT
+    database: Path = DEFAULT_DATABASE
+    reset: bool = False
+    host: str = "127.0.0.1"
+    """Only this computer: the page has no login, and acts as anyone."""
+
+
+class Sandbox:
+    """Start with ``async with Sandbox(options) as sandbox:``; the page is at ``sandbox.url``."""
+
+    def __init__(self, options: SandboxOptions) -> None:
+        self.options = options
+        self.clock = SandboxClock()
+        self.telegram = FakeTelegram(
+            SANDBOX_TOKEN,
+            bot_username=demo.BOT_USERNAME,
+            bot_first_name=demo.BOT_NAME,
+            clock=self.clock.timestamp,
+        )
+        self.application: TurnoutApplication | None = None
+        self.settings: Settings | None = None
+        self._stop = asyncio.Event()
+        self._bot: asyncio.Task[None] | None = None
+        self._web: web.AppRunner | None = None
+        self._web_app: SandboxWeb | None = None
+        self.port = options.port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.options.host}:{self.port}/"
+
+    async def start(self) -> None:
+        await self.telegram.start()
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        demo.populate(self.telegram)
+        # The page first: a port in use fails at once, before anything else is started.
+        await self._open_page()
+        if self.options.reset:
+            await asyncio.to_thread(wipe, self.options.database)
+        self.settings = load_settings(
+            bot_token=SANDBOX_TOKEN,
+            api_base_url=self.telegram.base_url,
+            api_file_url=self.telegram.base_file_url,
+            database=self.options.database,
+            owner_ids=(demo.OWNER.id,),
+            review_chat_id=demo.REVIEW_GROUP_ID,
+            webhook_url=None,
+        )
+        await self._seed(self.settings)
+        await self._start_bot(self.settings)
+
+    async def _open_page(self) -> None:
+        self._web_app = SandboxWeb(self.telegram, self.clock, self._after_skip)
+        runner = web.AppRunner(self._web_app.application(), access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        self._web = runner
+        site = web.TCPSite(runner, self.options.host, self.options.port)
+        await site.start()
+        self.port = int(runner.addresses[0][1])
+
+    async def _seed(self, settings: Settings) -> None:
+        store = await Store.open(settings.database)
+        try:
+            if await demo.seed(store, settings, self.clock.now()):
+                log.info("sandbox: the demo is written to %s", settings.database)
+        finally:
+            await store.close()
+
+    async def _start_bot(self, settings: Settings) -> None:
+        """The production application, started as ``turnout run`` starts it; returns once it
+        runs."""
+        self.application = build_application(settings, clock=self.clock.now)
+        application = self.application
+        self._bot = asyncio.create_task(serve(application, settings, self._stop))
+        async with asyncio.timeout(START_TIMEOUT):
+            # ``running`` turns true once the updater polls and the job queue has started.
+            while not application.running:
+                if self._bot.done():  # it stopped while starting: its exception says why
+                    self._bot.result()
+                    raise RuntimeError("the bot stopped while starting")
+                await asyncio.sleep(0.02)
+
+    async def _after_skip(self) -> None:
+        """The clock jumped: plan what fell due now, rather than at the old time."""
+        application = self.application
+        if application is None:
+            return
+        await wake_planner_at_next(application)
+        application.bot_data.outbox.wake()
+
+    async def stop(self) -> None:
+        if self._web_app is not None:
+            self._web_app.feed.close()
+        if self._web is not None:
+            await self._web.cleanup()
+            self._web = None
+        self._stop.set()
+        if self._bot is not None:
+            with contextlib.suppress(Exception):
+                await self._bot
+            self._bot = None
+        await self.telegram.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def request_stop(self) -> None:
+        """Ask the bot to stop; :meth:`wait` returns once it has."""
+        self._stop.set()
+
+    async def wait(self) -> None:
+        """Until the bot stops (a signal, or a failure)."""
+        if self._bot is not None:
+            await asyncio.shield(self._bot)
+
+
+def wipe(database: Path) -> None:
+    """Delete the sandbox database (and SQLite's journal files next to it)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+
+def run_sandbox(options: SandboxOptions) -> None:
+    """Serve until SIGINT or SIGTERM."""
+
+    async def main() -> None:
+        async with Sandbox(options) as sandbox:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, sandbox.request_stop)
+            print(
+                f"Turnout sandbox: open {sandbox.url} in your browser (Ctrl+C stops it)", flush=True
+            )
+            await sandbox.wait()
+
+    asyncio.run(main())
