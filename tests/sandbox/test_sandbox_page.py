@@ -14,13 +14,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Locator, Page, async_playwright, expect
 
 from turnout.sandbox import demo
 from turnout.sandbox.runner import Sandbox
-
-playwright_api = pytest.importorskip("playwright.async_api")
-Page = playwright_api.Page
-expect = playwright_api.expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -41,7 +38,7 @@ if not Path(CHROMIUM).exists():
 
 @pytest.fixture
 async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
-    async with playwright_api.async_playwright() as driver:
+    async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = await browser.new_context(viewport={"width": 1280, "height": 800})
         opened = await context.new_page()
@@ -93,7 +90,7 @@ async def say(page: Page, text: str) -> None:
     await expect(page.locator("#text")).to_have_value("")
 
 
-def last_message_with(page: Page, text: str):  # type: ignore[no-untyped-def]
+def last_message_with(page: Page, text: str) -> Locator:
     return page.locator("#messages div.message", has_text=text).last
 
 
