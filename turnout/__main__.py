@@ -58,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export", help="write the reports, RSVPs (and media, with a token) to a ZIP file"
     )
     export.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
-    export.add_argument("--action", type=int, help="only the reports and RSVPs of this action")
+    only = export.add_mutually_exclusive_group()
+    only.add_argument("--action", type=int, help="only the reports and RSVPs of this action")
+    only.add_argument("--campaign", help="only the actions of this campaign (by name)")
     sandbox = commands.add_parser(
         "sandbox", help="try the bot in a browser: a local stand-in for Telegram, no token needed"
     )
@@ -87,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "deliveries":
             return asyncio.run(deliveries(settings))
         if arguments.command == "export":
-            return asyncio.run(export_zip(settings, arguments.out, arguments.action))
+            return asyncio.run(
+                export_zip(settings, arguments.out, arguments.action, arguments.campaign)
+            )
         return run(settings)
     except ConfigError as error:
         print(f"turnout: {error}", file=sys.stderr)
@@ -144,7 +148,9 @@ async def deliveries(settings: Settings) -> int:
     return 0
 
 
-async def export_zip(settings: Settings, out: Path, action_id: int | None) -> int:
+async def export_zip(
+    settings: Settings, out: Path, action_id: int | None, campaign_name: str | None = None
+) -> int:
     """What ``/export`` makes, from the command line; media only when a token is set."""
     store = await Store.open(settings.database)
     try:
@@ -154,8 +160,19 @@ async def export_zip(settings: Settings, out: Path, action_id: int | None) -> in
         if action_id is not None and action is None:
             print(f"turnout: there is no action {action_id}", file=sys.stderr)
             return EXIT_FAILURE
-        title = t("export.title_action", title=action.title) if action else t("export.title_all")
-        request = ExportRequest(action_id, t, settings.timezone, title)
+        campaign = await store.campaign_named(campaign_name) if campaign_name else None
+        if campaign_name and campaign is None:
+            print(f"turnout: there is no campaign {campaign_name!r}", file=sys.stderr)
+            return EXIT_FAILURE
+        if campaign is not None:
+            title = t("export.title_campaign", name=campaign.name)
+        elif action is not None:
+            title = t("export.title_action", title=action.title)
+        else:
+            title = t("export.title_all")
+        request = ExportRequest(
+            action_id, t, settings.timezone, title, campaign_id=campaign.id if campaign else None
+        )
         if settings.bot_token is None:
             result = await write_export(store, out, request)
         else:

@@ -12,6 +12,8 @@ EVERYONE: frozenset[Role] = frozenset()
 ORGANISERS = frozenset({Role.ORGANISER})
 BROADCASTERS = frozenset({Role.BROADCASTER})
 OWNERS = frozenset({Role.OWNER})
+#: Who may manage an action: organisers (any), and hosts (their own, checked per action).
+MANAGERS = frozenset({Role.ORGANISER, Role.HOST})
 
 
 def held_roles(
@@ -31,6 +33,11 @@ _ROLE_WORDS = {
     "organizer": Role.ORGANISER,
     "broadcaster": Role.BROADCASTER,
 }
+
+
+def may_manage(held: frozenset[Role], user_id: int, host_id: int | None) -> bool:
+    """Edit, cancel, see and review an action: an organiser or owner any, its host their own."""
+    return allowed(held, ORGANISERS) or (host_id is not None and host_id == user_id)
 
 
 def parse_grantable_role(word: str) -> Role | None:

@@ -176,11 +176,12 @@ async def test_actions_are_listed_in_pages(bot: RunningBot, ana: FakeUser) -> No
     await ana.send("/actions")
     first = await ana.reply()
     assert "page 1 of 2" in shown(first)
-    assert labels(first) == [*(f"Picket {n}" for n in range(1, 6)), "Next ▶"]
+    finding = ["🌍 By place", "📍 Near me"]
+    assert labels(first) == [*(f"Picket {n}" for n in range(1, 6)), "Next ▶", *finding]
     await ana.press("Next ▶")
     await ana.callback_answer()
     second = await ana.edit()
-    assert labels(second) == ["Picket 6", "Picket 7", "◀ Previous"]
+    assert labels(second) == ["Picket 6", "Picket 7", "◀ Previous", *finding]
     await ana.press("Picket 7")
     await ana.callback_answer()
     assert "Picket 7" in shown(await ana.reply())

@@ -8,12 +8,14 @@ import re
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
 from turnout.bot.flood import FloodGate
 from turnout.sandbox.fakebot import FakeUser
+from turnout.storage import Role
 
 MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
-    "myreports", "forgetme",
+    "myreports", "forgetme", "propose",
 ]  # fmt: skip
-ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction", "review", "export", "stats"]
+ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction", "review", "export", "stats", "campaign"]
+HOST_COMMANDS = [*MEMBER_COMMANDS, "review"]
 OWNER_COMMANDS = [
     *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",
     "grant", "revoke", "roles", "invite",
@@ -36,6 +38,15 @@ async def test_help_for_an_owner(bot: RunningBot, owner: FakeUser) -> None:
     text = shown(await owner.reply())
     assert commands_in(text) == OWNER_COMMANDS
     assert "Your roles: owner" in text
+
+
+async def test_help_for_a_host(bot: RunningBot, ana: FakeUser) -> None:
+    """A host (of a proposal that was approved) reviews, and plans nothing else."""
+    await started(ana)
+    data = bot.application.bot_data
+    await data.store.grant_role(ana.id, Role.HOST, OWNER_ID, data.clock())
+    await ana.send("/help")
+    assert commands_in(shown(await ana.reply())) == HOST_COMMANDS
 
 
 async def test_help_for_an_organiser(bot: RunningBot, owner: FakeUser, ana: FakeUser) -> None:

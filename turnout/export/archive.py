@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from turnout.export import page
 from turnout.export.clean import clean_image, video_has_location
 from turnout.export.errors import CannotClean, ExportError
+from turnout.export.geo import FeatureWriter, action_feature, report_feature
 from turnout.export.media import (
     DOWNLOAD_FAILED,
     UNREADABLE,
@@ -75,6 +76,8 @@ class ExportRequest:
     fetch: Fetch | None = None
     progress: Progress | None = None
     concurrency: int = 8
+    campaign_id: int | None = None
+    """Only the actions of this campaign (and their reports and RSVPs)."""
 
 
 async def write_export(store: Store, path: Path, request: ExportRequest) -> ExportResult:
@@ -82,7 +85,9 @@ async def write_export(store: Store, path: Path, request: ExportRequest) -> Expo
     path.parent.mkdir(parents=True, exist_ok=True)
     actions = await store.all_actions()
     key = await store.pseudonym_key()
-    total = await store.count_media(request.action_id) if request.fetch else 0
+    if request.campaign_id is not None:
+        actions = {k: a for k, a in actions.items() if a.campaign_id == request.campaign_id}
+    total = await store.count_media(request.action_id, request.campaign_id) if request.fetch else 0
     partial = path.with_name(path.name + ".partial")
     try:
         return await _write(store, path, partial, request, actions, key, total)
@@ -108,13 +113,21 @@ async def _write(
     ):
         writer = _Writer(request, actions, key, archive, sheets, total)
         after = 0
-        while batch := await store.reports_after(request.action_id, after, BATCH):
+        sheets.geo.add(
+            action_feature(action)
+            for action in actions.values()
+            if request.action_id in (None, action.id)
+        )
+        while batch := await store.reports_after(
+            request.action_id, after, BATCH, request.campaign_id
+        ):
             shown = await store.names_shown([report.user_id for report in batch])
             await writer.add_reports(batch, shown)
+            sheets.geo.add(report_feature(report) for report in batch)
             after = batch[-1].id
         rsvps = await _write_rsvps(store, request, actions, key, archive)
         sheets.finish(request, actions, writer.seen_actions)
-        for name in ("reports.csv", "reports.json", "index.html"):
+        for name in ("reports.csv", "reports.json", "index.html", "actions.geojson"):
             archive.write(Path(folder) / name, name)
     size = _put_in_place(partial, path)
     return ExportResult(path, size, writer.reports, rsvps, writer.files, writer.left_out)
@@ -138,6 +151,8 @@ class _Sheets:
         self.csv_file: IO[str] = open(folder / "reports.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
         self.json_file: IO[str] = open(folder / "reports.json", "w", encoding="utf-8")  # noqa: SIM115
         self.cards: IO[str] = open(folder / "cards.html", "w", encoding="utf-8")  # noqa: SIM115
+        self.geo_file: IO[str] = open(folder / "actions.geojson", "w", encoding="utf-8")  # noqa: SIM115
+        self.geo = FeatureWriter(self.geo_file)
         self.csv = csv.writer(self.csv_file)
         self.csv.writerow(REPORT_COLUMNS)
         self.json_file.write("[")
@@ -152,7 +167,7 @@ class _Sheets:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        for handle in (self.csv_file, self.json_file, self.cards):
+        for handle in (self.csv_file, self.json_file, self.cards, self.geo_file):
             handle.close()
 
     def add(self, row: list[Any], record: dict[str, Any], card: str) -> None:
@@ -169,6 +184,8 @@ class _Sheets:
         """Close the JSON array; wrap the cards in the page, with filters of what is there."""
         t = request.t
         self.json_file.write("\n]\n")
+        self.geo.close()
+        self.geo_file.flush()
         self.cards.close()
         statuses = [
             (status.value, t(STATUS_WORDS[status]))
@@ -325,7 +342,9 @@ async def _write_rsvps(
         writer = csv.writer(out)
         writer.writerow(RSVP_COLUMNS)
         after = (0, 0)
-        while batch := await store.rsvps_after(request.action_id, after, BATCH * 4):
+        while batch := await store.rsvps_after(
+            request.action_id, after, BATCH * 4, request.campaign_id
+        ):
             for rsvp in batch:
                 action = actions.get(rsvp.action_id)
                 zone = action.timezone if action else request.timezone

@@ -13,6 +13,7 @@ from turnout.handlers import (
     actions,
     calls,
     callsadmin,
+    campaigns,
     channels,
     export,
     flood,
@@ -20,7 +21,10 @@ from turnout.handlers import (
     members,
     newaction,
     organise,
+    places,
     privacy,
+    proposals,
+    propose,
     publish,
     reports,
     review,
@@ -34,7 +38,7 @@ from turnout.handlers import (
 from turnout.handlers.help import nothing_to_cancel, show_help, unknown_command
 from turnout.handlers.registry import Button, Command, Conversation, Other, Route
 from turnout.i18n import N_
-from turnout.permissions import BROADCASTERS, ORGANISERS, OWNERS
+from turnout.permissions import BROADCASTERS, MANAGERS, ORGANISERS, OWNERS
 
 HANDLERS: tuple[Route, ...] = (
     # Group -1 runs before every feature: it loads the member, so replies use their language.
@@ -52,6 +56,9 @@ HANDLERS: tuple[Route, ...] = (
     Button("act", actions.open_card),
     Button("ics", actions.calendar_button),
     Button("rsvp", rsvp.rsvp_button),
+    Button("plc", places.place_button),
+    Button("near", places.ask_location),
+    Button("tzset", places.set_zone_button),
     Command("settings", settings.show_settings, N_("command.settings")),
     Other(settings.timezone_conversation),
     Button("set", settings.settings_button),
@@ -61,6 +68,7 @@ HANDLERS: tuple[Route, ...] = (
     Button("rpt", reports.report_button),
     Command("forgetme", privacy.forget_me, N_("command.forgetme")),
     Button("forget", privacy.forget_button),
+    Conversation(Command("propose", propose.begin, N_("command.propose")), propose.conversation),
     # Organisers.
     Conversation(
         Command("newaction", newaction.begin, N_("command.newaction"), roles=ORGANISERS),
@@ -68,14 +76,19 @@ HANDLERS: tuple[Route, ...] = (
     ),
     # The field buttons of "Edit" open a conversation, so it comes before the plain buttons.
     Other(organise.edit_conversation),
-    Button("org", organise.organiser_button, roles=ORGANISERS),
-    Command("review", review.review_command, N_("command.review"), roles=ORGANISERS),
+    Button("org", organise.organiser_button, roles=MANAGERS),
+    Command("review", review.review_command, N_("command.review"), roles=MANAGERS),
     # Reject and Flag open a conversation (the reason), so it comes before the plain buttons.
     Other(review.reason_conversation),
-    Button("rv", review.review_button, roles=ORGANISERS),
+    Button("rv", review.review_button, roles=MANAGERS),
     Button("pub", publish.publish_button, roles=ORGANISERS),
+    # Reject (its reason) and Edit (a field's value) open conversations: before the buttons.
+    Other(proposals.reason_conversation),
+    Other(proposals.edit_conversation),
+    Button("pp", proposals.proposal_button, roles=ORGANISERS),
     Command("export", export.export_command, N_("command.export"), roles=ORGANISERS),
     Command("stats", stats.stats_command, N_("command.stats"), roles=ORGANISERS),
+    Command("campaign", campaigns.campaign_command, N_("command.campaign"), roles=ORGANISERS),
     # Broadcasters.
     Conversation(
         Command("addchannel", channels.begin, N_("command.addchannel"), roles=BROADCASTERS),
@@ -109,6 +122,12 @@ HANDLERS: tuple[Route, ...] = (
             channels.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER
         ),
         group=1,
+    ),
+    # A location outside a conversation: for an open report, else "Near me".
+    Other(
+        lambda: MessageHandler(
+            filters.ChatType.PRIVATE & (filters.LOCATION | filters.VENUE), places.shared_location
+        )
     ),
     # Whatever a member sends outside a command and a conversation: part of their report.
     Other(

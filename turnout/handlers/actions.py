@@ -8,7 +8,7 @@ from telegram.helpers import create_deep_linked_url
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
-from turnout.permissions import ORGANISERS, allowed
+from turnout.permissions import may_manage
 from turnout.storage import Action
 from turnout.views.actions import PAGE_SIZE, action_list, card
 from turnout.views.ics import action_calendar
@@ -19,14 +19,25 @@ def reader_timezone(context: TurnoutContext) -> str:
     return context.member.timezone if context.member else context.settings.timezone
 
 
+def action_zone(context: TurnoutContext, action: Action) -> str:
+    """The zone an action's time is shown and read in: a local action's own (its city's), so
+    18:00 in Lisbon reads 18:00 to everyone; otherwise the reader's."""
+    return action.timezone if action.city else reader_timezone(context)
+
+
+async def manages(context: TurnoutContext, user_id: int, action: Action) -> bool:
+    """An organiser (any action) or the action's host."""
+    return may_manage(await context.roles_of(user_id), user_id, action.host_id)
+
+
 async def render_card(update: Update, context: TurnoutContext, action: Action) -> Reply:
     """The card as this user should see it: their answer, their timezone, organiser buttons."""
     user = update.effective_user
     assert user is not None
     mine = await context.store.rsvp_of(action.id, user.id)
-    organiser = allowed(await context.roles_of(user.id), ORGANISERS)
+    organiser = await manages(context, user.id, action)
     counts = await context.store.rsvp_counts(action.id)
-    return card(context.t, action, counts, mine, reader_timezone(context), organiser=organiser)
+    return card(context.t, action, counts, mine, action_zone(context, action), organiser=organiser)
 
 
 async def show_actions(update: Update, context: TurnoutContext) -> None:

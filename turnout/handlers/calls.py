@@ -42,7 +42,7 @@ from turnout.views.delivery import progress
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
-COMPOSE, OPTIONS, ACTION, WHEN = range(4)
+COMPOSE, OPTIONS, ACTION, WHEN, CAMPAIGN = range(5)
 DRAFT = "new_call"
 ADMINS = ("administrator", "creator")
 
@@ -55,6 +55,8 @@ class CallDraft:
     album: str | None = None
     action_id: int | None = None
     action_title: str | None = None
+    campaign_id: int | None = None
+    campaign_name: str | None = None
     targets: set[int] = field(default_factory=set)
     to_subscribers: bool = False
 
@@ -141,7 +143,12 @@ async def _options(context: TurnoutContext, draft: CallDraft) -> Reply:
     """What the draft holds, and the choices before publishing."""
     channels = await context.store.channels()
     reply = compose_options(
-        context.t, channels, draft.targets, draft.to_subscribers, draft.action_title
+        context.t,
+        channels,
+        draft.targets,
+        draft.to_subscribers,
+        draft.action_title,
+        draft.campaign_name,
     )
     summary = context.t("newcall.summary", media=len(draft.media), chars=len(draft.text))
     return Reply(summary + "\n\n" + reply.text, reply.markup)
@@ -198,6 +205,41 @@ async def action_chosen(update: Update, context: TurnoutContext) -> int:
     action = await context.store.action(as_id(choice) or 0)
     draft.action_id = action.id if action else None
     draft.action_title = action.title if action else None
+    await query.answer()
+    await _show_options(context, query.from_user.id)
+    return OPTIONS
+
+
+async def choose_campaign(update: Update, context: TurnoutContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    rows = [
+        [InlineKeyboardButton(campaign.name[:60], callback_data=f"nc:camp:{campaign.id}")]
+        for campaign in await context.store.campaigns(10)
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                context.t("newcall.button.no_campaign"), callback_data="nc:camp:none"
+            )
+        ]
+    )
+    await context.bot.send_message(
+        query.from_user.id,
+        context.t("newcall.ask_campaign"),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return CAMPAIGN
+
+
+async def campaign_chosen(update: Update, context: TurnoutContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(context)
+    campaign = await context.store.campaign(as_id((query.data or "").rpartition(":")[2]) or 0)
+    draft.campaign_id = campaign.id if campaign else None
+    draft.campaign_name = campaign.name if campaign else None
     await query.answer()
     await _show_options(context, query.from_user.id)
     return OPTIONS
@@ -334,6 +376,7 @@ async def _store(
         status,
         publish_at,
         now,
+        campaign_id=draft.campaign_id,
     )
 
 
@@ -350,6 +393,7 @@ def _as_call(draft: CallDraft, author: int, now: datetime) -> Call:
         status=CallStatus.DRAFT,
         publish_at=None,
         created_at=now,
+        campaign_id=draft.campaign_id,
     )
 
 
@@ -377,12 +421,14 @@ def conversation(
                 MessageHandler(content, got_album_part),
                 on(r"^nc:(target:-?\d+|subscribers)$", option),
                 on(r"^nc:action$", choose_action),
+                on(r"^nc:campaign$", choose_campaign),
                 on(r"^nc:preview$", preview),
                 on(r"^nc:publish$", publish),
                 on(r"^nc:schedule$", ask_when),
                 on(r"^nc:cancel$", cancel),
             ],
             ACTION: [on(r"^nc:act:(\d+|none)$", action_chosen)],
+            CAMPAIGN: [on(r"^nc:camp:(\d+|none)$", campaign_chosen)],
             WHEN: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_when)],
         },
         fallbacks=[CommandHandler("cancel", cancel)],

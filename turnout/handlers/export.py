@@ -21,7 +21,7 @@ from turnout.bot.context import TurnoutContext
 from turnout.export import ExportError
 from turnout.export.archive import ExportRequest, Progress, write_export
 from turnout.export.downloads import bot_fetcher
-from turnout.handlers.arguments import optional_action
+from turnout.handlers.arguments import as_id, optional_action
 from turnout.i18n import N_
 
 UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -34,16 +34,30 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     assert message is not None
     assert user is not None
     t = context.t
-    valid, action = await optional_action(message, context, N_("export.usage"))
-    if not valid:
-        return
+    named = " ".join(context.args or ()).strip()
+    campaign = None
+    if named and as_id(named) is None:  # not an action's number: a campaign's name
+        campaign = await context.store.campaign_named(named[:100])
+        if campaign is None:
+            await message.reply_text(t("export.no_campaign", name=named[:100]))
+            return
+        action = None
+    else:
+        valid, action = await optional_action(message, context, N_("export.usage"))
+        if not valid:
+            return
     action_id = action.id if action else None
     status = await message.reply_text(t("export.started"))
     now = context.now()
     # The random part: two exports in the same second must not write the same file.
     name = f"turnout-{action_id or 'all'}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.zip"
     path = exports_folder(context) / name
-    title = t("export.title_action", title=action.title) if action else t("export.title_all")
+    if campaign is not None:
+        title = t("export.title_campaign", name=campaign.name)
+    elif action is not None:
+        title = t("export.title_action", title=action.title)
+    else:
+        title = t("export.title_all")
     request = ExportRequest(
         action_id=action_id,
         t=t,
@@ -51,6 +65,7 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
         title=title,
         fetch=bot_fetcher(context.bot),
         progress=_progress(context, status),
+        campaign_id=campaign.id if campaign else None,
     )
     try:
         result = await write_export(context.store, path, request)
@@ -59,7 +74,8 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
         return
     kept = result.size > UPLOAD_LIMIT
     try:
-        await context.store.audit(now, user.id, "export", None, {"action": action_id})
+        scope = {"action": action_id, "campaign": campaign.id if campaign else None}
+        await context.store.audit(now, user.id, "export", None, scope)
         summary = t(
             "export.summary",
             reports=result.reports,

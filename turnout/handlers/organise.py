@@ -25,14 +25,14 @@ from telegram.ext import (
 
 from turnout.bot.context import TurnoutContext
 from turnout.config import parse_duration
-from turnout.handlers.actions import reader_timezone, render_card
+from turnout.handlers.actions import action_zone, manages, render_card
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
-from turnout.handlers.registry import conversation_handler, guarded, stopper
+from turnout.handlers.registry import conversation_handler, guarded, refuse, stopper
 from turnout.handlers.rsvp import tell_promoted
 from turnout.i18n import N_
-from turnout.permissions import ORGANISERS
+from turnout.permissions import MANAGERS
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
@@ -54,6 +54,9 @@ async def organiser_button(update: Update, context: TurnoutContext) -> None:
     action = await context.store.action(as_id(action_text) or 0)
     if action is None or action.status is not ActionStatus.PLANNED:
         await query.answer(context.t("card.gone"), show_alert=True)
+        return
+    if not await manages(context, query.from_user.id, action):
+        await refuse(update, context)
         return
     t = context.t
     if verb == "edit":
@@ -103,6 +106,9 @@ async def choose_field(update: Update, context: TurnoutContext) -> int:
     if match is None or action is None or match[2] not in EDITABLE_FIELDS:
         await query.answer(context.t("card.gone"), show_alert=True)
         return ConversationHandler.END
+    if not await manages(context, query.from_user.id, action):
+        await refuse(update, context)
+        return ConversationHandler.END
     await query.answer()
     if context.user_data is not None:
         context.user_data[EDITING] = (action.id, match[2])
@@ -115,7 +121,7 @@ async def choose_field(update: Update, context: TurnoutContext) -> int:
         "reminders": N_("edit.ask.reminders"),
     }[match[2]]
     await context.bot.send_message(
-        query.from_user.id, context.t(prompt, timezone=reader_timezone(context))
+        query.from_user.id, context.t(prompt, timezone=action_zone(context, action))
     )
     return VALUE
 
@@ -132,6 +138,10 @@ async def new_value(update: Update, context: TurnoutContext) -> int:
     action = await context.store.action(action_id)
     if action is None or action.status is not ActionStatus.PLANNED:
         await message.reply_text(context.t("card.gone"))
+        return ConversationHandler.END
+    # Checked again at the write: a host's rights are per action, and roles can change.
+    if not await manages(context, update.effective_user.id, action):
+        await refuse(update, context)
         return ConversationHandler.END
     problem = await _apply(update, context, action, field)
     if problem is not None:
@@ -162,6 +172,9 @@ async def pick_time(update: Update, context: TurnoutContext) -> int:
         return ConversationHandler.END
     action = await context.store.action(editing[0])
     if action is None:
+        return ConversationHandler.END
+    if not await manages(context, query.from_user.id, action):
+        await refuse(update, context)
         return ConversationHandler.END
     moved = await _move(context, action, options[chosen], query.from_user.id)
     if context.user_data is not None:
@@ -243,7 +256,7 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
         await store.move_action(action.id, None, _planner(now), actor, now)
         await wake_planner_at_next(context.application)
     elif field == "time":
-        zone = reader_timezone(context)
+        zone = action_zone(context, action)
         reading = parse_time(text, zone, now)
         if isinstance(reading, Refused):
             hint = local_time(reading.suggestion, zone, t.language) if reading.suggestion else ""
@@ -289,12 +302,12 @@ def edit_conversation() -> ConversationHandler[TurnoutContext]:
     """Editing one field: entered by a field button, checked against the roles at each step."""
     value = (filters.TEXT & ~filters.COMMAND) | filters.LOCATION | filters.VENUE
     handlers: list[BaseHandler[Update, TurnoutContext, Any]] = [
-        MessageHandler(value, guarded(new_value, ORGANISERS)),
-        CallbackQueryHandler(guarded(pick_time, ORGANISERS), pattern=r"^ed:pick:\d+$"),
+        MessageHandler(value, guarded(new_value, MANAGERS)),
+        CallbackQueryHandler(guarded(pick_time, MANAGERS), pattern=r"^ed:pick:\d+$"),
     ]
     return conversation_handler(
         entry_points=[
-            CallbackQueryHandler(guarded(choose_field, ORGANISERS), pattern=r"^org:\d+:field:")
+            CallbackQueryHandler(guarded(choose_field, MANAGERS), pattern=r"^org:\d+:field:")
         ],
         states={VALUE: handlers},
         fallbacks=[CommandHandler("cancel", stopper(N_("edit.stopped"), EDITING))],

@@ -25,9 +25,9 @@ from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
 from turnout.delivery.send import not_modified
 from turnout.handlers.arguments import as_id, optional_action
-from turnout.handlers.registry import conversation_handler, guarded, stopper
+from turnout.handlers.registry import conversation_handler, guarded, refuse, stopper
 from turnout.i18n import N_
-from turnout.permissions import ORGANISERS
+from turnout.permissions import MANAGERS, ORGANISERS, allowed
 from turnout.pseudonym import shown_as
 from turnout.storage import Report, ReportMedia, ReportStatus
 from turnout.views.review import (
@@ -48,10 +48,40 @@ AWAITING = "review_reason"
 async def review_command(update: Update, context: TurnoutContext) -> None:
     """``/review`` the oldest pending report; ``/review <action id>`` of that action only."""
     message = update.effective_message
+    user = update.effective_user
     assert message is not None
+    assert user is not None
     valid, action = await optional_action(message, context, N_("review.usage"))
-    if valid:
-        await show_next(context, message.chat.id, action.id if action else None, after=0)
+    if not valid:
+        return
+    scope = action.id if action else None
+    if not allowed(await context.roles_of(user.id), ORGANISERS):
+        # A host reviews the reports of the actions they host, one action at a time.
+        hosted = sorted(await context.store.hosted_action_ids(user.id))
+        if scope is None and len(hosted) == 1:
+            scope = hosted[0]
+        elif scope is None:
+            ids = ", ".join(str(action_id) for action_id in hosted)
+            await message.reply_text(context.t("review.host_usage", actions=ids))
+            return
+        elif scope not in hosted:
+            await refuse(update, context)
+            return
+    await show_next(context, message.chat.id, scope, after=0)
+
+
+async def may_review(
+    context: TurnoutContext, user_id: int, *, scope: int | None = None, report: int | None = None
+) -> bool:
+    """Organisers review everything; a host only within an action they host (``scope``), or a
+    report about one (``report``)."""
+    if allowed(await context.roles_of(user_id), ORGANISERS):
+        return True
+    hosted = await context.store.hosted_action_ids(user_id)
+    if report is not None:
+        found = await context.store.report(report)
+        return found is not None and found.action_id in hosted
+    return scope is not None and scope in hosted
 
 
 async def show_next(context: TurnoutContext, chat_id: int, scope: int | None, after: int) -> None:
@@ -104,6 +134,9 @@ async def review_button(update: Update, context: TurnoutContext) -> None:
     if report_id is None:
         await query.answer(context.t("review.gone"), show_alert=True)
         return
+    if not await may_review(context, query.from_user.id, scope=scope, report=report_id):
+        await refuse(update, context)
+        return
     await query.answer()
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if verb in ("skip", "next"):
@@ -119,6 +152,9 @@ async def ask_reason(update: Update, context: TurnoutContext) -> int:
     verb, report_id, scope = _parse(query.data)
     if report_id is None:
         await query.answer(context.t("review.gone"), show_alert=True)
+        return ConversationHandler.END
+    if not await may_review(context, query.from_user.id, report=report_id):
+        await refuse(update, context)
         return ConversationHandler.END
     await query.answer()
     status = ReportStatus.FLAGGED if verb == "flag" else ReportStatus.REJECTED
@@ -178,6 +214,10 @@ async def decide(
     chat = update.effective_chat
     assert user is not None
     assert chat is not None
+    # Here, not only at the button: every decision passes this point, roles may have changed.
+    if not await may_review(context, user.id, report=report_id):
+        await refuse(update, context)
+        return
     outcome = await context.store.decide_report(report_id, status, reason, user.id, context.now())
     report = outcome.report
     if report is None:  # withdrawn by the member meanwhile
@@ -246,13 +286,13 @@ def reason_conversation() -> ConversationHandler[TurnoutContext]:
     """Reject / Flag, then an optional reason; the roles are checked at each step."""
     states: dict[object, list[BaseHandler[Update, TurnoutContext, Any]]] = {
         REASON: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_reason, ORGANISERS)),
-            CallbackQueryHandler(guarded(no_reason, ORGANISERS), pattern=r"^rv:bare:\d+$"),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_reason, MANAGERS)),
+            CallbackQueryHandler(guarded(no_reason, MANAGERS), pattern=r"^rv:bare:\d+$"),
         ]
     }
     return conversation_handler(
         entry_points=[
-            CallbackQueryHandler(guarded(ask_reason, ORGANISERS), pattern=r"^rv:(no|flag):\d+")
+            CallbackQueryHandler(guarded(ask_reason, MANAGERS), pattern=r"^rv:(no|flag):\d+")
         ],
         states=states,
         fallbacks=[CommandHandler("cancel", stopper(N_("review.stopped"), AWAITING))],

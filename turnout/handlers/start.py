@@ -9,12 +9,16 @@ from turnout.handlers.actions import show_card
 from turnout.handlers.arguments import as_id
 from turnout.handlers.invites import redeem_invite
 from turnout.handlers.members import ensure_member
+from turnout.handlers.places import ask_location
+from turnout.handlers.proposals import invite_to_propose
 from turnout.handlers.reports import start_report
 from turnout.views.members import welcome
 
 INVITE_PREFIX = "inv_"
 ACTION_PREFIX = "act_"
 REPORT_PREFIX = "rep_"
+PROPOSE_PREFIX = "prop_"
+NEAR = "near"
 
 
 async def start(update: Update, context: TurnoutContext) -> None:
@@ -33,6 +37,15 @@ async def start(update: Update, context: TurnoutContext) -> None:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await start_report(update, context, int(payload.removeprefix(REPORT_PREFIX)))
+        return
+    if payload == NEAR or payload.startswith(PROPOSE_PREFIX):
+        if created:
+            reply = welcome(context.t, member, returning=False)
+            await message.reply_text(reply.text, reply_markup=reply.markup)
+        if payload == NEAR:
+            await ask_location(update, context)
+        else:
+            await invite_to_propose(update, context, as_id(payload.removeprefix(PROPOSE_PREFIX)))
         return
     action_id = payload.removeprefix(ACTION_PREFIX)
     if payload.startswith(ACTION_PREFIX) and as_id(action_id) is not None:

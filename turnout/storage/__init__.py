@@ -10,6 +10,8 @@ from turnout.storage.models import (
     AuditEntry,
     Call,
     CallStatus,
+    Campaign,
+    CampaignOverview,
     Channel,
     DayCount,
     Decision,
@@ -22,6 +24,9 @@ from turnout.storage.models import (
     Invite,
     Member,
     NewAction,
+    PlaceCount,
+    Proposal,
+    ProposalStatus,
     Purged,
     Recipient,
     Report,
@@ -34,6 +39,7 @@ from turnout.storage.models import (
     RsvpRecord,
     Stats,
 )
+from turnout.storage.proposals import ProposalOutcome
 from turnout.storage.roles import InviteOutcome, Redemption
 from turnout.storage.store import Store
 
@@ -45,6 +51,8 @@ __all__ = [
     "AuditEntry",
     "Call",
     "CallStatus",
+    "Campaign",
+    "CampaignOverview",
     "Channel",
     "Conflict",
     "DayCount",
@@ -61,6 +69,10 @@ __all__ = [
     "MigrationError",
     "NewAction",
     "NotFound",
+    "PlaceCount",
+    "Proposal",
+    "ProposalOutcome",
+    "ProposalStatus",
     "Purged",
     "Recipient",
     "Redemption",

@@ -44,32 +44,7 @@ class ActionQueries(StoreBase):
     ) -> Action:
         """Store an action with its planned reminders ((minutes before, due at)); audited."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                INSERT INTO actions (title, description, starts_at, timezone, place, latitude,
-                                     longitude, capacity, reminder_minutes, created_by,
-                                     created_at, updated_at)
-                VALUES (:title, :description, :starts_at, :timezone, :place, :latitude,
-                        :longitude, :capacity, :reminder_minutes, :created_by, :now, :now)
-                """,
-                {
-                    "title": new.title,
-                    "description": new.description,
-                    "starts_at": to_db_time(new.starts_at),
-                    "timezone": new.timezone,
-                    "place": new.place,
-                    "latitude": new.latitude,
-                    "longitude": new.longitude,
-                    "capacity": new.capacity,
-                    "reminder_minutes": join_minutes(new.reminder_minutes),
-                    "created_by": created_by,
-                    "now": to_db_time(now),
-                },
-            )
-            action_id = cursor.lastrowid
-            assert action_id is not None
-            await _plan(db, action_id, 1, reminders)
-            await write_audit(db, now, created_by, "action:create", None, {"action": action_id})
+            action_id = await insert_action(db, new, created_by, reminders, now)
             action = await one_action(db, action_id)
         assert action is not None
         return action
@@ -477,6 +452,58 @@ def reminder_purpose(action_id: int, revision: int, offset_minutes: int) -> str:
     return f"reminder:{action_id}:r{revision}:{offset_minutes}m"
 
 
+async def insert_action(
+    db: aiosqlite.Connection,
+    new: NewAction,
+    created_by: int,
+    reminders: Sequence[tuple[int, datetime]],
+    now: datetime,
+) -> int:
+    """The action, its reminders, its host's role and the audit entry; returns the id."""
+    cursor = await db.execute(
+        """
+        INSERT INTO actions (title, description, starts_at, timezone, place, latitude,
+                             longitude, capacity, reminder_minutes, city_id, city, country,
+                             host_id, campaign_id, created_by, created_at, updated_at)
+        VALUES (:title, :description, :starts_at, :timezone, :place, :latitude,
+                :longitude, :capacity, :reminder_minutes, :city_id, :city, :country,
+                :host_id, :campaign_id, :created_by, :now, :now)
+        """,
+        {
+            "title": new.title,
+            "description": new.description,
+            "starts_at": to_db_time(new.starts_at),
+            "timezone": new.timezone,
+            "place": new.place,
+            "latitude": new.latitude,
+            "longitude": new.longitude,
+            "capacity": new.capacity,
+            "reminder_minutes": join_minutes(new.reminder_minutes),
+            "city_id": new.city_id,
+            "city": new.city,
+            "country": new.country,
+            "host_id": new.host_id,
+            "campaign_id": new.campaign_id,
+            "created_by": created_by,
+            "now": to_db_time(now),
+        },
+    )
+    action_id = cursor.lastrowid
+    assert action_id is not None
+    await _plan(db, action_id, 1, reminders)
+    if new.host_id is not None:
+        await db.execute(
+            """
+            INSERT INTO roles (user_id, role, granted_by, granted_at)
+            VALUES (:user_id, 'host', :by, :now)
+            ON CONFLICT (user_id, role) DO NOTHING
+            """,
+            {"user_id": new.host_id, "by": created_by, "now": to_db_time(now)},
+        )
+    await write_audit(db, now, created_by, "action:create", new.host_id, {"action": action_id})
+    return action_id
+
+
 async def _plan(
     db: aiosqlite.Connection,
     action_id: int,
@@ -577,4 +604,9 @@ def action_from(row: sqlite3.Row) -> Action:
         status=ActionStatus(row["status"]),
         revision=row["revision"],
         created_by=row["created_by"],
+        city_id=row["city_id"],
+        city=row["city"],
+        country=row["country"],
+        host_id=row["host_id"],
+        campaign_id=row["campaign_id"],
     )

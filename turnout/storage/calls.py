@@ -24,15 +24,17 @@ class CallQueries(StoreBase):
         status: CallStatus,
         publish_at: datetime | None,
         now: datetime,
+        campaign_id: int | None = None,
     ) -> Call:
         """Store a call ready to publish (now or at ``publish_at``); audited."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 """
                 INSERT INTO calls (author, text, entities, media, action_id, targets,
-                                   to_subscribers, status, publish_at, created_at, updated_at)
+                                   to_subscribers, status, publish_at, campaign_id,
+                                   created_at, updated_at)
                 VALUES (:author, :text, :entities, :media, :action_id, :targets,
-                        :to_subscribers, :status, :publish_at, :now, :now)
+                        :to_subscribers, :status, :publish_at, :campaign_id, :now, :now)
                 """,
                 {
                     "author": author,
@@ -40,6 +42,7 @@ class CallQueries(StoreBase):
                     "entities": entities,
                     "media": media,
                     "action_id": action_id,
+                    "campaign_id": campaign_id,
                     "targets": json.dumps(list(targets)),
                     "to_subscribers": int(to_subscribers),
                     "status": status,
@@ -170,4 +173,5 @@ def _call(row: sqlite3.Row) -> Call:
         status=CallStatus(row["status"]),
         publish_at=optional_time(row["publish_at"]),
         created_at=from_db_time(row["created_at"]),
+        campaign_id=row["campaign_id"],
     )

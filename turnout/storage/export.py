@@ -23,6 +23,12 @@ from turnout.storage.models import (
 )
 from turnout.storage.reports import report_from
 
+# Of one campaign's actions, when ``:campaign_id`` is set.
+_IN_CAMPAIGN = (
+    "(:campaign_id IS NULL"
+    " OR action_id IN (SELECT id FROM actions WHERE campaign_id = :campaign_id))"
+)
+
 
 class ExportQueries(StoreBase):
     async def all_actions(self) -> dict[int, Action]:
@@ -30,17 +36,19 @@ class ExportQueries(StoreBase):
         rows = await self._fetch_all("SELECT * FROM actions ORDER BY id", {})
         return {row["id"]: action_from(row) for row in rows}
 
-    async def reports_after(self, action_id: int | None, after: int, limit: int) -> list[Report]:
+    async def reports_after(
+        self, action_id: int | None, after: int, limit: int, campaign_id: int | None = None
+    ) -> list[Report]:
         """Up to ``limit`` submitted reports with ids above ``after``, with their media; of one
-        action, or all. Two queries per batch, whatever its size."""
+        action, of one campaign's actions, or all. Two queries per batch, whatever its size."""
         rows = await self._fetch_all(
-            """
+            f"""
             SELECT * FROM reports
             WHERE id > :after AND status != 'draft'
-              AND (:action_id IS NULL OR action_id = :action_id)
+              AND (:action_id IS NULL OR action_id = :action_id) AND {_IN_CAMPAIGN}
             ORDER BY id LIMIT :limit
-            """,
-            {"after": after, "action_id": action_id, "limit": limit},
+            """,  # noqa: S608 - a constant
+            {"after": after, "action_id": action_id, "limit": limit, "campaign_id": campaign_id},
         )
         if not rows:
             return []
@@ -58,17 +66,27 @@ class ExportQueries(StoreBase):
         return [report_from(row, by_report.get(row["id"], [])) for row in rows]
 
     async def rsvps_after(
-        self, action_id: int | None, after: tuple[int, int], limit: int
+        self,
+        action_id: int | None,
+        after: tuple[int, int],
+        limit: int,
+        campaign_id: int | None = None,
     ) -> list[RsvpRecord]:
         """Up to ``limit`` RSVPs after (action id, user id), in that order."""
         rows = await self._fetch_all(
-            """
+            f"""
             SELECT action_id, user_id, answer, answered_at FROM rsvps
             WHERE (action_id, user_id) > (:action, :user)
-              AND (:action_id IS NULL OR action_id = :action_id)
+              AND (:action_id IS NULL OR action_id = :action_id) AND {_IN_CAMPAIGN}
             ORDER BY action_id, user_id LIMIT :limit
-            """,
-            {"action": after[0], "user": after[1], "action_id": action_id, "limit": limit},
+            """,  # noqa: S608 - a constant
+            {
+                "action": after[0],
+                "user": after[1],
+                "action_id": action_id,
+                "limit": limit,
+                "campaign_id": campaign_id,
+            },
         )
         return [
             RsvpRecord(
@@ -80,14 +98,16 @@ class ExportQueries(StoreBase):
             for row in rows
         ]
 
-    async def count_media(self, action_id: int | None) -> int:
-        """Media items of submitted reports (of one action, or all): an export's total."""
+    async def count_media(self, action_id: int | None, campaign_id: int | None = None) -> int:
+        """Media items of submitted reports (of one action, one campaign, or all): an
+        export's total."""
         row = await self._fetch_one(
-            """
+            f"""
             SELECT COUNT(*) FROM report_media JOIN reports ON reports.id = report_id
             WHERE reports.status != 'draft' AND (:action_id IS NULL OR action_id = :action_id)
-            """,
-            {"action_id": action_id},
+              AND {_IN_CAMPAIGN}
+            """,  # noqa: S608 - a constant
+            {"action_id": action_id, "campaign_id": campaign_id},
         )
         return int(row[0]) if row else 0
 

@@ -155,6 +155,13 @@ class Action:
     status: ActionStatus
     revision: int
     created_by: int
+    city_id: int | None = None
+    city: str = ""
+    country: str = ""
+    """ISO 3166 code, with ``city`` from the gazetteer; empty when only a place name is known."""
+    host_id: int | None = None
+    """The member whose proposal it was (DESIGN.md §2.6)."""
+    campaign_id: int | None = None
 
     @property
     def has_location(self) -> bool:
@@ -174,6 +181,11 @@ class NewAction:
     longitude: float | None
     capacity: int | None
     reminder_minutes: tuple[int, ...]
+    city_id: int | None = None
+    city: str = ""
+    country: str = ""
+    host_id: int | None = None
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +267,8 @@ class Call:
     status: CallStatus
     publish_at: datetime | None
     created_at: datetime
+    campaign_id: int | None = None
+    """Its channel post then leads to "find an action near you" and "propose one"."""
 
 
 class ReportStatus(StrEnum):
@@ -355,3 +369,60 @@ class Purged:
     reports: int
     media: int
     answers: int
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A member's plan for a local action, waiting for an organiser (or already decided)."""
+
+    id: int
+    proposer_id: int
+    title: str
+    description: str
+    starts_at: datetime
+    timezone: str
+    place: str
+    city_id: int | None
+    city: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    expected: int | None
+    campaign_id: int | None
+    status: ProposalStatus
+    reason: str | None
+    action_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    """Upcoming actions in one country (``city`` empty) or one city."""
+
+    country: str
+    city: str
+    count: int
+    city_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignOverview:
+    campaign: Campaign
+    places: tuple[PlaceCount, ...]
+    """Actions per city, all of them (past ones included)."""
+    actions: int
+    going: int
+    reports: int
+    hosts: int
+    calls: int

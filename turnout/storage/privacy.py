@@ -21,8 +21,15 @@ _STAFF_COLUMNS_TO_ZERO = (
     ("report_publications", "published_by"),
     ("invites", "created_by"),
     ("invites", "used_by"),
+    ("campaigns", "created_by"),
 )
-_STAFF_COLUMNS_TO_NULL = (("roles", "granted_by"), ("reports", "reviewer"))
+_STAFF_COLUMNS_TO_NULL = (
+    ("roles", "granted_by"),
+    ("reports", "reviewer"),
+    ("actions", "host_id"),
+    ("proposals", "decided_by"),
+    ("members", "trusted_by"),
+)
 
 
 class PrivacyQueries(StoreBase):

@@ -10,11 +10,14 @@ from __future__ import annotations
 from turnout.storage.actions import ActionQueries
 from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
+from turnout.storage.campaigns import CampaignQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
 from turnout.storage.members import MemberQueries
+from turnout.storage.places import PlaceQueries
 from turnout.storage.privacy import PrivacyQueries
+from turnout.storage.proposals import ProposalQueries
 from turnout.storage.reports import ReportQueries
 from turnout.storage.roles import RoleQueries
 
@@ -28,6 +31,9 @@ class Store(
     ChannelQueries,
     CallQueries,
     ReportQueries,
+    PlaceQueries,
+    ProposalQueries,
+    CampaignQueries,
     ExportQueries,
     PrivacyQueries,
 ):

@@ -47,7 +47,10 @@ def map_link(action: Action) -> str | None:
 
 
 def place_line(t: Translator, action: Action) -> str:
-    place = html.escape(action.place, quote=False) if action.place else ""
+    where = action.place
+    if action.city and action.city not in where:  # a local action: which city, too
+        where = f"{where}, {action.city}" if where else action.city
+    place = html.escape(where, quote=False) if where else ""
     link = map_link(action)
     if link:
         shown = place or t("card.map")
@@ -152,6 +155,12 @@ def action_list(
         )
     if navigation:
         buttons.append(navigation)
+    buttons.append(
+        [
+            InlineKeyboardButton(t("places.by_place"), callback_data="plc"),
+            InlineKeyboardButton(t("places.near_me"), callback_data="near:ask"),
+        ]
+    )
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
 
 

@@ -45,6 +45,16 @@ def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[str, 
                 ),
             ),
         )
+    if call.campaign_id is not None:
+        buttons += (
+            (Button(t("call.button.near"), url=create_deep_linked_url(bot_username, "near")),),
+            (
+                Button(
+                    t("call.button.propose"),
+                    url=create_deep_linked_url(bot_username, f"prop_{call.campaign_id}"),
+                ),
+            ),
+        )
     if not media:
         return [("text", Payload(text, entities, buttons=buttons))]
     fits = utf16_length(call.text) <= CAPTION_LIMIT
@@ -68,11 +78,14 @@ def compose_options(
     targets: set[int],
     to_subscribers: bool,
     action_title: str | None,
+    campaign_name: str | None = None,
 ) -> Reply:
-    """The choices before publishing: where to, subscribers, the linked action."""
+    """The choices before publishing: where to, subscribers, the linked action and campaign."""
     lines = [t("newcall.options")]
     if action_title:
         lines.append(t("newcall.linked_action", title=action_title))
+    if campaign_name:
+        lines.append(t("newcall.linked_campaign", name=campaign_name))
     rows = [
         [
             InlineKeyboardButton(
@@ -91,7 +104,12 @@ def compose_options(
             )
         ]
     )
-    rows.append([InlineKeyboardButton(t("newcall.button.action"), callback_data="nc:action")])
+    rows.append(
+        [
+            InlineKeyboardButton(t("newcall.button.action"), callback_data="nc:action"),
+            InlineKeyboardButton(t("newcall.button.campaign"), callback_data="nc:campaign"),
+        ]
+    )
     rows.append(
         [
             InlineKeyboardButton(t("newcall.button.preview"), callback_data="nc:preview"),

@@ -1,0 +1,364 @@
+"""Local actions worldwide: members propose, organisers decide, hosts run their own action,
+everyone finds the one near them, and campaigns group it all (DESIGN.md §2.6)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import zipfile
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import geojson
+
+from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.e2e.test_review import submit
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
+from turnout.storage import Action, NewAction, ReportStatus
+
+REFUSAL = "Sorry, that is not for you: your role does not allow it."
+NEXT_YEAR = datetime.now(UTC).year + 1
+
+
+async def propose(
+    member: FakeUser,
+    *,
+    title: str = "Picket for clean air",
+    city: str = "Lisboa",
+    pick: str = "Lisbon, Portugal",
+    when: str = f"{NEXT_YEAR}-06-07 18:00",
+    meeting: str = "Praça do Comércio",
+    expected: str = "40",
+) -> dict[str, Any]:
+    """The whole /propose conversation; returns the bot's last answer."""
+    await member.send("/propose")
+    assert "What is it called" in text_of(await member.reply())
+    await member.send(title)
+    assert "In which city" in text_of(await member.reply())
+    await member.send(city)
+    choices = await member.reply()
+    assert pick in labels(choices), labels(choices)
+    await member.press(pick)
+    asking = text_of(await member.reply())
+    assert "Europe/Lisbon" in asking or pick not in ("Lisbon, Portugal",), asking
+    await member.send(when)
+    assert "meet" in text_of(await member.reply())
+    await member.send(meeting)
+    await member.reply()
+    await member.press("Skip")
+    assert "How many" in text_of(await member.reply())
+    await member.send(expected)
+    preview = await member.reply()
+    assert title in shown(preview)
+    await member.press("Send the proposal")
+    return await member.reply()
+
+
+async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_hosts(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    assert "Sent!" in text_of(await propose(ana))
+
+    notice = await owner.reply()
+    assert "Proposal #1" in text_of(notice)
+    assert "Picket for clean air" in shown(notice)
+    assert "Lisbon, Portugal" in shown(notice)
+    assert "6:00" in shown(notice)
+    assert "WEST" in shown(notice)  # Lisbon's summer time, not the organiser's zone
+    assert "Ana" not in shown(notice)  # by pseudonym: she did not choose to show her name
+    await owner.press("✅ Approve", message=notice)
+    assert await owner.callback_answer()
+    decided = await owner.edit()
+    assert "Approved and published." in shown(decided)
+
+    told = shown(await ana.reply())
+    assert "was approved" in told
+    assert "You are its host" in told
+    (row,) = bot.rows("SELECT id, city, country, timezone, starts_at, host_id FROM actions")
+    action_id, city, country, zone, starts_at, host = row
+    assert (city, country, zone, host) == ("Lisbon", "PT", "Europe/Lisbon", ana.id)
+    assert starts_at == f"{NEXT_YEAR}-06-07 17:00:00"  # 18:00 WEST is 17:00 UTC
+    assert bot.rows("SELECT role FROM roles WHERE user_id = :u", u=ana.id) == [("host",)]
+    assert bot.rows("SELECT action FROM audit_log WHERE action LIKE 'proposal:%'") == [
+        ("proposal:submit",),
+        ("proposal:approve",),
+    ]
+
+    # A member in Belgrade sees the Lisbon time of a Lisbon action.
+    ben = telegram.add_user("Ben", language_code="en")
+    await started(ben)
+    await bot.application.bot_data.store.set_timezone(
+        ben.id, "Europe/Belgrade", bot.application.bot_data.clock()
+    )
+    await ben.send(f"/start act_{action_id}")
+    seen = shown(await ben.reply())
+    assert "6:00\u202fPM WEST" in seen
+    assert "Praça do Comércio, Lisbon" in seen
+
+    # The host moves her action by an hour, in Lisbon time.
+    await ana.send(f"/start act_{action_id}")
+    card = await ana.reply()
+    assert "Edit" in labels(card)
+    await ana.press("Edit", message=card)
+    await ana.reply()
+    await ana.press("Time (postpone)")
+    assert "Europe/Lisbon" in text_of(await ana.reply())
+    await ana.send(f"{NEXT_YEAR}-06-07 19:00")
+    assert text_of(await ana.reply()) == "Saved."
+    assert "7:00\u202fPM WEST" in shown(await ana.reply())
+    assert bot.rows("SELECT starts_at FROM actions") == [(f"{NEXT_YEAR}-06-07 18:00:00",)]
+
+    # ...but plans nothing else.
+    await ana.send("/newaction")
+    assert text_of(await ana.reply()) == REFUSAL
+
+
+async def an_action_elsewhere(bot: RunningBot, title: str, **where: Any) -> Action:
+    data = bot.application.bot_data
+    now = data.clock()
+    values: dict[str, Any] = {
+        "title": title,
+        "description": "",
+        "starts_at": now + timedelta(days=2),
+        "timezone": "UTC",
+        "place": "",
+        "latitude": None,
+        "longitude": None,
+        "capacity": None,
+        "reminder_minutes": (),
+    }
+    return await data.store.create_action(NewAction(**(values | where)), 1, [], now)
+
+
+async def test_a_host_reviews_the_reports_of_her_action_and_no_other(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    await propose(ana)
+    await owner.reply()
+    await owner.press("✅ Approve")
+    await owner.callback_answer()
+    await ana.reply()
+    other = await an_action_elsewhere(bot, "Tenants' picket")
+    ben, cleo = telegram.add_user("Ben"), telegram.add_user("Cleo")
+    await started(ben)
+    await started(cleo)
+    hers = await submit(ben, "Picket for clean air", text="We were forty.")
+    theirs = await submit(cleo, "Tenants' picket", text="Twelve of us.")
+
+    await ana.send("/review")
+    card = None
+    for _ in range(3):
+        card = await ana.reply()
+        if any("Approve" in label for label in labels(card)):
+            break
+    assert card is not None
+    assert f"Report #{hers}" in shown(card)
+    assert "We were forty." in shown(card)
+
+    await ana.send(f"/review {other.id}")
+    assert text_of(await ana.reply()) == REFUSAL
+    # A forged button for the other action's report decides nothing.
+    forged = await ana.press_data(f"rv:ok:{theirs}:0", card)
+    query_id = forged["callback_query"]["id"]
+    await telegram.wait_until(
+        lambda: any(a["callback_query_id"] == query_id for a in telegram.callback_answers)
+    )
+    (answer,) = [a for a in telegram.callback_answers if a["callback_query_id"] == query_id]
+    assert answer["text"] == REFUSAL
+    assert bot.rows("SELECT status FROM reports WHERE id = :id", id=theirs) == [("pending",)]
+
+    await ana.press("✅ Approve", message=card)
+    await ana.callback_answer()
+    await eventually_status(bot, hers, ReportStatus.APPROVED)
+
+
+async def eventually_status(bot: RunningBot, report: int, status: ReportStatus) -> None:
+    async with asyncio.timeout(5):
+        while bot.rows("SELECT status FROM reports WHERE id = :id", id=report) != [(status,)]:
+            await asyncio.sleep(0.02)
+
+
+async def test_a_rejected_proposal_tells_the_proposer_why(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    await propose(ana)
+    notice = await owner.reply()
+    await owner.press("❌ Reject", message=notice)
+    await owner.callback_answer()
+    assert "Why is proposal #1 rejected" in text_of(await owner.reply())
+    await owner.send("There is already a picket there that day.")
+    assert text_of(await owner.reply()) == "Rejected."
+    told = shown(await ana.reply())
+    assert "was not approved" in told
+    assert "Reason: There is already a picket there that day." in told
+    assert bot.rows("SELECT COUNT(*) FROM actions") == [(0,)]
+    assert bot.rows("SELECT status, reason FROM proposals") == [
+        ("rejected", "There is already a picket there that day.")
+    ]
+
+
+async def test_a_trusted_hosts_next_proposal_is_published_directly(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    await propose(ana)
+    await owner.reply()
+    await owner.press("✅ Approve and trust")
+    await owner.callback_answer()
+    await ana.reply()
+
+    published = await propose(ana, title="Second picket", when=f"{NEXT_YEAR}-07-01 18:00")
+    assert "Published" in text_of(published)
+    assert bot.rows("SELECT title, host_id FROM actions ORDER BY id") == [
+        ("Picket for clean air", ana.id),
+        ("Second picket", ana.id),
+    ]
+    await owner.no_reply(within=0.5)
+
+
+async def test_near_me_lists_upcoming_actions_by_distance_and_offers_the_timezone(
+    bot: RunningBot, ana: FakeUser
+) -> None:
+    await an_action_elsewhere(bot, "Novi Sad march", latitude=45.2671, longitude=19.8335)
+    await an_action_elsewhere(bot, "Belgrade picket", latitude=44.8125, longitude=20.4612)
+    await an_action_elsewhere(bot, "Somewhere meeting")  # no coordinates: not listed
+    await started(ana)
+    await ana.send("/actions")
+    listing = await ana.reply()
+    await ana.press("📍 Near me", message=listing)
+    await ana.callback_answer()
+    assert "Share your location" in text_of(await ana.reply())
+
+    await ana.send_location(44.8176, 20.4569)  # Republic Square, Belgrade
+    found = await ana.reply()
+    assert "The 2 nearest" in text_of(found)
+    first, second = labels(found)
+    assert first.startswith("660 m · ")
+    assert first.endswith("Belgrade picket")
+    assert second.startswith("7")  # about 72 km
+    assert second.endswith("Novi Sad march")
+
+    offer = await ana.reply()
+    assert "Europe/Belgrade" in text_of(offer)
+    await ana.press("Use Europe/Belgrade", message=offer)
+    await ana.callback_answer()
+    assert bot.rows("SELECT timezone FROM members WHERE user_id = :u", u=ana.id) == [
+        ("Europe/Belgrade",)
+    ]
+
+
+async def test_actions_are_found_by_country_and_city(bot: RunningBot, ana: FakeUser) -> None:
+    for title, city_id, city, country in (
+        ("Belgrade picket", 792680, "Belgrade", "RS"),
+        ("Belgrade march", 792680, "Belgrade", "RS"),
+        ("Novi Sad march", 3194360, "Novi Sad", "RS"),
+        ("Lisbon picket", 2267057, "Lisbon", "PT"),
+    ):
+        await an_action_elsewhere(bot, title, city_id=city_id, city=city, country=country)
+    await started(ana)
+    await ana.send("/actions")
+    await ana.reply()
+    await ana.press("🌍 By place")
+    await ana.callback_answer()
+    countries = await ana.edit()
+    assert labels(countries)[:2] == ["Serbia (3)", "Portugal (1)"]
+    await ana.press("Serbia (3)", message=countries)
+    await ana.callback_answer()
+    cities = await ana.edit()
+    assert labels(cities)[:2] == ["Belgrade (2)", "Novi Sad (1)"]
+    await ana.press("Belgrade (2)", message=cities)
+    await ana.callback_answer()
+    found = await ana.edit()
+    assert "Belgrade, Serbia: 2" in shown(found)
+    assert [label.split(" · ")[-1] for label in labels(found)] == [
+        "Belgrade picket",
+        "Belgrade march",
+    ]
+
+
+async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    await owner.send("/campaign Clean Air Day")
+    created = shown(await owner.reply())
+    assert "New campaign Clean Air Day" in created
+    (campaign_id,) = bot.rows("SELECT id FROM campaigns")[0]
+    assert f"start=prop_{campaign_id}" in created
+
+    await ana.send(f"/start prop_{campaign_id}")
+    invitation = await ana.reply()
+    assert "Clean Air Day" in shown(invitation)
+    await ana.press("Propose an action", message=invitation)
+    assert "What is it called" in text_of(await ana.reply())
+    await ana.send("/cancel")
+    await ana.reply()
+    # Through the button the proposal belongs to the campaign.
+    await ana.send(f"/start prop_{campaign_id}")
+    await ana.press("Propose an action", message=await ana.reply())
+    await ana.reply()
+    await ana.send("Clean air picket")
+    await ana.reply()
+    await ana.send("Lisboa")
+    await ana.reply()
+    await ana.press("Lisbon, Portugal")
+    await ana.reply()
+    await ana.send(f"{NEXT_YEAR}-06-07 18:00")
+    await ana.reply()
+    await ana.send("Praça do Comércio")
+    await ana.reply()
+    await ana.press("Skip")
+    await ana.reply()
+    await ana.press("I don't know yet")
+    await ana.reply()
+    await ana.press("Send the proposal")
+    await ana.reply()
+    await owner.reply()
+    await owner.press("✅ Approve")
+    await owner.callback_answer()
+    await ana.reply()
+    await bot.application.bot_data.store.create_action(
+        NewAction(
+            "Unrelated rally", "", datetime.now(UTC) + timedelta(days=3), "UTC", "",
+            44.8, 20.46, None, (),
+        ),
+        1, [], datetime.now(UTC),
+    )  # fmt: skip
+
+    await owner.send("/campaign clean air day")
+    overview = shown(await owner.reply())
+    assert "Campaign Clean Air Day" in overview
+    assert "Actions: 1" in overview
+    assert "Portugal" in overview
+    assert "Lisbon: 1" in overview
+    assert "Hosts: 1" in overview
+
+    await owner.send("/export Clean Air Day")
+    await owner.reply()
+    document = None
+    for _ in range(3):
+        message = await owner.reply(timeout=20)
+        if "document" in message:
+            document = message
+            break
+    assert document is not None
+    stored = telegram.world.files.get(document["document"]["file_id"])
+    assert stored is not None
+    with zipfile.ZipFile(io.BytesIO(stored.content)) as archive:
+        collection = geojson.loads(archive.read("actions.geojson").decode())
+    assert collection.is_valid, collection.errors()
+    titles = [f["properties"]["title"] for f in collection["features"]]
+    assert titles == ["Clean air picket"]  # not the unrelated rally
+    (feature,) = collection["features"]
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (round(lat, 1), round(lon, 1)) == (38.7, -9.1)
+    assert json.loads(json.dumps(feature))["properties"]["country"] == "PT"

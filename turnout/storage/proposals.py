@@ -1,0 +1,257 @@
+"""Members' proposals of local actions, and the organisers' decisions on them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import aiosqlite
+
+from turnout.storage.actions import insert_action, one_action
+from turnout.storage.base import StoreBase, from_db_time, to_db_time, write_audit
+from turnout.storage.models import Action, NewAction, Proposal, ProposalStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalOutcome:
+    """What became of a proposal: ``action`` when it was published (now or by this decision);
+    ``decided`` False when someone else had already decided it (``proposal`` says how)."""
+
+    proposal: Proposal
+    action: Action | None
+    decided: bool
+
+
+#: The reminders of an action about to be created: (minutes before, due at).
+ReminderPlan = Callable[[NewAction], Sequence[tuple[int, datetime]]]
+
+
+class ProposalQueries(StoreBase):
+    async def submit_proposal(
+        self,
+        new: NewAction,
+        expected: int | None,
+        plan: ReminderPlan,
+        now: datetime,
+    ) -> ProposalOutcome:
+        """Store a proposal by ``new.host_id``. A trusted proposer's is approved at once and
+        becomes an action (one transaction); else it waits for an organiser."""
+        proposer = new.host_id
+        assert proposer is not None
+        async with self._transaction() as db:
+            async with db.execute(
+                "SELECT trusted_by IS NOT NULL FROM members WHERE user_id = :id", {"id": proposer}
+            ) as cursor:
+                row = await cursor.fetchone()
+            trusted = bool(row and row[0])
+            cursor = await db.execute(
+                """
+                INSERT INTO proposals (proposer_id, title, description, starts_at, timezone,
+                                       place, city_id, city, country, latitude, longitude,
+                                       expected, campaign_id, created_at)
+                VALUES (:proposer, :title, :description, :starts_at, :timezone, :place,
+                        :city_id, :city, :country, :latitude, :longitude, :expected,
+                        :campaign_id, :now)
+                """,
+                {
+                    "proposer": proposer,
+                    "title": new.title,
+                    "description": new.description,
+                    "starts_at": to_db_time(new.starts_at),
+                    "timezone": new.timezone,
+                    "place": new.place,
+                    "city_id": new.city_id,
+                    "city": new.city,
+                    "country": new.country,
+                    "latitude": new.latitude,
+                    "longitude": new.longitude,
+                    "expected": expected,
+                    "campaign_id": new.campaign_id,
+                    "now": to_db_time(now),
+                },
+            )
+            proposal_id = cursor.lastrowid
+            assert proposal_id is not None
+            await write_audit(db, now, proposer, "proposal:submit", None, {"proposal": proposal_id})
+            action = None
+            if trusted:
+                action = await _approve(db, proposal_id, new, proposer, plan(new), now)
+            proposal = await _one(db, proposal_id)
+        assert proposal is not None
+        return ProposalOutcome(proposal, action, decided=trusted)
+
+    async def proposal(self, proposal_id: int) -> Proposal | None:
+        row = await self._fetch_one("SELECT * FROM proposals WHERE id = :id", {"id": proposal_id})
+        return None if row is None else proposal_from(row)
+
+    async def approve_proposal(
+        self,
+        proposal_id: int,
+        actor_id: int,
+        reminder_minutes: tuple[int, ...],
+        plan: ReminderPlan,
+        now: datetime,
+        *,
+        trust: bool = False,
+    ) -> ProposalOutcome | None:
+        """Publish a pending proposal as an action hosted by its proposer, who becomes a host
+        (and, with ``trust``, publishes directly from now on). None if there is no such
+        proposal; ``decided`` False if it was decided already."""
+        async with self._transaction() as db:
+            proposal = await _one(db, proposal_id)
+            if proposal is None:
+                return None
+            if proposal.status is not ProposalStatus.PENDING:
+                action = await one_action(db, proposal.action_id) if proposal.action_id else None
+                return ProposalOutcome(proposal, action, decided=False)
+            new = replace(as_new_action(proposal), reminder_minutes=reminder_minutes)
+            action = await _approve(db, proposal_id, new, actor_id, plan(new), now)
+            if trust:
+                await db.execute(
+                    "UPDATE members SET trusted_by = :actor WHERE user_id = :user_id",
+                    {"actor": actor_id, "user_id": proposal.proposer_id},
+                )
+                await write_audit(db, now, actor_id, "host:trust", proposal.proposer_id, {})
+            decided = await _one(db, proposal_id)
+        assert decided is not None
+        return ProposalOutcome(decided, action, decided=True)
+
+    async def reject_proposal(
+        self, proposal_id: int, actor_id: int, reason: str | None, now: datetime
+    ) -> ProposalOutcome | None:
+        """Turn a pending proposal down, with an optional reason for the proposer."""
+        async with self._transaction() as db:
+            proposal = await _one(db, proposal_id)
+            if proposal is None:
+                return None
+            if proposal.status is not ProposalStatus.PENDING:
+                return ProposalOutcome(proposal, None, decided=False)
+            await db.execute(
+                """
+                UPDATE proposals SET status = 'rejected', reason = :reason, decided_by = :actor,
+                                     decided_at = :now
+                WHERE id = :id
+                """,
+                {"id": proposal_id, "reason": reason, "actor": actor_id, "now": to_db_time(now)},
+            )
+            await write_audit(
+                db,
+                now,
+                actor_id,
+                "proposal:reject",
+                proposal.proposer_id,
+                {"proposal": proposal_id, "reason": reason},
+            )
+            decided = await _one(db, proposal_id)
+        assert decided is not None
+        return ProposalOutcome(decided, None, decided=True)
+
+    async def edit_proposal(
+        self, proposal_id: int, changes: dict[str, object], actor_id: int, now: datetime
+    ) -> Proposal | None:
+        """Change fields of a pending proposal (title, starts_at, place, description) before
+        deciding; None if it is not pending any more."""
+        allowed = {"title", "starts_at", "place", "description"}
+        if not changes or set(changes) - allowed:
+            raise ValueError(f"cannot change {sorted(set(changes) - allowed)} of a proposal")
+        values = {
+            key: to_db_time(value) if isinstance(value, datetime) else value
+            for key, value in changes.items()
+        }
+        assignments = ", ".join(f"{key} = :{key}" for key in sorted(values))
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                f"UPDATE proposals SET {assignments} WHERE id = :id AND status = 'pending'",  # noqa: S608 - names from the allowed set
+                {**values, "id": proposal_id},
+            )
+            if cursor.rowcount == 0:
+                return None
+            await write_audit(
+                db,
+                now,
+                actor_id,
+                "proposal:edit",
+                None,
+                {"proposal": proposal_id, "fields": sorted(values)},
+            )
+            return await _one(db, proposal_id)
+
+
+async def _approve(
+    db: aiosqlite.Connection,
+    proposal_id: int,
+    new: NewAction,
+    actor_id: int,
+    reminders: Sequence[tuple[int, datetime]],
+    now: datetime,
+) -> Action:
+    action_id = await insert_action(db, new, actor_id, reminders, now)
+    await db.execute(
+        """
+        UPDATE proposals SET status = 'approved', action_id = :action_id, decided_by = :actor,
+                             decided_at = :now
+        WHERE id = :id
+        """,
+        {"id": proposal_id, "action_id": action_id, "actor": actor_id, "now": to_db_time(now)},
+    )
+    await write_audit(
+        db,
+        now,
+        actor_id,
+        "proposal:approve",
+        new.host_id,
+        {"proposal": proposal_id, "action": action_id},
+    )
+    action = await one_action(db, action_id)
+    assert action is not None
+    return action
+
+
+async def _one(db: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
+    async with db.execute("SELECT * FROM proposals WHERE id = :id", {"id": proposal_id}) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else proposal_from(row)
+
+
+def as_new_action(proposal: Proposal) -> NewAction:
+    """The action a proposal becomes, hosted by its proposer (reminders: none yet)."""
+    return NewAction(
+        title=proposal.title,
+        description=proposal.description,
+        starts_at=proposal.starts_at,
+        timezone=proposal.timezone,
+        place=proposal.place,
+        latitude=proposal.latitude,
+        longitude=proposal.longitude,
+        capacity=None,
+        reminder_minutes=(),
+        city_id=proposal.city_id,
+        city=proposal.city,
+        country=proposal.country,
+        host_id=proposal.proposer_id,
+        campaign_id=proposal.campaign_id,
+    )
+
+
+def proposal_from(row: sqlite3.Row) -> Proposal:
+    return Proposal(
+        id=row["id"],
+        proposer_id=row["proposer_id"],
+        title=row["title"],
+        description=row["description"],
+        starts_at=from_db_time(row["starts_at"]),
+        timezone=row["timezone"],
+        place=row["place"],
+        city_id=row["city_id"],
+        city=row["city"],
+        country=row["country"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        expected=row["expected"],
+        campaign_id=row["campaign_id"],
+        status=ProposalStatus(row["status"]),
+        reason=row["reason"],
+        action_id=row["action_id"],
+    )

@@ -1,0 +1,51 @@
+"""Campaigns: the list, and one campaign's overview. Text only, no I/O."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from turnout.i18n import Translator
+from turnout.storage import Campaign, CampaignOverview
+from turnout.views.reply import Reply
+
+
+def campaign_list(t: Translator, campaigns: Sequence[Campaign]) -> Reply:
+    if not campaigns:
+        return Reply(t("campaign.none"))
+    lines = [t("campaign.list_title"), ""]
+    lines += [f"• {html.escape(campaign.name, quote=False)}" for campaign in campaigns]
+    return Reply("\n".join(lines))
+
+
+def overview(
+    t: Translator,
+    numbers: CampaignOverview,
+    countries: dict[str, str],
+    links: tuple[str, str],
+    *,
+    created: bool,
+) -> Reply:
+    """Its actions by country and city, the totals, and the links to share."""
+    name = html.escape(numbers.campaign.name, quote=False)
+    lines = [t("campaign.created" if created else "campaign.title", name=name), ""]
+    lines.append(
+        t(
+            "campaign.totals",
+            actions=numbers.actions,
+            going=numbers.going,
+            reports=numbers.reports,
+            hosts=numbers.hosts,
+            calls=numbers.calls,
+        )
+    )
+    country = None
+    for place in numbers.places:
+        if place.country != country:
+            country = place.country
+            shown = countries.get(country, country) if country else t("campaign.no_country")
+            lines += ["", f"<b>{html.escape(shown, quote=False)}</b>"]
+        city = html.escape(place.city, quote=False) if place.city else t("campaign.no_city")
+        lines.append(f"• {city}: {place.count}")
+    lines += ["", t("campaign.links", propose=links[0], near=links[1])]
+    return Reply("\n".join(lines))

@@ -1,0 +1,177 @@
+"""Proposals of local actions and finding actions by place: text and keyboards, no I/O."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from turnout.i18n import N_, Translator
+from turnout.places import City
+from turnout.storage import Action, PlaceCount, Proposal, ProposalStatus
+from turnout.views.actions import show_data
+from turnout.views.reply import Reply
+from turnout.views.timefmt import local_time
+
+#: Callback data of the organisers' decisions on a proposal: ``pp:<verb>:<proposal id>``.
+DECISIONS = ("ok", "trust", "no", "edit")
+#: The fields an organiser may change before deciding, and their button labels.
+FIELD_LABELS = {
+    "title": N_("proposal.field.title"),
+    "time": N_("proposal.field.time"),
+    "place": N_("proposal.field.place"),
+    "description": N_("proposal.field.description"),
+}
+PROPOSAL_FIELDS = tuple(FIELD_LABELS)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def city_choices(t: Translator, cities: Sequence[City]) -> Reply:
+    """The matching cities as buttons (``pc:<geonames id>``)."""
+    rows = [
+        [InlineKeyboardButton(f"{city.name}, {city.country}", callback_data=f"pc:{city.id}")]
+        for city in cities
+    ]
+    return Reply(t("propose.pick_city"), InlineKeyboardMarkup(rows))
+
+
+def place_label(city: str, country: str) -> str:
+    return ", ".join(part for part in (city, country) if part)
+
+
+def summary(t: Translator, proposal: Proposal, country_name: str) -> str:
+    """What was proposed, as the proposer and the organisers read it (time in its place)."""
+    lines = [
+        f"<b>{_escape(proposal.title)}</b>",
+        t("card.time", time=local_time(proposal.starts_at, proposal.timezone, t.language)),
+        t("propose.where", city=place_label(proposal.city, country_name)),
+    ]
+    if proposal.place:
+        lines.append(t("propose.meeting_point", place=proposal.place))
+    if proposal.expected:
+        lines.append(t("propose.expected_line", count=proposal.expected))
+    if proposal.description:
+        lines += ["", _escape(proposal.description)]
+    return "\n".join(lines)
+
+
+def notice(t: Translator, proposal: Proposal, country_name: str, who: str) -> Reply:
+    """For organisers: the proposal with Approve / Approve and trust / Reject / Edit."""
+    text = (
+        t("proposal.notice", id=proposal.id, who=who) + "\n\n" + summary(t, proposal, country_name)
+    )
+    data = f"{proposal.id}"
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("proposal.button.approve"), callback_data=f"pp:ok:{data}"),
+                InlineKeyboardButton(t("proposal.button.reject"), callback_data=f"pp:no:{data}"),
+            ],
+            [
+                InlineKeyboardButton(t("proposal.button.trust"), callback_data=f"pp:trust:{data}"),
+                InlineKeyboardButton(t("proposal.button.edit"), callback_data=f"pp:edit:{data}"),
+            ],
+        ]
+    )
+    return Reply(text, markup)
+
+
+def decided(
+    t: Translator, proposal: Proposal, country_name: str, who: str, by: str | None
+) -> Reply:
+    """The notice once decided: the outcome instead of the buttons."""
+    outcome = {
+        ProposalStatus.APPROVED: t("proposal.approved_note"),
+        ProposalStatus.REJECTED: t("proposal.rejected_note"),
+        ProposalStatus.PENDING: "",
+    }[proposal.status]
+    lines = [t("proposal.notice", id=proposal.id, who=who), "", summary(t, proposal, country_name)]
+    lines += ["", outcome]
+    if proposal.reason:
+        lines.append(t("proposal.reason", reason=proposal.reason))
+    if by:
+        lines.append(t("proposal.decided_by", name=by))
+    markup = None
+    if proposal.action_id is not None:
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t("proposal.button.open"), callback_data=show_data(proposal.action_id)
+                    )
+                ]
+            ]
+        )
+    return Reply("\n".join(lines), markup)
+
+
+def edit_fields(t: Translator, proposal_id: int) -> Reply:
+    rows = [
+        [
+            InlineKeyboardButton(
+                t(label), callback_data=f"pe:{proposal_id}:{name}"
+            )
+        ]
+        for name, label in FIELD_LABELS.items()
+    ]
+    return Reply(t("proposal.which_field"), InlineKeyboardMarkup(rows))
+
+
+def distance_text(km: float) -> str:
+    """ "850 m", "3.2 km", "48 km": precise near, rounder far."""
+    if km < 1:
+        return f"{max(10, round(km * 1000, -1)):.0f} m"
+    if km < 10:
+        return f"{km:.1f} km"
+    return f"{km:.0f} km"
+
+
+def nearby(
+    t: Translator,
+    found: Sequence[tuple[Action, float]],
+    now: datetime,
+) -> Reply:
+    """Upcoming actions by distance: "3.2 km · today 18:00", each opening its card."""
+    if not found:
+        return Reply(t("near.none"))
+    rows = []
+    for action, km in found:
+        when = short_when(t, action.starts_at, action.timezone, now)
+        label = f"{distance_text(km)} · {when} · {action.title}"
+        rows.append([InlineKeyboardButton(label[:64], callback_data=show_data(action.id))])
+    return Reply(t("near.title", count=len(found)), InlineKeyboardMarkup(rows))
+
+
+def short_when(t: Translator, moment: datetime, timezone: str, now: datetime) -> str:
+    """ "today 18:00", "tomorrow 09:30", or the date: in the action's own zone."""
+    zone = ZoneInfo(timezone)
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    days = (local.date() - today).days
+    if days == 0:
+        return t("near.today", time=clock)
+    if days == 1:
+        return t("near.tomorrow", time=clock)
+    return f"{local.date().isoformat()} {clock}"
+
+
+def place_filter(t: Translator, places: Sequence[PlaceCount], names: dict[str, str]) -> Reply:
+    """Countries (``plc:<CC>``) or the cities of one (``plc:<CC>:<city>``), with counts."""
+    if not places:
+        return Reply(t("places.none"))
+    rows = []
+    for place in places:
+        if place.city_id is not None:
+            label, data = place.city, f"plc:{place.country}:{place.city_id}"
+        else:
+            label, data = names.get(place.country, place.country), f"plc:{place.country}"
+        rows.append([InlineKeyboardButton(f"{label} ({place.count})", callback_data=data)])
+    rows.append([InlineKeyboardButton(t("places.near_me"), callback_data="near:ask")])
+    heading = t("places.pick_city") if places[0].city_id else t("places.pick_country")
+    return Reply(heading, InlineKeyboardMarkup(rows))
