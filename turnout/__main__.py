@@ -28,6 +28,7 @@ from turnout.sandbox.runner import (
     DEFAULT_DATABASE,
     DEFAULT_PORT,
     SANDBOX_TOKEN,
+    PortInUse,
     SandboxOptions,
     run_sandbox,
 )
@@ -203,10 +204,8 @@ def sandbox_command(port: int, database: Path, *, reset: bool) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         run_sandbox(SandboxOptions(port=port, database=database, reset=reset))
-    except OSError as error:
-        print(
-            f"turnout: sandbox: cannot listen on port {port}: {error}; try --port", file=sys.stderr
-        )
+    except PortInUse as error:
+        print(f"turnout: sandbox: {error}; try another --port", file=sys.stderr)
         return EXIT_FAILURE
     return 0
 

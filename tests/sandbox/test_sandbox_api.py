@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from PIL import Image
 
+from turnout.delivery import Payload
 from turnout.sandbox import demo
 from turnout.sandbox.runner import Sandbox, SandboxOptions
 
@@ -144,6 +145,27 @@ async def test_bad_requests_get_a_reason_and_change_nothing(
     assert len(sandbox.telegram.updates) == before
 
 
+async def test_only_the_page_itself_may_use_the_sandbox(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    """Another site in the same browser, or another name for the address, gets nothing."""
+    before = len(sandbox.telegram.updates)
+    send = {"as": OLGA, "chat_id": OLGA, "text": "/grant 100004 organiser"}
+    async with http.post("/api/send", data=json.dumps(send)) as response:  # text/plain
+        assert response.status == 400
+    evil = {"Origin": "http://evil.example"}
+    async with http.post("/api/send", json=send, headers=evil) as response:
+        assert response.status == 403
+    async with http.get("/api/state", headers={"Host": f"evil.example:{sandbox.port}"}) as response:
+        assert response.status == 421
+    async with http.post("/api/skip", json={"minutes": 1e17}) as response:
+        assert response.status == 400
+    assert len(sandbox.telegram.updates) == before
+    mine = {"Origin": f"http://127.0.0.1:{sandbox.port}"}
+    async with http.post("/api/send", json=send, headers=mine) as response:
+        assert response.status == 200
+
+
 async def test_photos_lose_their_metadata_and_files_keep_their_name(
     sandbox: Sandbox, http: aiohttp.ClientSession
 ) -> None:
@@ -182,6 +204,7 @@ async def test_photos_lose_their_metadata_and_files_keep_their_name(
     async with http.get(document["media"][0]["url"]) as response:
         assert await response.read() == b"%PDF-1.4 minutes"
         assert 'filename="minutes.pdf"' in response.headers["Content-Disposition"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
     form = aiohttp.FormData({"as": str(ANA), "chat_id": str(ANA), "mode": "photo"})
     form.add_field("file", b"not a picture", filename="x.png", content_type="image/png")
@@ -258,11 +281,25 @@ async def test_the_demo_is_written_once_and_reset_starts_again(tmp_path: Path) -
     options = SandboxOptions(port=0, database=tmp_path / "sandbox.db")
     async with Sandbox(options) as first:
         assert first.application is not None
-        store = first.application.bot_data.store
-        await store.cancel_action(1, demo.OWNER.id, first.clock.now())
+        data = first.application.bot_data
+        await data.store.cancel_action(1, demo.OWNER.id, first.clock.now())
+        for grant in await data.store.role_holders():
+            await data.store.revoke_role(grant.user_id, grant.role, demo.OWNER.id, data.clock())
+        # A post in the channel, remembered by the outbox (a call would be edited by its id).
+        await data.outbox.enqueue("test:post", [(demo.CHANNEL_ID, Payload("A post"))])
+        channel = first.telegram.world.chat(demo.CHANNEL_ID)
+        async with asyncio.timeout(5):
+            while not channel.bot_messages():
+                await asyncio.sleep(0.02)
+        posted = channel.bot_messages()[-1].message_id
     async with Sandbox(options) as second:
         assert second.application is not None
-        assert await second.application.bot_data.store.upcoming_actions(second.clock.now(), 5) == []
+        store = second.application.bot_data.store
+        # Nothing written again: not the action, not the roles someone took away.
+        assert await store.upcoming_actions(second.clock.now(), 5) == []
+        assert await store.role_holders() == []
+        # The chats are new, and their messages will not reuse the ids of the old ones.
+        assert second.telegram.world.chat(demo.CHANNEL_ID).next_message_id > posted
     async with Sandbox(SandboxOptions(port=0, database=options.database, reset=True)) as third:
         assert third.application is not None
         (action,) = await third.application.bot_data.store.upcoming_actions(third.clock.now(), 5)

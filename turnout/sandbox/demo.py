@@ -89,10 +89,8 @@ def populate(telegram: FakeTelegram) -> DemoChats:
     return DemoChats(channel, group)
 
 
-async def seed(store: Store, settings: Settings, now: datetime) -> bool:
-    """Write the demo into a new database; leave a used one alone. True if it seeded."""
-    if await store.role_holders():
-        return False
+async def seed(store: Store, settings: Settings, now: datetime) -> None:
+    """Write the demo into a new database."""
     for persona in PERSONAS:
         await store.register_member(
             persona.id, persona.name, settings.default_language, settings.timezone, now
@@ -106,7 +104,6 @@ async def seed(store: Store, settings: Settings, now: datetime) -> bool:
     plan = plan_reminders(new.starts_at, new.reminder_minutes, now)
     action = await store.create_action(new, OWNER.id, plan, now)
     await store.answer_rsvp(action.id, EARLY_BIRD.id, Answer.GOING, now)
-    return True
 
 
 def demo_action(settings: Settings, now: datetime) -> NewAction:

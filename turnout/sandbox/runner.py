@@ -29,9 +29,15 @@ log = logging.getLogger(__name__)
 # Made up, of the right shape: the fake server accepts only this one.
 SANDBOX_TOKEN = "100000001:SandboxTokenNotARealTelegramToken01"  # noqa: S105 - not a secret
 DEFAULT_PORT = 8080
-DEFAULT_DATABASE = Path("data/sandbox.db")
+# A folder of its own: the bot's heartbeat file sits next to its database, and a sandbox must
+# not make a stopped production bot look alive to ``turnout healthcheck``.
+DEFAULT_DATABASE = Path("data/sandbox/sandbox.db")
 # How long the bot may take to start polling before the sandbox gives up.
 START_TIMEOUT = 30.0
+
+
+class PortInUse(Exception):
+    """The page's port cannot be listened on (in use, or not allowed)."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,6 @@ class Sandbox:
             raise
 
     async def _start(self) -> None:
-        demo.populate(self.telegram)
-        # The page first: a port in use fails at once, before anything else is started.
-        await self._open_page()
         if self.options.reset:
             await asyncio.to_thread(wipe, self.options.database)
         self.settings = load_settings(
@@ -90,7 +93,9 @@ class Sandbox:
             review_chat_id=demo.REVIEW_GROUP_ID,
             webhook_url=None,
         )
-        await self._seed(self.settings)
+        await self._prepare(self.settings)
+        demo.populate(self.telegram)
+        await self._open_page()
         await self._start_bot(self.settings)
 
     async def _open_page(self) -> None:
@@ -99,14 +104,26 @@ class Sandbox:
         await runner.setup()
         self._web = runner
         site = web.TCPSite(runner, self.options.host, self.options.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            raise PortInUse(
+                f"cannot listen on {self.options.host}:{self.options.port}: {error}"
+            ) from error
         self.port = int(runner.addresses[0][1])
+        self._web_app.serve_at(self.port)
 
-    async def _seed(self, settings: Settings) -> None:
+    async def _prepare(self, settings: Settings) -> None:
+        """Seed a new database with the demo. The fake server's chats are new at every
+        start: their message ids begin above every id the database remembers, so a call
+        posted in an earlier run can never be edited into a message of this one."""
+        new = not await asyncio.to_thread(settings.database.exists)
         store = await Store.open(settings.database)
         try:
-            if await demo.seed(store, settings, self.clock.now()):
+            if new:
+                await demo.seed(store, settings, self.clock.now())
                 log.info("sandbox: the demo is written to %s", settings.database)
+            self.telegram.world.first_message_id = await store.highest_message_id() + 1
         finally:
             await store.close()
 

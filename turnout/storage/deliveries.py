@@ -14,6 +14,20 @@ from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
 
 
 class DeliveryQueries(StoreBase):
+    async def highest_message_id(self) -> int:
+        """The highest message id any delivery recorded (the sandbox starts its chats above
+        it, so an old call's edit cannot reach a new message)."""
+        row = await self._fetch_one(
+            """
+            SELECT MAX(COALESCE(
+                (SELECT MAX(value) FROM json_each(deliveries.message_ids)), message_id, 0
+            ))
+            FROM deliveries
+            """,
+            {},
+        )
+        return int(row[0] or 0) if row else 0
+
     async def enqueue_deliveries(
         self,
         purpose: str,

@@ -113,11 +113,7 @@ def decided(
 
 def edit_fields(t: Translator, proposal_id: int) -> Reply:
     rows = [
-        [
-            InlineKeyboardButton(
-                t(label), callback_data=f"pe:{proposal_id}:{name}"
-            )
-        ]
+        [InlineKeyboardButton(t(label), callback_data=f"pe:{proposal_id}:{name}")]
         for name, label in FIELD_LABELS.items()
     ]
     return Reply(t("proposal.which_field"), InlineKeyboardMarkup(rows))

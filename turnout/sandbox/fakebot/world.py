@@ -165,6 +165,8 @@ class World:
         """Called with the chat id whenever the bot's message is stored there."""
         self.watchers: list[Callable[[int], None]] = []
         """Called with the chat id after any message there is stored, edited or deleted."""
+        self.first_message_id = 1
+        """Where every new chat's message ids start (the sandbox starts above old ones)."""
         self._supergroup_ids = itertools.count(-FIRST_SUPERGROUP_ID)
         self._group_ids = itertools.count(-FIRST_GROUP_ID)
 
@@ -199,7 +201,13 @@ class World:
             language_code=language_code,
         )
         self.users[user_id] = user
-        chat = FakeChat(id=user_id, type="private", user=user, started=started)
+        chat = FakeChat(
+            id=user_id,
+            type="private",
+            user=user,
+            started=started,
+            next_message_id=self.first_message_id,
+        )
         chat.members[user_id] = make_member("member", "private")
         chat.members[self.bot.id] = make_member("member", "private")
         self.chats[user_id] = chat
@@ -223,7 +231,13 @@ class World:
             chat_id = -next(counter)
         if chat_id in self.chats:
             raise ValueError(f"chat {chat_id} already exists")
-        chat = FakeChat(id=chat_id, type=chat_type, title=title, username=username)
+        chat = FakeChat(
+            id=chat_id,
+            type=chat_type,
+            title=title,
+            username=username,
+            next_message_id=self.first_message_id,
+        )
         self.chats[chat_id] = chat
         if owner_id is not None:
             self.user(owner_id)

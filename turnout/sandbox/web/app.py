@@ -6,16 +6,18 @@ test acts as a person: the bot sees ordinary Telegram updates and cannot tell th
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from turnout.sandbox.clock import SandboxClock
+from turnout.sandbox.clock import MAX_SKIP, SandboxClock
 from turnout.sandbox.demo import PERSONAS
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.sandbox.fakebot.world import FakeChat
@@ -26,6 +28,7 @@ JSON = dict[str, Any]
 SkipHook = Callable[[], Awaitable[None]]
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_SKIP_MINUTES = int(MAX_SKIP.total_seconds() // 60)
 # Telegram re-encodes photos (not files) as JPEG of at most 2560 px, without metadata.
 PHOTO_SIDE = 2560
 # How long a button press waits for the bot's answer (the toast), as the app's spinner does.
@@ -58,9 +61,16 @@ class SandboxWeb:
         self.on_skip = on_skip
         self.feed = feed or EventFeed()
         telegram.world.watchers.append(self.feed.chat_changed)
+        self.origins: frozenset[str] = frozenset()
+        """Where the page is served from (set once the port is known)."""
+
+    def serve_at(self, port: int) -> None:
+        self.origins = frozenset({f"127.0.0.1:{port}", f"localhost:{port}"})
 
     def application(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_UPLOAD + 1024 * 1024, middlewares=[_errors])
+        app = web.Application(
+            client_max_size=MAX_UPLOAD + 1024 * 1024, middlewares=[self._same_origin, _errors]
+        )
         app.router.add_get("/", self.index)
         app.router.add_get("/static/{name}", self.static)
         app.router.add_get("/api/state", self.state)
@@ -75,6 +85,23 @@ class SandboxWeb:
         app.router.add_post("/api/skip", self.skip)
         app.router.add_get("/files/{file_id}", self.file)
         return app
+
+    @web.middleware
+    async def _same_origin(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        """Only this computer's own page may use the sandbox: it acts as anyone, without a
+        login. Another name for the address (DNS rebinding) gets nothing, and so does a POST
+        from another site, which browsers send with its ``Origin``."""
+        if request.host not in self.origins:
+            raise web.HTTPMisdirectedRequest(text="Open the sandbox at its own address.")
+        origin = request.headers.get("Origin")
+        foreign = origin is not None and origin.removeprefix("http://") not in self.origins
+        if request.method != "GET" and foreign:
+            raise web.HTTPForbidden(text="Requests from other sites are refused.")
+        return await handler(request)
 
     # --- the page --------------------------------------------------------------------------
 
@@ -130,10 +157,14 @@ class SandboxWeb:
         stored = self.telegram.world.files.get(request.match_info["file_id"])
         if stored is None:
             raise web.HTTPNotFound()
-        headers = {"Cache-Control": "private, max-age=3600"}
+        headers = {
+            "Cache-Control": "private, max-age=3600",
+            # A file a member sent is shown, never run: no sniffing it into HTML, no scripts.
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        }
         if stored.kind not in ("photo", "video", "animation", "sticker"):
-            name = (stored.file_name or "file").replace('"', "")
-            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            headers["Content-Disposition"] = attachment(stored.file_name or "file")
         return web.Response(
             body=stored.content,
             content_type=stored.mime_type or "application/octet-stream",
@@ -198,7 +229,8 @@ class SandboxWeb:
             raise BadInput("Files up to 20 MB can be sent here.")
         caption = str(form.get("caption") or "").strip()[:1024] or None
         if form.get("mode") == "photo":
-            await person.send_photo(caption, content=as_photo(content), chat=chat.id)
+            photo = await asyncio.to_thread(as_photo, content)  # Pillow, off the event loop
+            await person.send_photo(caption, content=photo, chat=chat.id)
         else:
             mime = upload.content_type or "application/octet-stream"
             name = upload.filename or "file"
@@ -222,10 +254,9 @@ class SandboxWeb:
     async def skip(self, request: web.Request) -> web.Response:
         body = await _json(request)
         minutes = _int(body.get("minutes"))
-        try:
-            self.clock.skip(timedelta(minutes=minutes))
-        except ValueError as error:
-            raise BadInput(str(error).capitalize() + ".") from None
+        if not 0 < minutes <= MAX_SKIP_MINUTES:
+            raise BadInput(f"Skip ahead by 1 to {MAX_SKIP_MINUTES} minutes.")
+        self.clock.skip(timedelta(minutes=minutes))
         await self.on_skip()
         self.feed.publish("clock", self.clock_state())
         return web.json_response({"clock": self.clock_state()})
@@ -304,6 +335,15 @@ def as_photo(content: bytes) -> bytes:
     return out.getvalue()
 
 
+def attachment(name: str) -> str:
+    """A Content-Disposition for any file name: an ASCII fallback, and the name itself
+    (RFC 6266 ``filename*``)."""
+    fallback = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in name
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def _chat(chat: FakeChat, bot_name: str) -> JSON:
     """A chat as the list shows it; the private chat is named after the bot, as in the app."""
     title = bot_name if chat.type == "private" else chat.title or ""
@@ -326,6 +366,9 @@ def _static_file(name: str) -> web.Response:
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
+    # JSON only: a form or text/plain POST is what a foreign page could send without asking.
+    if request.content_type != "application/json":
+        raise BadInput("The request was not JSON.")
     try:
         body = await request.json()
     except ValueError:

@@ -125,14 +125,16 @@ def keyboard(markup: Any, bot_username: str) -> list[list[JSON]]:
 
 def media(data: JSON) -> list[JSON]:
     found = []
-    for kind in MEDIA_KINDS:
+    # An animation (GIF) also carries a ``document``, as in Telegram: show it once, as video.
+    kinds = [kind for kind in MEDIA_KINDS if not (kind == "document" and "animation" in data)]
+    for kind in kinds:
         item = data.get(kind)
         if isinstance(item, list):  # photo sizes: the largest
             item = item[-1] if item else None
         if isinstance(item, dict):
             found.append(
                 {
-                    "kind": kind,
+                    "kind": "video" if kind == "animation" else kind,
                     "url": f"/files/{item['file_id']}",
                     "name": item.get("file_name"),
                     "size": item.get("file_size"),

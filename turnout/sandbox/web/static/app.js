@@ -447,6 +447,17 @@ async function send(text, chatId = state.chatId) {
   return true;
 }
 
+// Enter sends, Shift+Enter starts a new line (calls and descriptions have paragraphs).
+$('#text').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('#composer').requestSubmit(); }
+});
+$('#text').addEventListener('input', growText);
+function growText() {
+  const input = $('#text');
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+}
+
 $('#composer').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = $('#text');
@@ -454,6 +465,7 @@ $('#composer').addEventListener('submit', async (e) => {
   if (!text) return;
   closePopups();
   if (await send(text) && input.value.trim() === text) input.value = '';  // keep anything typed meanwhile
+  growText();
   input.focus();
 });
 
