@@ -237,6 +237,9 @@ async def test_near_me_lists_upcoming_actions_by_distance_and_offers_the_timezon
     await ana.callback_answer()
     assert "Share your location" in text_of(await ana.reply())
 
+    # The channel post's "Find an action near you" leads to the same question.
+    await ana.send("/start near")
+    assert "Share your location" in text_of(await ana.reply())
     await ana.send_location(44.8176, 20.4569)  # Republic Square, Belgrade
     found = await ana.reply()
     assert "The 2 nearest" in text_of(found)
@@ -326,20 +329,30 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
     await owner.press("✅ Approve")
     await owner.callback_answer()
     await ana.reply()
-    await bot.application.bot_data.store.create_action(
-        NewAction(
-            "Unrelated rally", "", datetime.now(UTC) + timedelta(days=3), "UTC", "",
-            44.8, 20.46, None, (),
-        ),
-        1, [], datetime.now(UTC),
-    )  # fmt: skip
+    now = datetime.now(UTC)
+    for title in ("Town rally", "Unrelated rally"):
+        await bot.application.bot_data.store.create_action(
+            NewAction(title, "", now + timedelta(days=3), "UTC", "", 44.8, 20.46, None, ()),
+            1, [], now,
+        )  # fmt: skip
+    # An organiser puts an action of their own into the campaign.
+    await owner.send("/start act_2")
+    await owner.press("Edit", message=await owner.reply())
+    await owner.press("Campaign", message=await owner.reply())
+    assert "/campaign lists them" in text_of(await owner.reply())
+    await owner.send("No such campaign")
+    assert "There is no campaign" in text_of(await owner.reply())
+    await owner.send("clean air day")
+    assert text_of(await owner.reply()) == "Saved."
+    await owner.reply()
 
     await owner.send("/campaign clean air day")
     overview = shown(await owner.reply())
     assert "Campaign Clean Air Day" in overview
-    assert "Actions: 1" in overview
+    assert "Actions: 2" in overview
     assert "Portugal" in overview
     assert "Lisbon: 1" in overview
+    assert "Without a city" in overview
     assert "Hosts: 1" in overview
 
     await owner.send("/export Clean Air Day")
@@ -357,8 +370,8 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
         collection = geojson.loads(archive.read("actions.geojson").decode())
     assert collection.is_valid, collection.errors()
     titles = [f["properties"]["title"] for f in collection["features"]]
-    assert titles == ["Clean air picket"]  # not the unrelated rally
-    (feature,) = collection["features"]
+    assert titles == ["Clean air picket", "Town rally"]  # not the unrelated rally
+    feature = collection["features"][0]
     lon, lat = feature["geometry"]["coordinates"]
     assert (round(lat, 1), round(lon, 1)) == (38.7, -9.1)
     assert json.loads(json.dumps(feature))["properties"]["country"] == "PT"

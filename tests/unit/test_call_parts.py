@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from turnout.i18n import Catalogs
@@ -58,3 +59,16 @@ def test_an_album_with_buttons_puts_them_under_the_text() -> None:
 def test_an_album_without_buttons_keeps_its_caption() -> None:
     [(name, album)] = call_parts(call("Photos", media=3), t, "turnout_bot")
     assert (name, album.text, album.is_album) == ("media", "Photos", True)
+
+
+def test_a_campaign_call_leads_to_the_search_near_you_and_to_proposing() -> None:
+    linked = replace(call("Hold a picket in your city!", action_id=7), campaign_id=3)
+    [(_, payload)] = call_parts(linked, t, "turnout_bot")
+    assert [[(b.text, b.url) for b in row] for row in payload.buttons] == [
+        [
+            ("I'm going", "https://t.me/turnout_bot?start=act_7"),
+            ("Send a report", "https://t.me/turnout_bot?start=rep_7"),
+        ],
+        [("Find an action near you", "https://t.me/turnout_bot?start=near")],
+        [("Organise one in your city", "https://t.me/turnout_bot?start=prop_3")],
+    ]

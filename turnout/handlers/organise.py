@@ -32,7 +32,7 @@ from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, 
 from turnout.handlers.registry import conversation_handler, guarded, refuse, stopper
 from turnout.handlers.rsvp import tell_promoted
 from turnout.i18n import N_
-from turnout.permissions import MANAGERS
+from turnout.permissions import MANAGERS, ORGANISERS, allowed
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
@@ -61,7 +61,8 @@ async def organiser_button(update: Update, context: TurnoutContext) -> None:
     t = context.t
     if verb == "edit":
         await query.answer()
-        menu = edit_menu(t, action)
+        organiser = allowed(await context.roles_of(query.from_user.id), ORGANISERS)
+        menu = edit_menu(t, action, organiser=organiser)
         await context.bot.send_message(query.from_user.id, menu.text, reply_markup=menu.markup)
         return
     if verb == "cancel":
@@ -119,6 +120,7 @@ async def choose_field(update: Update, context: TurnoutContext) -> int:
         "description": N_("edit.ask.description"),
         "capacity": N_("edit.ask.capacity"),
         "reminders": N_("edit.ask.reminders"),
+        "campaign": N_("edit.ask.campaign"),
     }[match[2]]
     await context.bot.send_message(
         query.from_user.id, context.t(prompt, timezone=action_zone(context, action))
@@ -255,6 +257,15 @@ async def _apply(update: Update, context: TurnoutContext, action: Action, field:
         # Re-planned from the stored time: another organiser may have just moved it.
         await store.move_action(action.id, None, _planner(now), actor, now)
         await wake_planner_at_next(context.application)
+    elif field == "campaign":
+        if not allowed(await context.roles_of(actor), ORGANISERS):
+            return t("access.refused")
+        campaign = None if text == "-" else await store.campaign_named(text[:100])
+        if text != "-" and campaign is None:
+            return t("export.no_campaign", name=text[:100])
+        changes = {"campaign_id": campaign.id if campaign else None}
+        if await store.edit_action(action.id, changes, actor, now) is None:
+            return t("card.gone")
     elif field == "time":
         zone = action_zone(context, action)
         reading = parse_time(text, zone, now)

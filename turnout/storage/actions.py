@@ -30,7 +30,16 @@ from turnout.storage.models import (
 )
 
 _EDITABLE = frozenset(
-    {"title", "description", "place", "latitude", "longitude", "capacity", "reminder_minutes"}
+    {
+        "title",
+        "description",
+        "place",
+        "latitude",
+        "longitude",
+        "capacity",
+        "reminder_minutes",
+        "campaign_id",
+    }
 )
 
 

@@ -203,12 +203,19 @@ EDITABLE_FIELDS = {
     "description": N_("edit.field.description"),
     "capacity": N_("edit.field.capacity"),
     "reminders": N_("edit.field.reminders"),
+    "campaign": N_("edit.field.campaign"),
 }
+#: What only organisers change (a host runs their action, campaigns are the organisers' view).
+ORGANISER_FIELDS = frozenset({"campaign"})
 
 
-def edit_menu(t: Translator, action: Action) -> Reply:
+def edit_menu(t: Translator, action: Action, *, organiser: bool = True) -> Reply:
     """Which field of the action to change: one button each."""
-    names = list(EDITABLE_FIELDS.items())
+    names = [
+        (name, key)
+        for name, key in EDITABLE_FIELDS.items()
+        if organiser or name not in ORGANISER_FIELDS
+    ]
     rows = [
         [
             InlineKeyboardButton(t(key), callback_data=f"org:{action.id}:field:{name}")
