@@ -69,6 +69,6 @@ def test_a_campaign_call_leads_to_the_search_near_you_and_to_proposing() -> None
             ("I'm going", "https://t.me/turnout_bot?start=act_7"),
             ("Send a report", "https://t.me/turnout_bot?start=rep_7"),
         ],
-        [("Find an action near you", "https://t.me/turnout_bot?start=near")],
+        [("Find an action near you", "https://t.me/turnout_bot?start=near_3")],
         [("Organise one in your city", "https://t.me/turnout_bot?start=prop_3")],
     ]

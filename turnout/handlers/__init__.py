@@ -86,6 +86,7 @@ HANDLERS: tuple[Route, ...] = (
     Other(proposals.reason_conversation),
     Other(proposals.edit_conversation),
     Button("pp", proposals.proposal_button, roles=ORGANISERS),
+    Command("proposals", proposals.pending_command, N_("command.proposals"), roles=ORGANISERS),
     Command("export", export.export_command, N_("command.export"), roles=ORGANISERS),
     Command("stats", stats.stats_command, N_("command.stats"), roles=ORGANISERS),
     Command("campaign", campaigns.campaign_command, N_("command.campaign"), roles=ORGANISERS),

@@ -10,7 +10,7 @@ from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.permissions import may_manage
 from turnout.storage import Action
-from turnout.views.actions import PAGE_SIZE, action_list, card
+from turnout.views.actions import PAGE_SIZE, action_list, card, display_zone
 from turnout.views.ics import action_calendar
 from turnout.views.reply import Reply
 
@@ -20,9 +20,8 @@ def reader_timezone(context: TurnoutContext) -> str:
 
 
 def action_zone(context: TurnoutContext, action: Action) -> str:
-    """The zone an action's time is shown and read in: a local action's own (its city's), so
-    18:00 in Lisbon reads 18:00 to everyone; otherwise the reader's."""
-    return action.timezone if action.city else reader_timezone(context)
+    """The zone an action's time is shown and read in (see ``display_zone``)."""
+    return display_zone(action, reader_timezone(context))
 
 
 async def manages(context: TurnoutContext, user_id: int, action: Action) -> bool:

@@ -35,7 +35,7 @@ async def campaign_command(update: Update, context: TurnoutContext) -> None:
     index = await asyncio.to_thread(gazetteer)
     links = (
         create_deep_linked_url(context.bot.username, f"prop_{campaign.id}"),
-        create_deep_linked_url(context.bot.username, "near"),
+        create_deep_linked_url(context.bot.username, f"near_{campaign.id}"),
     )
     reply = overview(context.t, numbers, index.countries, links, created=created)
     await message.reply_text(reply.text)

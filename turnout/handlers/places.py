@@ -22,6 +22,8 @@ from turnout.views.reply import Reply
 NEAR_LIMIT = 10
 #: Actions of one city or country listed at once.
 PLACE_LIMIT = 20
+# user_data: the campaign whose actions the next shared location is compared with.
+NEAR_CAMPAIGN = "near_campaign"
 
 
 async def place_button(update: Update, context: TurnoutContext) -> None:
@@ -58,10 +60,15 @@ async def place_button(update: Update, context: TurnoutContext) -> None:
     await edit_in_place(query, reply.text, reply.markup)
 
 
-async def ask_location(update: Update, context: TurnoutContext) -> None:
-    """``near:ask`` (and the ``near`` deep link): how to share a location."""
+async def ask_location(
+    update: Update, context: TurnoutContext, campaign_id: int | None = None
+) -> None:
+    """``near:ask`` (and the ``near`` deep link, ``near_<campaign>`` for one campaign's
+    actions): how to share a location."""
     if update.callback_query is not None:
         await update.callback_query.answer()
+    if context.user_data is not None:
+        context.user_data[NEAR_CAMPAIGN] = campaign_id
     chat = update.effective_chat
     assert chat is not None
     await chat.send_message(context.t("near.ask"))
@@ -80,7 +87,10 @@ async def shared_location(update: Update, context: TurnoutContext) -> None:
     member, _ = await ensure_member(update, context)
     lat, lon = location.latitude, location.longitude
     now = context.now()
-    actions = await context.store.located_upcoming_actions(now)
+    campaign = context.user_data.pop(NEAR_CAMPAIGN, None) if context.user_data else None
+    actions = await context.store.located_upcoming_actions(
+        now, campaign if isinstance(campaign, int) else None
+    )
     ranked = sorted(
         (
             (action, distance_km(lat, lon, action.latitude, action.longitude))

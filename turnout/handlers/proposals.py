@@ -39,6 +39,7 @@ from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
 MAX_REASON = 500
+PENDING_SHOWN = 10
 REASON_WAIT = timedelta(minutes=10)
 REASON, VALUE = 0, 1
 # user_data: the proposal whose rejection reason is awaited; the (proposal, field) being edited.
@@ -99,6 +100,21 @@ async def announce(context: TurnoutContext, proposal: Proposal) -> None:
         t = context.catalogs.translator(languages.get(user_id))
         messages.append((user_id, _payload(notice(t, proposal, country, who))))
     await context.outbox.enqueue(purpose, messages)
+
+
+async def pending_command(update: Update, context: TurnoutContext) -> None:
+    """``/proposals``: the proposals still waiting, each with its buttons (a notice that went
+    astray is never lost)."""
+    message = update.effective_message
+    assert message is not None
+    waiting = await context.store.pending_proposals(PENDING_SHOWN)
+    if not waiting:
+        await message.reply_text(context.t("proposal.none_pending"))
+        return
+    for proposal in waiting:
+        country, who = await _country(proposal.country), await _who(context, proposal)
+        reply = notice(context.t, proposal, country, who)
+        await message.reply_text(reply.text, reply_markup=reply.markup)
 
 
 async def invite_to_propose(
@@ -171,6 +187,11 @@ async def proposal_button(update: Update, context: TurnoutContext) -> None:
         await query.answer(context.t("proposal.gone"), show_alert=True)
         return
     now = context.now()
+    waiting = await context.store.proposal(proposal_id)
+    if waiting is not None and waiting.action_id is None and waiting.starts_at <= now:
+        # It waited too long: an action in the past helps nobody.
+        await query.answer(context.t("proposal.past"), show_alert=True)
+        return
     outcome = await context.store.approve_proposal(
         proposal_id,
         query.from_user.id,
@@ -229,8 +250,15 @@ async def got_reason(update: Update, context: TurnoutContext) -> int:
 
 
 async def no_reason(update: Update, context: TurnoutContext) -> int:
+    """ "No reason" under a prompt rejects that prompt's proposal only (an older prompt's
+    button, after Reject was pressed on another proposal, does nothing)."""
     query = update.callback_query
     assert query is not None
+    _, proposal_id = _parse(query.data)
+    awaited = context.user_data.get(AWAITING) if context.user_data is not None else None
+    if not isinstance(awaited, tuple) or awaited[0] != proposal_id:
+        await query.answer(context.t("proposal.gone"), show_alert=True)
+        return REASON if isinstance(awaited, tuple) else ConversationHandler.END
     await query.answer()
     return await _reject(update, context, None, pressed=True)
 
@@ -247,11 +275,11 @@ async def _reject(
     outcome = await context.store.reject_proposal(proposal_id, user.id, reason, context.now())
     if outcome is None:
         return ConversationHandler.END
-    if outcome.decided:
-        await _tell_proposer(context, outcome)
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_message(context.t("proposal.rejected_note"))
+    if outcome.decided:
+        await _tell_proposer(context, outcome)
+        await chat.send_message(context.t("proposal.rejected_note"))
     await _show_decided(_without_query(update) if pressed else update, context, outcome, card)
     return ConversationHandler.END
 

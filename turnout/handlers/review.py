@@ -71,13 +71,20 @@ async def review_command(update: Update, context: TurnoutContext) -> None:
 
 
 async def may_review(
-    context: TurnoutContext, user_id: int, *, scope: int | None = None, report: int | None = None
+    context: TurnoutContext,
+    user_id: int,
+    *,
+    scope: int | None = None,
+    report: int | None = None,
+    browsing: bool = False,
 ) -> bool:
-    """Organisers review everything; a host only within an action they host (``scope``), or a
-    report about one (``report``)."""
+    """Organisers review everything. A host decides only reports about an action they host
+    (``report``), and browses (Skip, Next: ``browsing``) only within one (``scope``)."""
     if allowed(await context.roles_of(user_id), ORGANISERS):
         return True
     hosted = await context.store.hosted_action_ids(user_id)
+    if browsing and (scope is None or scope not in hosted):
+        return False
     if report is not None:
         found = await context.store.report(report)
         return found is not None and found.action_id in hosted
@@ -134,12 +141,15 @@ async def review_button(update: Update, context: TurnoutContext) -> None:
     if report_id is None:
         await query.answer(context.t("review.gone"), show_alert=True)
         return
-    if not await may_review(context, query.from_user.id, scope=scope, report=report_id):
+    browsing = verb in ("skip", "next")
+    if not await may_review(
+        context, query.from_user.id, scope=scope, report=report_id, browsing=browsing
+    ):
         await refuse(update, context)
         return
     await query.answer()
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    if verb in ("skip", "next"):
+    if browsing:
         await show_next(context, chat_id, scope, after=report_id)
     elif verb == "ok":
         await decide(update, context, report_id, ReportStatus.APPROVED, None, scope)

@@ -19,6 +19,7 @@ ACTION_PREFIX = "act_"
 REPORT_PREFIX = "rep_"
 PROPOSE_PREFIX = "prop_"
 NEAR = "near"
+NEAR_PREFIX = "near_"
 
 
 async def start(update: Update, context: TurnoutContext) -> None:
@@ -38,12 +39,12 @@ async def start(update: Update, context: TurnoutContext) -> None:
             await message.reply_text(reply.text, reply_markup=reply.markup)
         await start_report(update, context, int(payload.removeprefix(REPORT_PREFIX)))
         return
-    if payload == NEAR or payload.startswith(PROPOSE_PREFIX):
+    if payload == NEAR or payload.startswith((NEAR_PREFIX, PROPOSE_PREFIX)):
         if created:
             reply = welcome(context.t, member, returning=False)
             await message.reply_text(reply.text, reply_markup=reply.markup)
-        if payload == NEAR:
-            await ask_location(update, context)
+        if payload == NEAR or payload.startswith(NEAR_PREFIX):
+            await ask_location(update, context, as_id(payload.removeprefix(NEAR_PREFIX)))
         else:
             await invite_to_propose(update, context, as_id(payload.removeprefix(PROPOSE_PREFIX)))
         return

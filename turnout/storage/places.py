@@ -10,6 +10,8 @@ from turnout.storage.base import StoreBase, to_db_time
 from turnout.storage.models import Action, PlaceCount
 
 _UPCOMING = "status = 'planned' AND starts_at > :now"
+#: Buttons in one list: Telegram refuses keyboards of about a hundred.
+PLACES_SHOWN = 40
 
 
 class PlaceQueries(StoreBase):
@@ -19,9 +21,9 @@ class PlaceQueries(StoreBase):
             f"""
             SELECT country, COUNT(*) AS n FROM actions
             WHERE {_UPCOMING} AND country != ''
-            GROUP BY country ORDER BY n DESC, country
+            GROUP BY country ORDER BY n DESC, country LIMIT :limit
             """,  # noqa: S608 - a constant, no user input
-            {"now": to_db_time(now)},
+            {"now": to_db_time(now), "limit": PLACES_SHOWN},
         )
         return [PlaceCount(row["country"], "", row["n"]) for row in rows]
 
@@ -31,9 +33,9 @@ class PlaceQueries(StoreBase):
             f"""
             SELECT city_id, city, COUNT(*) AS n FROM actions
             WHERE {_UPCOMING} AND country = :country AND city_id IS NOT NULL
-            GROUP BY city_id ORDER BY n DESC, city
+            GROUP BY city_id ORDER BY n DESC, city LIMIT :limit
             """,  # noqa: S608 - a constant, no user input
-            {"now": to_db_time(now), "country": country},
+            {"now": to_db_time(now), "country": country, "limit": PLACES_SHOWN},
         )
         return [PlaceCount(country, row["city"], row["n"], row["city_id"]) for row in rows]
 
@@ -57,15 +59,18 @@ class PlaceQueries(StoreBase):
         )
         return [action_from(row) for row in rows]
 
-    async def located_upcoming_actions(self, now: datetime) -> list[Action]:
-        """Every upcoming action with coordinates (for "near me")."""
+    async def located_upcoming_actions(
+        self, now: datetime, campaign_id: int | None = None
+    ) -> list[Action]:
+        """Every upcoming action with coordinates, or those of one campaign (for "near me")."""
         rows = await self._fetch_all(
             f"""
             SELECT * FROM actions
             WHERE {_UPCOMING} AND latitude IS NOT NULL AND longitude IS NOT NULL
+              AND (:campaign_id IS NULL OR campaign_id = :campaign_id)
             ORDER BY starts_at, id
             """,  # noqa: S608 - a constant, no user input
-            {"now": to_db_time(now)},
+            {"now": to_db_time(now), "campaign_id": campaign_id},
         )
         return [action_from(row) for row in rows]
 

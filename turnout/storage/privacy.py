@@ -22,13 +22,14 @@ _STAFF_COLUMNS_TO_ZERO = (
     ("invites", "created_by"),
     ("invites", "used_by"),
     ("campaigns", "created_by"),
+    # Trust outlives whoever gave it: "trusted" is a non-empty trusted_by.
+    ("members", "trusted_by"),
 )
 _STAFF_COLUMNS_TO_NULL = (
     ("roles", "granted_by"),
     ("reports", "reviewer"),
     ("actions", "host_id"),
     ("proposals", "decided_by"),
-    ("members", "trusted_by"),
 )
 
 
@@ -75,6 +76,15 @@ class PrivacyQueries(StoreBase):
                         promoted.append((action_id, moved))
             cursor = await db.execute("DELETE FROM deliveries WHERE chat_id = :uid", uid)
             messages = cursor.rowcount
+            # The notices of their proposals to organisers quote what they wrote.
+            await db.execute(
+                """
+                DELETE FROM deliveries WHERE purpose IN (
+                    SELECT 'proposal:' || id FROM proposals WHERE proposer_id = :uid
+                )
+                """,
+                uid,
+            )
             await db.execute("DELETE FROM reports WHERE user_id = :uid", uid)  # media cascade
             await db.execute("DELETE FROM members WHERE user_id = :uid", uid)  # roles cascade
             for table, column in _STAFF_COLUMNS_TO_ZERO:

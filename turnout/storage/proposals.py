@@ -82,6 +82,14 @@ class ProposalQueries(StoreBase):
         assert proposal is not None
         return ProposalOutcome(proposal, action, decided=trusted)
 
+    async def pending_proposals(self, limit: int) -> list[Proposal]:
+        """Proposals waiting for a decision, the oldest first."""
+        rows = await self._fetch_all(
+            "SELECT * FROM proposals WHERE status = 'pending' ORDER BY id LIMIT :limit",
+            {"limit": limit},
+        )
+        return [proposal_from(row) for row in rows]
+
     async def proposal(self, proposal_id: int) -> Proposal | None:
         row = await self._fetch_one("SELECT * FROM proposals WHERE id = :id", {"id": proposal_id})
         return None if row is None else proposal_from(row)

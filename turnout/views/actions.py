@@ -23,6 +23,12 @@ RSVP_LABELS = {
 }
 
 
+def display_zone(action: Action, reader: str) -> str:
+    """The zone an action's time is shown in: a local action's own (its city's), so 18:00 in
+    Lisbon reads 18:00 to everyone; otherwise the reader's."""
+    return action.timezone if action.city else reader
+
+
 def show_data(action_id: int) -> str:
     return f"act:{action_id}"
 
@@ -139,7 +145,7 @@ def action_list(
     lines = [t("actions.title", page=page + 1, pages=pages), ""]
     buttons = []
     for action in actions:
-        when = local_time(action.starts_at, timezone, t.language)
+        when = local_time(action.starts_at, display_zone(action, timezone), t.language)
         lines.append(f"• <b>{html.escape(action.title, quote=False)}</b> — {when}")
         buttons.append(
             [InlineKeyboardButton(action.title[:60], callback_data=show_data(action.id))]
@@ -174,7 +180,7 @@ def reminder(t: Translator, action: Action, minutes_before: int, timezone: str) 
             "reminder.text",
             title=action.title,
             lead=lead,
-            time=local_time(action.starts_at, timezone, t.language),
+            time=local_time(action.starts_at, display_zone(action, timezone), t.language),
         )
     ]
     if place := place_line(t, action):
@@ -185,7 +191,7 @@ def reminder(t: Translator, action: Action, minutes_before: int, timezone: str) 
 def change_notice(t: Translator, action: Action, changes: frozenset[str], timezone: str) -> str:
     """What RSVP'd members are told after a change: the action as it is now."""
     title = action.title
-    when = local_time(action.starts_at, timezone, t.language)
+    when = local_time(action.starts_at, display_zone(action, timezone), t.language)
     if "cancelled" in changes or action.status is ActionStatus.CANCELLED:
         return t("notice.cancelled", title=title, time=when)
     lines = [t("notice.changed", title=title)]

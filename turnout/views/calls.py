@@ -47,7 +47,12 @@ def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[str, 
         )
     if call.campaign_id is not None:
         buttons += (
-            (Button(t("call.button.near"), url=create_deep_linked_url(bot_username, "near")),),
+            (
+                Button(
+                    t("call.button.near"),
+                    url=create_deep_linked_url(bot_username, f"near_{call.campaign_id}"),
+                ),
+            ),
             (
                 Button(
                     t("call.button.propose"),

@@ -27,7 +27,8 @@ def overview(
     created: bool,
 ) -> Reply:
     """Its actions by country and city, the totals, and the links to share."""
-    name = html.escape(numbers.campaign.name, quote=False)
+    # t() escapes its parameters: the name goes in as typed.
+    name = numbers.campaign.name
     lines = [t("campaign.created" if created else "campaign.title", name=name), ""]
     lines.append(
         t(
