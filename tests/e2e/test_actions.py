@@ -47,6 +47,8 @@ async def test_an_organiser_plans_an_action_by_conversation(
     await org.send("/newaction")
     assert "What is the action called?" in text_of(await org.reply())
     await org.send("Clean River Rally")
+    assert "In which city" in text_of(await org.reply())
+    await org.press("Here, in my time zone (UTC)")
     assert "When does it start?" in text_of(await org.reply())
 
     await org.send("sometime soonish")

@@ -460,3 +460,54 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
     lon, lat = feature["geometry"]["coordinates"]
     assert (round(lat, 1), round(lon, 1)) == (38.7, -9.1)
     assert json.loads(json.dumps(feature))["properties"]["country"] == "PT"
+
+
+async def test_an_organiser_in_belgrade_plans_a_picket_in_lisbon_in_lisbon_time(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    data = bot.application.bot_data
+    await started(owner)
+    await data.store.set_timezone(owner.id, "Europe/Belgrade", data.clock())
+    await owner.send("/newaction")
+    await owner.reply()
+    await owner.send("Picket at the ministry")
+    assert "Here, in my time zone (Europe/Belgrade)" in labels(await owner.reply())
+    await owner.send("lisbon")
+    await owner.press("Lisbon, Portugal", message=await owner.reply())
+    assert "(time zone Europe/Lisbon)" in text_of(await owner.reply())
+    await owner.send(f"{NEXT_YEAR}-01-15 18:00")  # winter: WET, UTC+0
+    assert "6:00\u202fPM WET" in shown(await owner.reply())
+    await owner.press("Yes")
+    await owner.reply()
+    await owner.send("Ministry steps")
+    await owner.reply()
+    await owner.press("Skip")
+    await owner.reply()
+    await owner.press("No limit")
+    await owner.reply()
+    await owner.press("Default (24h,2h)")
+    await owner.reply()
+    await owner.press("Create")
+    await owner.reply()
+    assert bot.rows("SELECT timezone, city, country, starts_at FROM actions") == [
+        ("Europe/Lisbon", "Lisbon", "PT", f"{NEXT_YEAR}-01-15 18:00:00")
+    ]
+    # A member anywhere reads the Lisbon time.
+    await started(ana)
+    await data.store.set_timezone(ana.id, "Asia/Tokyo", data.clock())
+    await ana.send("/start act_1")
+    assert "6:00\u202fPM WET" in shown(await ana.reply())
+
+
+async def test_an_action_in_no_city_can_take_a_time_zone_instead(
+    bot: RunningBot, owner: FakeUser
+) -> None:
+    await started(owner)
+    await owner.send("/newaction")
+    await owner.reply()
+    await owner.send("Online assembly")
+    await owner.reply()
+    await owner.send("Xqzzyville")
+    assert "I found no city called “Xqzzyville”" in shown(await owner.reply())
+    await owner.send("UTC+3")
+    assert "(time zone Etc/GMT-3)" in text_of(await owner.reply())

@@ -1,11 +1,13 @@
 """/newaction: the organiser's conversation, one question at a time, with Back and /cancel.
 
-title → time (read in the organiser's timezone and echoed for confirmation) → place (text, or a
-location or venue) → description → capacity → reminders → preview → create.
+title → city (from the gazetteer, a shared location, a time zone, or "here": the organiser's
+zone) → time (read in that city's zone and echoed for confirmation) → place (text, or a location
+or venue) → description → capacity → reminders → preview → create.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -30,15 +32,16 @@ from turnout.handlers.arguments import as_id
 from turnout.handlers.registry import conversation_handler
 from turnout.i18n import N_
 from turnout.permissions import allowed
+from turnout.places import City, gazetteer, zone_at
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
+from turnout.scheduler.zones import resolve_timezone
 from turnout.storage import Action, ActionStatus, NewAction, Role, RsvpCounts
 from turnout.views.actions import card
 from turnout.views.timefmt import local_time
 
-TITLE, TIME, CONFIRM_TIME, PLACE, DESCRIPTION, CAPACITY, REMINDERS, PREVIEW = range(8)
-ORDER = (TITLE, TIME, PLACE, DESCRIPTION, CAPACITY, REMINDERS, PREVIEW)
+TITLE, TIME, CONFIRM_TIME, PLACE, DESCRIPTION, CAPACITY, REMINDERS, PREVIEW, CITY = range(9)
 DRAFT = "new_action"
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
@@ -66,6 +69,9 @@ class Draft:
     description: str = ""
     capacity: int | None = None
     reminder_minutes: tuple[int, ...] = field(default_factory=tuple)
+    city: City | None = None
+    timezone: str = ""
+    """Where the time is read and shown; empty: the organiser's own zone."""
 
 
 def _draft(context: TurnoutContext) -> Draft:
@@ -89,8 +95,12 @@ async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
     back = (t("newaction.button.back"), "na:back")
     if state == TITLE:
         text, markup = t("newaction.ask_title"), None
+    elif state == CITY:
+        here = reader_timezone(context)
+        text = t("newaction.ask_city")
+        markup = _keyboard([(t("newaction.button.here", timezone=here), "na:here")], [back])
     elif state == TIME:
-        text = t("newaction.ask_time", timezone=reader_timezone(context))
+        text = t("newaction.ask_time", timezone=_zone(context))
         markup = _keyboard([back])
     elif state == PLACE:
         text, markup = t("newaction.ask_place"), _keyboard([back])
@@ -110,7 +120,7 @@ async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
         )
     else:
         preview = card(
-            context.t, _as_action(draft, 0), RsvpCounts(), None, reader_timezone(context)
+            context.t, _as_action(draft, 0, _zone(context)), RsvpCounts(), None, _zone(context)
         )
         text = t("newaction.preview") + "\n\n" + preview.text
         markup = _keyboard(
@@ -137,12 +147,72 @@ async def got_title(update: Update, context: TurnoutContext) -> int:
         await _say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
         return TITLE
     _draft(context).title = text
+    return await _ask(update, context, CITY)
+
+
+async def got_city_name(update: Update, context: TurnoutContext) -> int:
+    """A city by name (its matches as buttons), or a time zone ("Europe/Lisbon", "UTC+1")
+    for an action in no particular city."""
+    text = _text(update)[:100]
+    found = (await asyncio.to_thread(gazetteer)).search(text)
+    if found:
+        rows = [[(city.label, f"na:city:{city.id}")] for city in found]
+        await _say(update, context.t("propose.pick_city"), _keyboard(*rows))
+        return CITY
+    zone = await asyncio.to_thread(resolve_timezone, text)
+    if zone is None:
+        await _say(update, context.t("propose.no_city", name=text))
+        return CITY
+    draft = _draft(context)
+    draft.city, draft.timezone = None, zone
     return await _ask(update, context, TIME)
+
+
+async def picked_city(update: Update, context: TurnoutContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    city = (await asyncio.to_thread(gazetteer)).city(
+        as_id((query.data or "").rpartition(":")[2]) or 0
+    )
+    if city is None:
+        await query.answer()
+        return CITY
+    draft = _draft(context)
+    draft.city, draft.timezone = city, city.timezone
+    return await _ask(update, context, TIME)
+
+
+async def city_by_location(update: Update, context: TurnoutContext) -> int:
+    """A shared location or venue: its nearest city, its zone, and the place itself."""
+    message = update.effective_message
+    assert message is not None
+    location = message.venue.location if message.venue is not None else message.location
+    assert location is not None
+    draft = _draft(context)
+    index = await asyncio.to_thread(gazetteer)
+    draft.city = await asyncio.to_thread(index.nearest, location.latitude, location.longitude)
+    zone = await asyncio.to_thread(zone_at, location.latitude, location.longitude)
+    draft.timezone = zone or draft.city.timezone
+    draft.latitude, draft.longitude = location.latitude, location.longitude
+    if message.venue is not None:
+        draft.place = f"{message.venue.title}, {message.venue.address}".strip(", ")[:300]
+    return await _ask(update, context, TIME)
+
+
+async def here(update: Update, context: TurnoutContext) -> int:
+    """No city: the organiser's own zone, as before local actions."""
+    draft = _draft(context)
+    draft.city, draft.timezone = None, ""
+    return await _ask(update, context, TIME)
+
+
+def _zone(context: TurnoutContext) -> str:
+    return _draft(context).timezone or reader_timezone(context)
 
 
 async def got_time(update: Update, context: TurnoutContext) -> int:
     draft, t = _draft(context), context.t
-    zone = reader_timezone(context)
+    zone = _zone(context)
     reading = parse_time(_text(update), zone, context.now())
     if isinstance(reading, Refused):
         hint = ""
@@ -166,7 +236,7 @@ async def got_time(update: Update, context: TurnoutContext) -> int:
 async def _confirm_time(update: Update, context: TurnoutContext) -> int:
     draft, t = _draft(context), context.t
     assert draft.starts_at is not None
-    shown = local_time(draft.starts_at, reader_timezone(context), t.language)
+    shown = local_time(draft.starts_at, _zone(context), t.language)
     markup = _keyboard(
         [(t("newaction.button.yes"), "na:time_ok"), (t("newaction.button.retype"), "na:back")]
     )
@@ -297,7 +367,7 @@ async def create(update: Update, context: TurnoutContext) -> int:
         await query.answer()
         await _say(update, context.t("time.past"))
         return await _ask(update, context, TIME)
-    new = _as_new(draft, reader_timezone(context))
+    new = _as_new(draft, _zone(context))
     plan = plan_reminders(new.starts_at, new.reminder_minutes, now)
     action = await context.store.create_action(new, user.id, plan, now)
     await wake_planner_at_next(context.application)
@@ -341,12 +411,15 @@ def _as_new(draft: Draft, timezone: str) -> NewAction:
         longitude=draft.longitude,
         capacity=draft.capacity,
         reminder_minutes=draft.reminder_minutes,
+        city_id=draft.city.id if draft.city else None,
+        city=draft.city.name if draft.city else "",
+        country=draft.city.country_code if draft.city else "",
     )
 
 
-def _as_action(draft: Draft, action_id: int) -> Action:
+def _as_action(draft: Draft, action_id: int, timezone: str) -> Action:
     """The draft as the card it will become, for the preview."""
-    new = _as_new(draft, "UTC")
+    new = _as_new(draft, timezone)
     return Action(
         id=action_id,
         title=new.title,
@@ -361,6 +434,8 @@ def _as_action(draft: Draft, action_id: int) -> Action:
         status=ActionStatus.PLANNED,
         revision=1,
         created_by=0,
+        city=new.city,
+        country=new.country,
     )
 
 
@@ -387,7 +462,15 @@ def conversation(
         entry_points=[entry],
         states={
             TITLE: step(TITLE, MessageHandler(text, got_title)),
-            TIME: step(TIME, MessageHandler(text, got_time), on("back", back_to(TITLE))),
+            CITY: step(
+                CITY,
+                MessageHandler(filters.LOCATION | filters.VENUE, city_by_location),
+                MessageHandler(text, got_city_name),
+                on(r"city:\d+", picked_city),
+                on("here", here),
+                on("back", back_to(TITLE)),
+            ),
+            TIME: step(TIME, MessageHandler(text, got_time), on("back", back_to(CITY))),
             CONFIRM_TIME: step(
                 CONFIRM_TIME,
                 on("time_ok", time_confirmed),

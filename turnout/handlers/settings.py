@@ -3,6 +3,8 @@ want, and whether organisers see their name."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -116,7 +118,7 @@ async def ask_timezone(update: Update, context: TurnoutContext) -> int:
 async def got_timezone(update: Update, context: TurnoutContext) -> int:
     message = update.effective_message
     assert message is not None
-    zone = resolve_timezone(message.text or "")
+    zone = await asyncio.to_thread(resolve_timezone, message.text or "")
     if zone is None:
         await message.reply_text(context.t("settings.bad_timezone"))
         return TIMEZONE

