@@ -327,7 +327,7 @@ async def test_near_me_lists_upcoming_actions_by_distance_and_offers_the_timezon
     assert "Share your location" in text_of(await ana.reply())
     await ana.send_location(44.8176, 20.4569)  # Republic Square, Belgrade
     found = await ana.reply()
-    assert "The 2 nearest" in text_of(found)
+    assert "Nearest upcoming actions (2):" in text_of(found)
     first, second = labels(found)
     assert first.startswith("660 m · ")
     assert first.endswith("Belgrade picket")

@@ -101,3 +101,18 @@ def test_distances(a: tuple[float, float], b: tuple[float, float], km: float) ->
 )
 def test_distances_read_as_people_say_them(km: float, text: str) -> None:
     assert distance_text(km) == text
+
+
+def test_cities_read_in_the_readers_language_and_namesakes_are_told_apart() -> None:
+    from turnout.i18n import Catalogs
+    from turnout.views.proposals import city_labels
+
+    catalogs = Catalogs("en")
+    lisbon = gazetteer().search("Lisbon")[:1]
+    assert city_labels(catalogs.translator("sr"), lisbon) == ["Lisbon, Португалија"]
+    assert city_labels(catalogs.translator("fr"), lisbon) == ["Lisbon, Portugal"]
+    springfields = [c for c in gazetteer().search("Springfield") if c.country_code == "US"]
+    labels = city_labels(catalogs.translator("en"), springfields)
+    assert len(springfields) > 1
+    assert len(set(labels)) == len(labels)
+    assert any(label.startswith("Springfield (IL), ") for label in labels)

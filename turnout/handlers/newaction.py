@@ -39,6 +39,7 @@ from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
 from turnout.scheduler.zones import resolve_timezone
 from turnout.storage import Action, ActionStatus, NewAction, Role, RsvpCounts
 from turnout.views.actions import card
+from turnout.views.proposals import city_choices
 from turnout.views.timefmt import local_time
 
 TITLE, TIME, CONFIRM_TIME, PLACE, DESCRIPTION, CAPACITY, REMINDERS, PREVIEW, CITY = range(9)
@@ -156,8 +157,8 @@ async def got_city_name(update: Update, context: TurnoutContext) -> int:
     text = _text(update)[:100]
     found = (await asyncio.to_thread(gazetteer)).search(text)
     if found:
-        rows = [[(city.label, f"na:city:{city.id}")] for city in found]
-        await _say(update, context.t("propose.pick_city"), _keyboard(*rows))
+        reply = city_choices(context.t, found, prefix="na:city")
+        await _say(update, reply.text, reply.markup)
         return CITY
     zone = await asyncio.to_thread(resolve_timezone, text)
     if zone is None:

@@ -15,7 +15,13 @@ from turnout.handlers.members import ensure_member
 from turnout.handlers.reports import collect
 from turnout.places import distance_km, gazetteer, zone_at
 from turnout.views.actions import show_data
-from turnout.views.proposals import nearby, place_filter, short_when
+from turnout.views.proposals import (
+    city_labels,
+    country_name_in,
+    nearby,
+    place_filter,
+    short_when,
+)
 from turnout.views.reply import Reply
 
 #: How many actions "Near me" lists, the nearest first.
@@ -43,7 +49,11 @@ async def place_button(update: Update, context: TurnoutContext) -> None:
         country, city_id = parts[1][:2], as_id(parts[2])
         actions = await context.store.upcoming_actions_in(now, country, city_id, PLACE_LIMIT)
         city = index.city(city_id or 0)
-        where = city.label if city else index.country_name(country)
+        where = (
+            city_labels(t, [city])[0]
+            if city
+            else country_name_in(t, country, index.country_name(country))
+        )
         rows = [
             [
                 InlineKeyboardButton(

@@ -36,6 +36,8 @@ class City:
     longitude: float
     timezone: str
     population: int
+    region: str = ""
+    """The GeoNames first-level division code: a US state ("IL"), else often a number."""
 
     @property
     def label(self) -> str:
@@ -154,6 +156,7 @@ def _parts() -> tuple[list[City], str, dict[str, str]]:
             longitude=float(data["longitude"]),
             timezone=sys.intern(str(data["timezone"])),
             population=int(data["population"] or 0),
+            region=sys.intern(str(data.get("admin1code") or "")),
         )
         cities.append(city)
         aliases[city.id] = [name for name in data["alternatenames"] if len(name) >= MIN_ALIAS]

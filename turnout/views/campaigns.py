@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from turnout.i18n import Translator
 from turnout.storage import Campaign, CampaignOverview
+from turnout.views.proposals import country_name_in
 from turnout.views.reply import Reply
 
 
@@ -44,7 +45,11 @@ def overview(
     for place in numbers.places:
         if place.country != country:
             country = place.country
-            shown = countries.get(country, country) if country else t("campaign.no_country")
+            shown = (
+                country_name_in(t, country, countries.get(country, ""))
+                if country
+                else t("campaign.no_country")
+            )
             lines += ["", f"<b>{html.escape(shown, quote=False)}</b>"]
         city = html.escape(place.city, quote=False) if place.city else t("campaign.no_city")
         lines.append(f"• {city}: {place.count}")

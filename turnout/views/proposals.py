@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
@@ -14,7 +15,7 @@ from turnout.places import City
 from turnout.storage import Action, PlaceCount, Proposal, ProposalStatus
 from turnout.views.actions import show_data
 from turnout.views.reply import Reply
-from turnout.views.timefmt import local_time
+from turnout.views.timefmt import babel_locale, local_time
 
 #: Callback data of the organisers' decisions on a proposal: ``pp:<verb>:<proposal id>``.
 DECISIONS = ("ok", "trust", "no", "edit")
@@ -32,11 +33,30 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def city_choices(t: Translator, cities: Sequence[City]) -> Reply:
-    """The matching cities as buttons (``pc:<geonames id>``)."""
+def country_name_in(t: Translator, code: str, english: str = "") -> str:
+    """A country in the reader's language (Babel's CLDR names), else in English."""
+    return babel_locale(t.language).territories.get(code) or english or code
+
+
+def city_labels(t: Translator, cities: Sequence[City]) -> list[str]:
+    """ "Lisbon, Portugal" in the reader's language; where two would read the same (six
+    Springfields), the state or region code tells them apart."""
+    plain = [
+        f"{city.name}, {country_name_in(t, city.country_code, city.country)}" for city in cities
+    ]
+    return [
+        f"{city.name} ({city.region}), {label.split(', ', 1)[1]}"
+        if plain.count(label) > 1 and city.region.isalpha()
+        else label
+        for city, label in zip(cities, plain, strict=True)
+    ]
+
+
+def city_choices(t: Translator, cities: Sequence[City], prefix: str = "pc") -> Reply:
+    """The matching cities as buttons (``<prefix>:<geonames id>``)."""
     rows = [
-        [InlineKeyboardButton(f"{city.name}, {city.country}", callback_data=f"pc:{city.id}")]
-        for city in cities
+        [InlineKeyboardButton(label, callback_data=f"{prefix}:{city.id}")]
+        for city, label in zip(cities, city_labels(t, cities), strict=True)
     ]
     return Reply(t("propose.pick_city"), InlineKeyboardMarkup(rows))
 
@@ -47,10 +67,11 @@ def place_label(city: str, country: str) -> str:
 
 def summary(t: Translator, proposal: Proposal, country_name: str) -> str:
     """What was proposed, as the proposer and the organisers read it (time in its place)."""
+    localised = country_name_in(t, proposal.country, country_name)
     lines = [
         f"<b>{_escape(proposal.title)}</b>",
         t("card.time", time=local_time(proposal.starts_at, proposal.timezone, t.language)),
-        t("propose.where", city=place_label(proposal.city, country_name)),
+        t("propose.where", city=place_label(proposal.city, localised)),
     ]
     if proposal.place:
         lines.append(t("propose.meeting_point", place=proposal.place))
@@ -154,7 +175,8 @@ def short_when(t: Translator, moment: datetime, timezone: str, now: datetime) ->
         return t("near.today", time=clock)
     if days == 1:
         return t("near.tomorrow", time=clock)
-    return f"{local.date().isoformat()} {clock}"
+    day = format_skeleton("MMMEd", local, tzinfo=zone, locale=babel_locale(t.language), fuzzy=True)
+    return f"{day} {clock}"
 
 
 def place_filter(t: Translator, places: Sequence[PlaceCount], names: dict[str, str]) -> Reply:
@@ -166,7 +188,8 @@ def place_filter(t: Translator, places: Sequence[PlaceCount], names: dict[str, s
         if place.city_id is not None:
             label, data = place.city, f"plc:{place.country}:{place.city_id}"
         else:
-            label, data = names.get(place.country, place.country), f"plc:{place.country}"
+            label = country_name_in(t, place.country, names.get(place.country, ""))
+            data = f"plc:{place.country}"
         rows.append([InlineKeyboardButton(f"{label} ({place.count})", callback_data=data)])
     rows.append([InlineKeyboardButton(t("places.near_me"), callback_data="near:ask")])
     heading = t("places.pick_city") if places[0].city_id else t("places.pick_country")
