@@ -14,7 +14,9 @@ MEMBER_COMMANDS = [
     "start", "help", "subscribe", "unsubscribe", "actions", "settings", "report", "done",
     "myreports", "forgetme", "propose",
 ]  # fmt: skip
-ORGANISER_COMMANDS = [*MEMBER_COMMANDS, "newaction", "review", "export", "stats", "campaign"]
+ORGANISER_COMMANDS = [
+    *MEMBER_COMMANDS, "newaction", "review", "proposals", "export", "stats", "campaign",
+]  # fmt: skip
 HOST_COMMANDS = [*MEMBER_COMMANDS, "review"]
 OWNER_COMMANDS = [
     *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",
