@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeChat, FakeTelegram
@@ -20,6 +21,7 @@ BOT_NAME = "Turnout"
 CHANNEL_ID = -1001000000101
 CHANNEL_USERNAME = "turnout_demo"
 REVIEW_GROUP_ID = -1001000000102
+DEMO_ZONE = ZoneInfo("Europe/Belgrade")
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,18 @@ async def seed(store: Store, settings: Settings, now: datetime) -> None:
 
 
 def demo_action(settings: Settings, now: datetime) -> NewAction:
-    """A picket the day after tomorrow at 18:00 local time, with the default reminders."""
-    day = now.astimezone(settings.zone).date() + timedelta(days=2)
-    starts_at = datetime.combine(day, time(18, 0), tzinfo=settings.zone)
+    """A picket in Belgrade the day after tomorrow at 18:00 there, with the default
+    reminders: a local action, so everyone reads Belgrade time."""
+    day = now.astimezone(DEMO_ZONE).date() + timedelta(days=2)
+    starts_at = datetime.combine(day, time(18, 0), tzinfo=DEMO_ZONE)
     return NewAction(
         title="Picket at City Hall",
         description="Bring a sign and a friend. We meet on the main steps.",
         starts_at=starts_at,
-        timezone=settings.timezone,
+        timezone=DEMO_ZONE.key,
+        city_id=792680,  # GeoNames: Belgrade
+        city="Belgrade",
+        country="RS",
         place="City Hall, main steps",
         latitude=44.8125,
         longitude=20.4612,
