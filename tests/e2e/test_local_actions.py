@@ -511,3 +511,29 @@ async def test_an_action_in_no_city_can_take_a_time_zone_instead(
     assert "I found no city called “Xqzzyville”" in shown(await owner.reply())
     await owner.send("UTC+3")
     assert "(time zone Etc/GMT-3)" in text_of(await owner.reply())
+
+
+async def test_a_proposal_placed_by_a_shared_location_takes_its_city_and_zone(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(ana)
+    await ana.send("/propose")
+    await ana.reply()
+    await ana.send("Picket at the port")
+    await ana.reply()
+    await ana.send_location(38.7069, -9.1366)  # Cais do Sodré, Lisbon
+    assert "(Europe/Lisbon)" in text_of(await ana.reply())
+    await ana.send(f"{NEXT_YEAR}-06-07 18:00")
+    assert "meet" in text_of(await ana.reply())
+    await ana.send("At the ferry terminal")
+    await ana.reply()
+    await ana.press("Skip")
+    await ana.reply()
+    await ana.press("I don't know yet")
+    preview = shown(await ana.reply())
+    assert "Lisbon" in preview
+    await ana.press("Send the proposal")
+    await ana.reply()
+    assert bot.rows("SELECT city, country, timezone, latitude, longitude FROM proposals") == [
+        ("Lisbon", "PT", "Europe/Lisbon", 38.7069, -9.1366)
+    ]

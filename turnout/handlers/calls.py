@@ -30,8 +30,8 @@ from turnout.handlers.actions import reader_timezone
 from turnout.handlers.albums import after_album
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.newaction import AMBIGUITIES, REFUSALS
 from turnout.handlers.registry import conversation_handler
+from turnout.handlers.timeinput import AMBIGUITIES, REFUSALS
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.scheduler.calls import publish_call
 from turnout.scheduler.planner import wake_planner_at_next

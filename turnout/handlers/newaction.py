@@ -29,34 +29,22 @@ from turnout.bot.context import TurnoutContext
 from turnout.config import format_duration, parse_duration
 from turnout.handlers.actions import reader_timezone
 from turnout.handlers.arguments import as_id
+from turnout.handlers.cities import located, offer_cities, picked
 from turnout.handlers.registry import conversation_handler
-from turnout.i18n import N_
+from turnout.handlers.timeinput import read_time
 from turnout.permissions import allowed
-from turnout.places import City, gazetteer, zone_at
+from turnout.places import City
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
-from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
 from turnout.scheduler.zones import resolve_timezone
 from turnout.storage import Action, ActionStatus, NewAction, Role, RsvpCounts
 from turnout.views.actions import card
-from turnout.views.proposals import city_choices
 from turnout.views.timefmt import local_time
 
 TITLE, TIME, CONFIRM_TIME, PLACE, DESCRIPTION, CAPACITY, REMINDERS, PREVIEW, CITY = range(9)
 DRAFT = "new_action"
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
-
-REFUSALS = {
-    "unreadable": N_("time.unreadable"),
-    "no_time": N_("time.no_time"),
-    "past": N_("time.past"),
-    "dst_gap": N_("time.dst_gap"),
-}
-AMBIGUITIES = {
-    "day_month": N_("time.ambiguous_day_month"),
-    "dst_repeat": N_("time.ambiguous_dst_repeat"),
-}
 
 
 @dataclass
@@ -154,15 +142,11 @@ async def got_title(update: Update, context: TurnoutContext) -> int:
 async def got_city_name(update: Update, context: TurnoutContext) -> int:
     """A city by name (its matches as buttons), or a time zone ("Europe/Lisbon", "UTC+1")
     for an action in no particular city."""
-    text = _text(update)[:100]
-    found = (await asyncio.to_thread(gazetteer)).search(text)
-    if found:
-        reply = city_choices(context.t, found, prefix="na:city")
-        await _say(update, reply.text, reply.markup)
+    if await offer_cities(update, context, "na:city"):
         return CITY
-    zone = await asyncio.to_thread(resolve_timezone, text)
+    zone = await asyncio.to_thread(resolve_timezone, _text(update))
     if zone is None:
-        await _say(update, context.t("propose.no_city", name=text))
+        await _say(update, context.t("propose.no_city", name=_text(update)[:100]))
         return CITY
     draft = _draft(context)
     draft.city, draft.timezone = None, zone
@@ -172,14 +156,12 @@ async def got_city_name(update: Update, context: TurnoutContext) -> int:
 async def picked_city(update: Update, context: TurnoutContext) -> int:
     query = update.callback_query
     assert query is not None
-    city = (await asyncio.to_thread(gazetteer)).city(
-        as_id((query.data or "").rpartition(":")[2]) or 0
-    )
-    if city is None:
+    place = await picked(query.data, reader_timezone(context))
+    if place is None:
         await query.answer()
         return CITY
     draft = _draft(context)
-    draft.city, draft.timezone = city, city.timezone
+    draft.city, draft.timezone = place.city, place.timezone
     return await _ask(update, context, TIME)
 
 
@@ -187,16 +169,11 @@ async def city_by_location(update: Update, context: TurnoutContext) -> int:
     """A shared location or venue: its nearest city, its zone, and the place itself."""
     message = update.effective_message
     assert message is not None
-    location = message.venue.location if message.venue is not None else message.location
-    assert location is not None
+    place = await located(message, reader_timezone(context))
     draft = _draft(context)
-    index = await asyncio.to_thread(gazetteer)
-    draft.city = await asyncio.to_thread(index.nearest, location.latitude, location.longitude)
-    zone = await asyncio.to_thread(zone_at, location.latitude, location.longitude)
-    draft.timezone = zone or draft.city.timezone
-    draft.latitude, draft.longitude = location.latitude, location.longitude
-    if message.venue is not None:
-        draft.place = f"{message.venue.title}, {message.venue.address}".strip(", ")[:300]
+    draft.city, draft.timezone = place.city, place.timezone
+    draft.latitude, draft.longitude = place.latitude, place.longitude
+    draft.place = place.venue or draft.place
     return await _ask(update, context, TIME)
 
 
@@ -212,25 +189,14 @@ def _zone(context: TurnoutContext) -> str:
 
 
 async def got_time(update: Update, context: TurnoutContext) -> int:
-    draft, t = _draft(context), context.t
-    zone = _zone(context)
-    reading = parse_time(_text(update), zone, context.now())
-    if isinstance(reading, Refused):
-        hint = ""
-        if reading.suggestion is not None:
-            hint = local_time(reading.suggestion, zone, t.language)
-        await _say(update, t(REFUSALS[reading.reason], suggestion=hint, timezone=zone))
+    draft = _draft(context)
+    reading = await read_time(update, context, _zone(context), "na:pick")
+    if reading is None:
         return TIME
-    if isinstance(reading, Ambiguous):
-        draft.options = reading.options
-        buttons = [
-            [(local_time(option, zone, t.language), f"na:pick:{index}")]
-            for index, option in enumerate(reading.options)
-        ]
-        await _say(update, t(AMBIGUITIES[reading.reason]), _keyboard(*buttons))
+    if isinstance(reading, tuple):
+        draft.options = reading
         return CONFIRM_TIME
-    assert isinstance(reading, Parsed)
-    draft.starts_at = reading.at
+    draft.starts_at = reading
     return await _confirm_time(update, context)
 
 

@@ -28,9 +28,10 @@ from turnout.config import parse_duration
 from turnout.handlers.actions import action_zone, manages, render_card
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
+from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
 from turnout.handlers.registry import conversation_handler, guarded, refuse, stopper
 from turnout.handlers.rsvp import tell_promoted
+from turnout.handlers.timeinput import AMBIGUITIES, REFUSALS
 from turnout.i18n import N_
 from turnout.permissions import MANAGERS, ORGANISERS, allowed
 from turnout.scheduler.planner import wake_planner_at_next

@@ -24,8 +24,9 @@ from turnout.delivery import Payload
 from turnout.delivery.payload import Button
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
+from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
 from turnout.handlers.registry import conversation_handler, guarded, stopper
+from turnout.handlers.timeinput import AMBIGUITIES, REFUSALS
 from turnout.i18n import N_, Translator
 from turnout.permissions import ORGANISERS
 from turnout.places import City, gazetteer

@@ -7,12 +7,10 @@ A trusted host's proposal is published at once; any other goes to the organisers
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -27,17 +25,17 @@ from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.arguments import as_id
+from turnout.handlers.cities import Place, located, offer_cities, picked
 from turnout.handlers.members import ensure_member
-from turnout.handlers.newaction import AMBIGUITIES, MAX_DESCRIPTION, MAX_TITLE, REFUSALS
+from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
 from turnout.handlers.proposals import announce, country_name, default_minutes
 from turnout.handlers.registry import conversation_handler
-from turnout.places import City, gazetteer, zone_at
+from turnout.handlers.timeinput import read_time
+from turnout.places import City
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
-from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
 from turnout.storage import NewAction, Proposal, ProposalStatus
-from turnout.views.proposals import city_choices, summary
-from turnout.views.timefmt import local_time
+from turnout.views.proposals import summary
 
 TITLE, PLACE, CITY, TIME, MEETING, DESCRIPTION, EXPECTED, PREVIEW = range(8)
 DRAFT = "proposal"
@@ -155,80 +153,48 @@ async def got_title(update: Update, context: TurnoutContext) -> int:
 
 
 async def got_city_name(update: Update, context: TurnoutContext) -> int:
-    """A typed city: the matches as buttons (the index loads once, off the event loop)."""
-    text = _text(update)[:100]
-    index = await asyncio.to_thread(gazetteer)
-    found = index.search(text)
-    if not found:
-        await _say(update, context.t("propose.no_city", name=text))
-        return PLACE
-    reply = city_choices(context.t, found)
-    await _say(update, reply.text, reply.markup)
-    return CITY
+    """A typed city: the matches as buttons."""
+    if await offer_cities(update, context, "pc"):
+        return CITY
+    await _say(update, context.t("propose.no_city", name=_text(update)[:100]))
+    return PLACE
 
 
 async def picked_city(update: Update, context: TurnoutContext) -> int:
     query = update.callback_query
     assert query is not None
-    index = await asyncio.to_thread(gazetteer)
-    city = index.city(as_id((query.data or "").rpartition(":")[2]) or 0)
-    if city is None:
-        await query.answer(context.t("propose.no_city", name=""), show_alert=True)
+    place = await picked(query.data, context.settings.timezone)
+    if place is None:
+        await query.answer()
         return CITY
-    draft = _draft(context)
-    draft.city, draft.latitude, draft.longitude = city, city.latitude, city.longitude
-    draft.timezone = (
-        _known_zone(city.timezone)
-        or zone_at(city.latitude, city.longitude)
-        or (context.settings.timezone)
-    )
+    _take(_draft(context), place)
     return await _ask(update, context, TIME)
 
 
 async def got_location(update: Update, context: TurnoutContext) -> int:
-    """A shared location or venue: the nearest city for finding it, the zone from the point."""
+    """A shared location or venue."""
     message = update.effective_message
     assert message is not None
-    location = message.venue.location if message.venue is not None else message.location
-    assert location is not None
-    draft = _draft(context)
-    draft.latitude, draft.longitude = location.latitude, location.longitude
-    index = await asyncio.to_thread(gazetteer)
-    draft.city = await asyncio.to_thread(index.nearest, location.latitude, location.longitude)
-    zone = await asyncio.to_thread(zone_at, location.latitude, location.longitude)
-    draft.timezone = zone or draft.city.timezone or context.settings.timezone
-    if message.venue is not None:
-        draft.place = f"{message.venue.title}, {message.venue.address}".strip(", ")[:MAX_MEETING]
+    _take(_draft(context), await located(message, context.settings.timezone))
     return await _ask(update, context, TIME)
 
 
-def _known_zone(name: str) -> str | None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+def _take(draft: Draft, place: Place) -> None:
+    draft.city, draft.timezone = place.city, place.timezone
+    draft.latitude, draft.longitude = place.latitude, place.longitude
+    if place.venue:
+        draft.place = place.venue
 
 
 async def got_time(update: Update, context: TurnoutContext) -> int:
-    draft, t = _draft(context), context.t
-    reading = parse_time(_text(update), draft.timezone, context.now())
-    if isinstance(reading, Refused):
-        hint = (
-            local_time(reading.suggestion, draft.timezone, t.language) if reading.suggestion else ""
-        )
-        await _say(update, t(REFUSALS[reading.reason], suggestion=hint, timezone=draft.timezone))
+    draft = _draft(context)
+    reading = await read_time(update, context, draft.timezone, "pr:pick")
+    if reading is None:
         return TIME
-    if isinstance(reading, Ambiguous):
-        draft.options = reading.options
-        rows = [
-            [(local_time(option, draft.timezone, t.language), f"pr:pick:{index}")]
-            for index, option in enumerate(reading.options)
-        ]
-        await _say(update, t(AMBIGUITIES[reading.reason]), _keyboard(*rows))
+    if isinstance(reading, tuple):
+        draft.options = reading
         return TIME
-    assert isinstance(reading, Parsed)
-    draft.starts_at = reading.at
+    draft.starts_at = reading
     return await _after_time(update, context)
 
 
