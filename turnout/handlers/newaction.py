@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -31,6 +31,7 @@ from turnout.handlers.actions import reader_timezone
 from turnout.handlers.arguments import as_id
 from turnout.handlers.cities import located, offer_cities, picked
 from turnout.handlers.registry import conversation_handler
+from turnout.handlers.steps import expected, keyboard, say, text_of
 from turnout.handlers.timeinput import read_time
 from turnout.permissions import allowed
 from turnout.places import City
@@ -72,12 +73,6 @@ def _draft(context: TurnoutContext) -> Draft:
     return draft
 
 
-def _keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
 async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
     """Put the question of ``state`` to the organiser, with its buttons; return the state."""
     t, draft = context.t, _draft(context)
@@ -87,22 +82,22 @@ async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
     elif state == CITY:
         here = reader_timezone(context)
         text = t("newaction.ask_city")
-        markup = _keyboard([(t("newaction.button.here", timezone=here), "na:here")], [back])
+        markup = keyboard([(t("newaction.button.here", timezone=here), "na:here")], [back])
     elif state == TIME:
         text = t("newaction.ask_time", timezone=_zone(context))
-        markup = _keyboard([back])
+        markup = keyboard([back])
     elif state == PLACE:
-        text, markup = t("newaction.ask_place"), _keyboard([back])
+        text, markup = t("newaction.ask_place"), keyboard([back])
     elif state == DESCRIPTION:
         text = t("newaction.ask_description")
-        markup = _keyboard([(t("newaction.button.skip"), "na:skip")], [back])
+        markup = keyboard([(t("newaction.button.skip"), "na:skip")], [back])
     elif state == CAPACITY:
         text = t("newaction.ask_capacity")
-        markup = _keyboard([(t("newaction.button.no_limit"), "na:skip")], [back])
+        markup = keyboard([(t("newaction.button.no_limit"), "na:skip")], [back])
     elif state == REMINDERS:
         default = ",".join(format_duration(o) for o in context.settings.reminder_offsets)
         text = t("newaction.ask_reminders", default=default)
-        markup = _keyboard(
+        markup = keyboard(
             [(t("newaction.button.default", default=default), "na:skip")],
             [(t("newaction.button.no_reminders"), "na:none")],
             [back],
@@ -112,7 +107,7 @@ async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
             context.t, _as_action(draft, 0, _zone(context)), RsvpCounts(), None, _zone(context)
         )
         text = t("newaction.preview") + "\n\n" + preview.text
-        markup = _keyboard(
+        markup = keyboard(
             [(t("newaction.button.create"), "na:create")],
             [back, (t("newaction.button.cancel"), "na:cancel")],
         )
@@ -131,9 +126,9 @@ async def begin(update: Update, context: TurnoutContext) -> int:
 
 
 async def got_title(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if not text or len(text) > MAX_TITLE:
-        await _say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
+        await say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
         return TITLE
     _draft(context).title = text
     return await _ask(update, context, CITY)
@@ -144,9 +139,9 @@ async def got_city_name(update: Update, context: TurnoutContext) -> int:
     for an action in no particular city."""
     if await offer_cities(update, context, "na:city"):
         return CITY
-    zone = await asyncio.to_thread(resolve_timezone, _text(update))
+    zone = await asyncio.to_thread(resolve_timezone, text_of(update))
     if zone is None:
-        await _say(update, context.t("propose.no_city", name=_text(update)[:100]))
+        await say(update, context.t("propose.no_city", name=text_of(update)[:100]))
         return CITY
     draft = _draft(context)
     draft.city, draft.timezone = None, zone
@@ -204,10 +199,10 @@ async def _confirm_time(update: Update, context: TurnoutContext) -> int:
     draft, t = _draft(context), context.t
     assert draft.starts_at is not None
     shown = local_time(draft.starts_at, _zone(context), t.language)
-    markup = _keyboard(
+    markup = keyboard(
         [(t("newaction.button.yes"), "na:time_ok"), (t("newaction.button.retype"), "na:back")]
     )
-    await _say(update, t("newaction.confirm_time", time=shown), markup)
+    await say(update, t("newaction.confirm_time", time=shown), markup)
     return CONFIRM_TIME
 
 
@@ -242,24 +237,24 @@ async def got_place(update: Update, context: TurnoutContext) -> int:
     elif message.text and message.text.strip():
         draft.place = message.text.strip()[:300]
     else:
-        await _say(update, context.t("newaction.bad_place"))
+        await say(update, context.t("newaction.bad_place"))
         return PLACE
     return await _ask(update, context, DESCRIPTION)
 
 
 async def got_description(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if len(text) > MAX_DESCRIPTION:
-        await _say(update, context.t("newaction.bad_description", limit=MAX_DESCRIPTION))
+        await say(update, context.t("newaction.bad_description", limit=MAX_DESCRIPTION))
         return DESCRIPTION
     _draft(context).description = text
     return await _ask(update, context, CAPACITY)
 
 
 async def got_capacity(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if not 0 < (as_id(text) or 0) <= 1_000_000:
-        await _say(update, context.t("newaction.bad_capacity"))
+        await say(update, context.t("newaction.bad_capacity"))
         return CAPACITY
     _draft(context).capacity = int(text)
     return await _ask(update, context, REMINDERS)
@@ -267,11 +262,11 @@ async def got_capacity(update: Update, context: TurnoutContext) -> int:
 
 async def got_reminders(update: Update, context: TurnoutContext) -> int:
     try:
-        offsets = [parse_duration(part) for part in re.split(r"[,\s]+", _text(update)) if part]
+        offsets = [parse_duration(part) for part in re.split(r"[,\s]+", text_of(update)) if part]
     except ValueError:
         offsets = []
     if not offsets:
-        await _say(update, context.t("newaction.bad_reminders"))
+        await say(update, context.t("newaction.bad_reminders"))
         return REMINDERS
     minutes = sorted({int(o.total_seconds() // 60) for o in offsets}, reverse=True)
     _draft(context).reminder_minutes = tuple(minutes)
@@ -285,19 +280,6 @@ def back_to(state: int) -> Callable[[Update, TurnoutContext], Coroutine[Any, Any
         return await _ask(update, context, state)
 
     return back
-
-
-def expected(state: int) -> Callable[[Update, TurnoutContext], Coroutine[Any, Any, int]]:
-    """Anything a step cannot use: say what it expects, and stay on it."""
-
-    async def explain(update: Update, context: TurnoutContext) -> int:
-        if update.callback_query is not None:
-            await update.callback_query.answer(context.t("newaction.expected"), show_alert=True)
-        else:
-            await _say(update, context.t("newaction.expected"))
-        return state
-
-    return explain
 
 
 async def skip_description(update: Update, context: TurnoutContext) -> int:
@@ -332,7 +314,7 @@ async def create(update: Update, context: TurnoutContext) -> int:
     now = context.now()
     if draft.starts_at is None or draft.starts_at <= now:
         await query.answer()
-        await _say(update, context.t("time.past"))
+        await say(update, context.t("time.past"))
         return await _ask(update, context, TIME)
     new = _as_new(draft, _zone(context))
     plan = plan_reminders(new.starts_at, new.reminder_minutes, now)
@@ -351,19 +333,8 @@ async def cancel(update: Update, context: TurnoutContext) -> int:
         context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await _say(update, context.t("newaction.cancelled"))
+    await say(update, context.t("newaction.cancelled"))
     return ConversationHandler.END
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "").strip() if message is not None else ""
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    chat = update.effective_chat
-    assert chat is not None
-    return await chat.send_message(text, reply_markup=markup)
 
 
 def _as_new(draft: Draft, timezone: str) -> NewAction:

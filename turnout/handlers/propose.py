@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -30,6 +30,7 @@ from turnout.handlers.members import ensure_member
 from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
 from turnout.handlers.proposals import announce, country_name, default_minutes
 from turnout.handlers.registry import conversation_handler
+from turnout.handlers.steps import expected, keyboard, say, text_of
 from turnout.handlers.timeinput import read_time
 from turnout.places import City
 from turnout.scheduler.planner import wake_planner_at_next
@@ -68,56 +69,39 @@ def _draft(context: TurnoutContext) -> Draft:
     return draft
 
 
-def _keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_message(text, reply_markup=markup)
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "").strip() if message is not None else ""
-
-
 async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
     t, draft = context.t, _draft(context)
     if update.callback_query is not None:
         await update.callback_query.answer()
     if state == TITLE:
-        await _say(update, t("propose.ask_title"))
+        await say(update, t("propose.ask_title"))
     elif state == PLACE:
-        await _say(update, t("propose.ask_place"))
+        await say(update, t("propose.ask_place"))
     elif state == TIME:
-        await _say(
+        await say(
             update,
             t("propose.ask_time", city=_where(draft), timezone=draft.timezone),
         )
     elif state == MEETING:
-        await _say(update, t("propose.ask_meeting_point"))
+        await say(update, t("propose.ask_meeting_point"))
     elif state == DESCRIPTION:
-        await _say(
+        await say(
             update,
             t("propose.ask_description"),
-            _keyboard([(t("newaction.button.skip"), "pr:skip")]),
+            keyboard([(t("newaction.button.skip"), "pr:skip")]),
         )
     elif state == EXPECTED:
-        await _say(
+        await say(
             update,
             t("propose.ask_expected"),
-            _keyboard([(t("propose.button.dont_know"), "pr:skip")]),
+            keyboard([(t("propose.button.dont_know"), "pr:skip")]),
         )
     else:
         preview = summary(t, _as_proposal(draft, update), country_name(draft.city))
-        await _say(
+        await say(
             update,
             t("propose.preview") + "\n\n" + preview,
-            _keyboard(
+            keyboard(
                 [(t("propose.button.submit"), "pr:submit")],
                 [(t("newaction.button.cancel"), "pr:cancel")],
             ),
@@ -144,9 +128,9 @@ async def begin(update: Update, context: TurnoutContext) -> int:
 
 
 async def got_title(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if not text or len(text) > MAX_TITLE:
-        await _say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
+        await say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
         return TITLE
     _draft(context).title = text
     return await _ask(update, context, PLACE)
@@ -156,7 +140,7 @@ async def got_city_name(update: Update, context: TurnoutContext) -> int:
     """A typed city: the matches as buttons."""
     if await offer_cities(update, context, "pc"):
         return CITY
-    await _say(update, context.t("propose.no_city", name=_text(update)[:100]))
+    await say(update, context.t("propose.no_city", name=text_of(update)[:100]))
     return PLACE
 
 
@@ -217,18 +201,18 @@ async def _after_time(update: Update, context: TurnoutContext) -> int:
 
 
 async def got_meeting_point(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if not text or len(text) > MAX_MEETING:
-        await _say(update, context.t("propose.bad_meeting_point", limit=MAX_MEETING))
+        await say(update, context.t("propose.bad_meeting_point", limit=MAX_MEETING))
         return MEETING
     _draft(context).place = text
     return await _ask(update, context, DESCRIPTION)
 
 
 async def got_description(update: Update, context: TurnoutContext) -> int:
-    text = _text(update)
+    text = text_of(update)
     if len(text) > MAX_DESCRIPTION:
-        await _say(update, context.t("newaction.bad_description", limit=MAX_DESCRIPTION))
+        await say(update, context.t("newaction.bad_description", limit=MAX_DESCRIPTION))
         return DESCRIPTION
     _draft(context).description = text
     return await _ask(update, context, EXPECTED)
@@ -240,9 +224,9 @@ async def skip_description(update: Update, context: TurnoutContext) -> int:
 
 
 async def got_expected(update: Update, context: TurnoutContext) -> int:
-    number = as_id(_text(update))
+    number = as_id(text_of(update))
     if number is None or not 0 < number <= MAX_EXPECTED:
-        await _say(update, context.t("propose.bad_expected"))
+        await say(update, context.t("propose.bad_expected"))
         return EXPECTED
     _draft(context).expected = number
     return await _ask(update, context, PREVIEW)
@@ -259,7 +243,7 @@ async def submit(update: Update, context: TurnoutContext) -> int:
     user, t, now = query.from_user, context.t, context.now()
     if draft.starts_at is None or draft.starts_at <= now:
         await query.answer()
-        await _say(update, t("time.past"))
+        await say(update, t("time.past"))
         return await _ask(update, context, TIME)
     new = _as_new(draft, user.id, default_minutes(context))
     outcome = await context.store.submit_proposal(
@@ -274,10 +258,10 @@ async def submit(update: Update, context: TurnoutContext) -> int:
     if outcome.action is not None:
         await wake_planner_at_next(context.application)
         link = create_deep_linked_url(context.bot.username, f"act_{outcome.action.id}")
-        await _say(update, t("propose.published", link=link))
+        await say(update, t("propose.published", link=link))
     else:
         await announce(context, outcome.proposal)
-        await _say(update, t("propose.sent"))
+        await say(update, t("propose.sent"))
     return ConversationHandler.END
 
 
@@ -286,7 +270,7 @@ async def cancel(update: Update, context: TurnoutContext) -> int:
         context.user_data.pop(DRAFT, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await _say(update, context.t("propose.cancelled"))
+    await say(update, context.t("propose.cancelled"))
     return ConversationHandler.END
 
 
@@ -335,19 +319,6 @@ def _as_proposal(draft: Draft, update: Update) -> Proposal:
     )
 
 
-def expected_here(state: int) -> Callable[[Update, TurnoutContext], Coroutine[Any, Any, int]]:
-    """Anything a step cannot use: say what it expects, and stay on it."""
-
-    async def explain(update: Update, context: TurnoutContext) -> int:
-        if update.callback_query is not None:
-            await update.callback_query.answer(context.t("newaction.expected"), show_alert=True)
-        else:
-            await _say(update, context.t("newaction.expected"))
-        return state
-
-    return explain
-
-
 def conversation(
     entry: BaseHandler[Update, TurnoutContext, object],
 ) -> ConversationHandler[TurnoutContext]:
@@ -358,8 +329,8 @@ def conversation(
     def step(state: int, *handlers: BaseHandler[Update, TurnoutContext, Any]) -> list[Any]:
         return [
             *handlers,
-            MessageHandler(filters.ALL & ~filters.COMMAND, expected_here(state)),
-            CallbackQueryHandler(expected_here(state), pattern=r"^(pr|pc):"),
+            MessageHandler(filters.ALL & ~filters.COMMAND, expected(state)),
+            CallbackQueryHandler(expected(state), pattern=r"^(pr|pc):"),
         ]
 
     def on(data: str, callback: Callable[..., Coroutine[Any, Any, int]]) -> Any:
