@@ -182,6 +182,12 @@ async def test_a_host_reviews_the_reports_of_her_action_and_no_other(
     await ana.callback_answer()
     await eventually_status(bot, hers, ReportStatus.APPROVED)
 
+    def decided() -> dict[str, Any]:
+        return next(m for m in ana.inbox if m["message_id"] == card["message_id"])
+
+    await telegram.wait_until(lambda: "Next report" in labels(decided()))
+    assert not any("Publish" in label for label in labels(decided()))  # organisers publish
+
 
 async def answer_to(telegram: FakeTelegram, update: dict[str, Any]) -> str | None:
     """The text the bot answered a button press with."""

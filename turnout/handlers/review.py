@@ -241,7 +241,10 @@ async def decide(
     # The member first: whatever happens to the card below, the decision is theirs to know.
     if outcome.decided:
         await _tell_member(context, report, title)
-    reply = decided_card(context.t, report, title, who, _zone(context), decided_by, scope)
+    publishes = allowed(await context.roles_of(user.id), ORGANISERS)
+    reply = decided_card(
+        context.t, report, title, who, _zone(context), decided_by, scope, can_publish=publishes
+    )
     query = update.callback_query
     try:
         if query is not None and card is None and query.message is not None:

@@ -61,8 +61,11 @@ def decided_card(
     timezone: str,
     decided_by: str | None,
     scope: int | None,
+    *,
+    can_publish: bool = True,
 ) -> Reply:
-    """The card after a decision: its outcome (and whose, if another organiser's) and Next."""
+    """The card after a decision: its outcome (and whose, if another organiser's) and Next;
+    Publish for an approved report, to those who may publish (organisers, not hosts)."""
     text = _card_text(t, report, action_title, who, timezone)
     status = t(STATUS_WORDS[report.status])
     if decided_by is None:
@@ -74,7 +77,7 @@ def decided_card(
         lines.append(t("review.reason_line", reason=report.review_note))
     next_data = f"rv:next:{report.id}:{scope or 0}"
     rows = [[InlineKeyboardButton(t("review.button.next"), callback_data=next_data)]]
-    if report.status is ReportStatus.APPROVED:
+    if report.status is ReportStatus.APPROVED and can_publish:
         publish = InlineKeyboardButton(t("review.button.publish"), callback_data=f"pub:{report.id}")
         rows.insert(0, [publish])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
