@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,8 @@ log = logging.getLogger("turnout")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A bundled build starts the gazetteer's child process through this entry point.
+    multiprocessing.freeze_support()
     # Opt in to python-telegram-bot's coming behaviour (durations as timedelta), which the code
     # already handles, instead of a deprecation warning on every flood wait.
     os.environ.setdefault("PTB_TIMEDELTA", "1")

@@ -498,6 +498,9 @@ async def test_an_organiser_in_belgrade_plans_a_picket_in_lisbon_in_lisbon_time(
     assert bot.rows("SELECT timezone, city, country, starts_at FROM actions") == [
         ("Europe/Lisbon", "Lisbon", "PT", f"{NEXT_YEAR}-01-15 18:00:00")
     ]
+    # At the city's centre, so "near me" finds it.
+    ((lat, lon),) = bot.rows("SELECT latitude, longitude FROM actions")
+    assert (round(lat, 1), round(lon, 1)) == (38.7, -9.1)
     # A member anywhere reads the Lisbon time.
     await started(ana)
     await data.store.set_timezone(ana.id, "Asia/Tokyo", data.clock())
@@ -543,3 +546,15 @@ async def test_a_proposal_placed_by_a_shared_location_takes_its_city_and_zone(
     assert bot.rows("SELECT city, country, timezone, latitude, longitude FROM proposals") == [
         ("Lisbon", "PT", "Europe/Lisbon", 38.7069, -9.1366)
     ]
+
+
+async def test_a_zone_typed_for_the_city_is_a_zone_not_a_city_that_starts_so(
+    bot: RunningBot, owner: FakeUser
+) -> None:
+    await started(owner)
+    await owner.send("/newaction")
+    await owner.reply()
+    await owner.send("Call-in day")
+    await owner.reply()
+    await owner.send("UTC")  # not Utrecht
+    assert "(time zone UTC)" in text_of(await owner.reply())

@@ -34,7 +34,8 @@ async def offer_cities(update: Update, context: TurnoutContext, pick: str) -> bo
     """The cities matching the typed name as buttons ``<pick>:<id>``; False if none."""
     message = update.effective_message
     assert message is not None
-    found = (await asyncio.to_thread(gazetteer)).search((message.text or "").strip()[:100])
+    index = await asyncio.to_thread(gazetteer)
+    found = await asyncio.to_thread(index.search, (message.text or "").strip()[:100])
     if found:
         reply = city_choices(context.t, found, prefix=pick)
         await message.reply_text(reply.text, reply_markup=reply.markup)

