@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import zipfile
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,10 +30,12 @@ async def propose(
     pick: str = "Lisbon, Portugal",
     when: str = f"{NEXT_YEAR}-06-07 18:00",
     meeting: str = "Praça do Comércio",
-    expected: str = "40",
+    expected: str | None = "40",
+    start: Callable[[], Awaitable[object]] | None = None,
 ) -> dict[str, Any]:
-    """The whole /propose conversation; returns the bot's last answer."""
-    await member.send("/propose")
+    """The whole /propose conversation (``start`` opens it another way; ``expected`` None
+    answers "I don't know yet"); returns the bot's last answer."""
+    await (start() if start is not None else member.send("/propose"))
     assert "What is it called" in text_of(await member.reply())
     await member.send(title)
     assert "In which city" in text_of(await member.reply())
@@ -48,7 +51,7 @@ async def propose(
     await member.reply()
     await member.press("Skip")
     assert "How many" in text_of(await member.reply())
-    await member.send(expected)
+    await (member.send(expected) if expected is not None else member.press("I don't know yet"))
     preview = await member.reply()
     assert title in shown(preview)
     await member.press("Send the proposal")
@@ -398,24 +401,13 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
     await ana.reply()
     # Through the button the proposal belongs to the campaign.
     await ana.send(f"/start prop_{campaign_id}")
-    await ana.press("Propose an action", message=await ana.reply())
-    await ana.reply()
-    await ana.send("Clean air picket")
-    await ana.reply()
-    await ana.send("Lisboa")
-    await ana.reply()
-    await ana.press("Lisbon, Portugal")
-    await ana.reply()
-    await ana.send(f"{NEXT_YEAR}-06-07 18:00")
-    await ana.reply()
-    await ana.send("Praça do Comércio")
-    await ana.reply()
-    await ana.press("Skip")
-    await ana.reply()
-    await ana.press("I don't know yet")
-    await ana.reply()
-    await ana.press("Send the proposal")
-    await ana.reply()
+    invitation = await ana.reply()
+    await propose(
+        ana,
+        title="Clean air picket",
+        expected=None,
+        start=lambda: ana.press("Propose an action", message=invitation),
+    )
     await owner.reply()
     await owner.press("✅ Approve")
     await owner.callback_answer()

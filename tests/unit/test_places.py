@@ -48,7 +48,7 @@ def test_the_search_ranks_a_small_index_as_documented() -> None:
     def city(id_: int, name: str, population: int) -> City:
         return City(id_, name, "XX", "Testland", 0.0, 0.0, "UTC", population)
 
-    index = Gazetteer(
+    index = Gazetteer.of(
         [city(1, "Springfield", 100), city(2, "Springfield Heights", 5000), city(3, "Spring", 50)],
         aliases={3: ["Springfield Old"]},
     )

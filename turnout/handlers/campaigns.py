@@ -6,13 +6,10 @@ and city, RSVPs, reports and hosts, and the links that bring groups in.
 
 from __future__ import annotations
 
-import asyncio
-
 from telegram import Update
 from telegram.helpers import create_deep_linked_url
 
 from turnout.bot.context import TurnoutContext
-from turnout.places import gazetteer
 from turnout.views.campaigns import campaign_list, overview
 
 MAX_NAME = 60
@@ -32,10 +29,9 @@ async def campaign_command(update: Update, context: TurnoutContext) -> None:
         return
     campaign, created = await context.store.open_campaign(name, user.id, context.now())
     numbers = await context.store.campaign_overview(campaign)
-    index = await asyncio.to_thread(gazetteer)
     links = (
         create_deep_linked_url(context.bot.username, f"prop_{campaign.id}"),
         create_deep_linked_url(context.bot.username, f"near_{campaign.id}"),
     )
-    reply = overview(context.t, numbers, index.countries, links, created=created)
+    reply = overview(context.t, numbers, links, created=created)
     await message.reply_text(reply.text)

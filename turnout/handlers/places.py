@@ -11,15 +11,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from turnout.bot.context import TurnoutContext
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.members import ensure_member
 from turnout.handlers.reports import collect
-from turnout.places import distance_km, gazetteer, zone_at
+from turnout.places import distance_km, zone_at
 from turnout.views.actions import show_data
 from turnout.views.proposals import (
-    city_labels,
     country_name_in,
     nearby,
     place_filter,
+    place_label,
     short_when,
 )
 from turnout.views.reply import Reply
@@ -38,22 +37,16 @@ async def place_button(update: Update, context: TurnoutContext) -> None:
     assert query is not None
     parts = (query.data or "").split(":")
     now, t = context.now(), context.t
-    index = await asyncio.to_thread(gazetteer)
     await query.answer()
     if len(parts) == 1:
-        reply = place_filter(t, await context.store.upcoming_countries(now), index.countries)
+        reply = place_filter(t, await context.store.upcoming_countries(now))
     elif len(parts) == 2:
-        cities = await context.store.upcoming_cities(now, parts[1][:2])
-        reply = place_filter(t, cities, index.countries)
+        reply = place_filter(t, await context.store.upcoming_cities(now, parts[1][:2]))
     else:
         country, city_id = parts[1][:2], as_id(parts[2])
         actions = await context.store.upcoming_actions_in(now, country, city_id, PLACE_LIMIT)
-        city = index.city(city_id or 0)
-        where = (
-            city_labels(t, [city])[0]
-            if city
-            else country_name_in(t, country, index.country_name(country))
-        )
+        city = actions[0].city if actions and city_id is not None else ""
+        where = place_label(city, country_name_in(t, country))
         rows = [
             [
                 InlineKeyboardButton(
@@ -94,7 +87,6 @@ async def shared_location(update: Update, context: TurnoutContext) -> None:
         return
     location = message.venue.location if message.venue is not None else message.location
     assert location is not None
-    member, _ = await ensure_member(update, context)
     lat, lon = location.latitude, location.longitude
     now = context.now()
     campaign = context.user_data.pop(NEAR_CAMPAIGN, None) if context.user_data else None
@@ -112,7 +104,8 @@ async def shared_location(update: Update, context: TurnoutContext) -> None:
     reply = nearby(context.t, ranked, now)
     await message.reply_text(reply.text, reply_markup=reply.markup)
     zone = await asyncio.to_thread(zone_at, lat, lon)
-    if zone is not None and zone != member.timezone:
+    member = context.member  # loaded for every update (members.recognise_member)
+    if zone is not None and member is not None and zone != member.timezone:
         offer = InlineKeyboardMarkup(
             [
                 [

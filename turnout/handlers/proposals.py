@@ -3,14 +3,11 @@ reason) / Edit, and telling the proposer. The first decision counts; every one i
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -25,11 +22,11 @@ from turnout.delivery.payload import Button
 from turnout.handlers.arguments import as_id
 from turnout.handlers.inplace import edit_in_place
 from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
-from turnout.handlers.registry import conversation_handler, guarded, stopper
+from turnout.handlers.registry import REASON, conversation_handler, guarded, stopper
+from turnout.handlers.registry import reason_conversation as reasoned
 from turnout.handlers.timeinput import AMBIGUITIES, REFUSALS
 from turnout.i18n import N_, Translator
 from turnout.permissions import ORGANISERS
-from turnout.places import City, gazetteer
 from turnout.pseudonym import shown_as
 from turnout.scheduler.planner import wake_planner_at_next
 from turnout.scheduler.reminders import plan_reminders
@@ -42,25 +39,14 @@ from turnout.views.timefmt import local_time
 MAX_REASON = 500
 PENDING_SHOWN = 10
 REASON_WAIT = timedelta(minutes=10)
-REASON, VALUE = 0, 1
+VALUE = 1
 # user_data: the proposal whose rejection reason is awaited; the (proposal, field) being edited.
 AWAITING = "proposal_reason"
 EDITING = "proposal_edit"
 
 
-def country_name(city: City | None) -> str:
-    return city.country if city is not None else ""
-
-
 def default_minutes(context: TurnoutContext) -> tuple[int, ...]:
     return tuple(int(o.total_seconds() // 60) for o in context.settings.reminder_offsets)
-
-
-async def _country(code: str) -> str:
-    if not code:
-        return ""
-    index = await asyncio.to_thread(gazetteer)
-    return index.country_name(code)
 
 
 async def _who(context: TurnoutContext, proposal: Proposal) -> str:
@@ -80,14 +66,12 @@ def _payload(reply: Reply) -> Payload:
 async def announce(context: TurnoutContext, proposal: Proposal) -> None:
     """The notice to the review chat if there is one, else to every organiser and owner, each
     in their language, through the outbox."""
-    country, who = await _country(proposal.country), await _who(context, proposal)
+    who = await _who(context, proposal)
     purpose = f"proposal:{proposal.id}"
     review_chat = context.settings.review_chat_id
     if review_chat is not None:
         t = context.catalogs.translator(None)
-        await context.outbox.enqueue(
-            purpose, [(review_chat, _payload(notice(t, proposal, country, who)))]
-        )
+        await context.outbox.enqueue(purpose, [(review_chat, _payload(notice(t, proposal, who)))])
         return
     staff = {
         grant.user_id
@@ -99,7 +83,7 @@ async def announce(context: TurnoutContext, proposal: Proposal) -> None:
     messages = []
     for user_id in sorted(staff):
         t = context.catalogs.translator(languages.get(user_id))
-        messages.append((user_id, _payload(notice(t, proposal, country, who))))
+        messages.append((user_id, _payload(notice(t, proposal, who))))
     await context.outbox.enqueue(purpose, messages)
 
 
@@ -113,8 +97,7 @@ async def pending_command(update: Update, context: TurnoutContext) -> None:
         await message.reply_text(context.t("proposal.none_pending"))
         return
     for proposal in waiting:
-        country, who = await _country(proposal.country), await _who(context, proposal)
-        reply = notice(context.t, proposal, country, who)
+        reply = notice(context.t, proposal, await _who(context, proposal))
         await message.reply_text(reply.text, reply_markup=reply.markup)
 
 
@@ -161,9 +144,7 @@ async def _show_decided(
     by = None
     if not outcome.decided:
         by = context.t("review.another_organiser")
-    reply = decided(
-        context.t, proposal, await _country(proposal.country), await _who(context, proposal), by
-    )
+    reply = decided(context.t, proposal, await _who(context, proposal), by)
     query = update.callback_query
     chat = update.effective_chat
     assert chat is not None
@@ -262,12 +243,10 @@ async def no_reason(update: Update, context: TurnoutContext) -> int:
         await query.answer(context.t("proposal.gone"), show_alert=True)
         return REASON if isinstance(awaited, tuple) else ConversationHandler.END
     await query.answer()
-    return await _reject(update, context, None, pressed=True)
+    return await _reject(update, context, None)
 
 
-async def _reject(
-    update: Update, context: TurnoutContext, reason: str | None, *, pressed: bool = False
-) -> int:
+async def _reject(update: Update, context: TurnoutContext, reason: str | None) -> int:
     awaited = context.user_data.pop(AWAITING, None) if context.user_data is not None else None
     user = update.effective_user
     assert user is not None
@@ -282,13 +261,8 @@ async def _reject(
     if outcome.decided:
         await _tell_proposer(context, outcome)
         await chat.send_message(context.t("proposal.rejected_note"))
-    await _show_decided(_without_query(update) if pressed else update, context, outcome, card)
+    await _show_decided(update, context, outcome, card)
     return ConversationHandler.END
-
-
-def _without_query(update: Update) -> Update:
-    """The update without its button press, so the card (not the prompt) is edited."""
-    return Update(update.update_id, message=update.effective_message)
 
 
 async def choose_field(update: Update, context: TurnoutContext) -> None:
@@ -349,9 +323,7 @@ async def got_value(update: Update, context: TurnoutContext) -> int:
     if updated is None:
         await message.reply_text(context.t("proposal.gone"))
         return ConversationHandler.END
-    reply = notice(
-        context.t, updated, await _country(updated.country), await _who(context, updated)
-    )
+    reply = notice(context.t, updated, await _who(context, updated))
     await message.reply_text(context.t("edit.saved"))
     await message.reply_text(reply.text, reply_markup=reply.markup)
     return ConversationHandler.END
@@ -391,22 +363,18 @@ def _parse(data: str | None) -> tuple[str, int | None]:
 
 
 def reason_conversation() -> ConversationHandler[TurnoutContext]:
-    """Reject, then an optional reason; the role is checked at each step."""
-    states: dict[object, list[BaseHandler[Update, TurnoutContext, Any]]] = {
-        REASON: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_reason, ORGANISERS)),
-            CallbackQueryHandler(guarded(no_reason, ORGANISERS), pattern=r"^pp:bare:\d+$"),
-        ]
-    }
-    return conversation_handler(
-        entry_points=[
-            CallbackQueryHandler(guarded(ask_reason, ORGANISERS), pattern=r"^pp:no:\d+$")
-        ],
-        states=states,
-        fallbacks=[CommandHandler("cancel", stopper(N_("review.stopped"), AWAITING))],
+    """Reject, then an optional reason for the proposer."""
+    return reasoned(
         name="proposal-reason",
-        allow_reentry=True,
-        conversation_timeout=REASON_WAIT.total_seconds(),
+        ask=ask_reason,
+        ask_pattern=r"^pp:no:\d+$",
+        got=got_reason,
+        bare=no_reason,
+        bare_pattern=r"^pp:bare:\d+$",
+        roles=ORGANISERS,
+        forget=AWAITING,
+        stopped=N_("review.stopped"),
+        wait=REASON_WAIT.total_seconds(),
     )
 
 

@@ -28,7 +28,7 @@ from turnout.handlers.arguments import as_id
 from turnout.handlers.cities import Place, located, offer_cities, picked
 from turnout.handlers.members import ensure_member
 from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
-from turnout.handlers.proposals import announce, country_name, default_minutes
+from turnout.handlers.proposals import announce, default_minutes
 from turnout.handlers.registry import conversation_handler
 from turnout.handlers.steps import expected, keyboard, say, text_of
 from turnout.handlers.timeinput import read_time
@@ -97,7 +97,7 @@ async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
             keyboard([(t("propose.button.dont_know"), "pr:skip")]),
         )
     else:
-        preview = summary(t, _as_proposal(draft, update), country_name(draft.city))
+        preview = summary(t, _as_proposal(draft, update))
         await say(
             update,
             t("propose.preview") + "\n\n" + preview,

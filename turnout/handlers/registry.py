@@ -21,6 +21,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
+    MessageHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -146,3 +147,39 @@ def stopper(
         return ConversationHandler.END
 
     return stop
+
+
+#: The conversation state of a reason being typed.
+REASON = 0
+
+
+def reason_conversation(
+    *,
+    name: str,
+    ask: Callback,
+    ask_pattern: str,
+    got: Callback,
+    bare: Callback,
+    bare_pattern: str,
+    roles: frozenset[Role],
+    forget: str,
+    stopped: str,
+    wait: float,
+) -> ConversationHandler[TurnoutContext]:
+    """A decision that takes an optional reason (Reject, Flag): ``ask`` (a button) asks for
+    it, then ``got`` takes the typed reason or ``bare`` the "no reason" button; /cancel drops
+    ``user_data[forget]``. The roles are checked at each step. After ``wait`` seconds the
+    question lapses: a message much later is not taken as the reason someone will read."""
+    return conversation_handler(
+        entry_points=[CallbackQueryHandler(guarded(ask, roles), pattern=ask_pattern)],
+        states={
+            REASON: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got, roles)),
+                CallbackQueryHandler(guarded(bare, roles), pattern=bare_pattern),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", stopper(stopped, forget))],
+        name=name,
+        allow_reentry=True,
+        conversation_timeout=wait,
+    )

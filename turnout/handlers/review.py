@@ -8,24 +8,19 @@ decision through, and the second organiser sees whose it was.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from telegram import InputMediaDocument, InputMediaPhoto, InputMediaVideo, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from turnout.bot.context import TurnoutContext
 from turnout.delivery.payload import Payload
 from turnout.delivery.send import not_modified
 from turnout.handlers.arguments import as_id, optional_action
-from turnout.handlers.registry import conversation_handler, guarded, refuse, stopper
+from turnout.handlers.registry import REASON, refuse
+from turnout.handlers.registry import reason_conversation as reasoned
 from turnout.i18n import N_
 from turnout.permissions import MANAGERS, ORGANISERS, allowed
 from turnout.pseudonym import shown_as
@@ -40,7 +35,6 @@ from turnout.views.review import (
 
 MAX_REASON = 500
 REASON_WAIT = timedelta(minutes=10)
-REASON = 0
 # user_data key: (report id, decision, scope, card message id) while a reason is awaited.
 AWAITING = "review_reason"
 
@@ -296,22 +290,16 @@ def _parse(data: str | None) -> tuple[str, int | None, int | None]:
 
 
 def reason_conversation() -> ConversationHandler[TurnoutContext]:
-    """Reject / Flag, then an optional reason; the roles are checked at each step."""
-    states: dict[object, list[BaseHandler[Update, TurnoutContext, Any]]] = {
-        REASON: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, guarded(got_reason, MANAGERS)),
-            CallbackQueryHandler(guarded(no_reason, MANAGERS), pattern=r"^rv:bare:\d+$"),
-        ]
-    }
-    return conversation_handler(
-        entry_points=[
-            CallbackQueryHandler(guarded(ask_reason, MANAGERS), pattern=r"^rv:(no|flag):\d+")
-        ],
-        states=states,
-        fallbacks=[CommandHandler("cancel", stopper(N_("review.stopped"), AWAITING))],
+    """Reject / Flag, then an optional reason."""
+    return reasoned(
         name="review-reason",
-        allow_reentry=True,
-        # A reviewer who pressed Reject and walked away: their next message, much later, is
-        # not taken as the reason a member will read.
-        conversation_timeout=REASON_WAIT.total_seconds(),
+        ask=ask_reason,
+        ask_pattern=r"^rv:(no|flag):\d+",
+        got=got_reason,
+        bare=no_reason,
+        bare_pattern=r"^rv:bare:\d+$",
+        roles=MANAGERS,
+        forget=AWAITING,
+        stopped=N_("review.stopped"),
+        wait=REASON_WAIT.total_seconds(),
     )

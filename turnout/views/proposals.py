@@ -33,17 +33,15 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def country_name_in(t: Translator, code: str, english: str = "") -> str:
-    """A country in the reader's language (Babel's CLDR names), else in English."""
-    return babel_locale(t.language).territories.get(code) or english or code
+def country_name_in(t: Translator, code: str) -> str:
+    """A country in the reader's language (CLDR's names, through Babel), by its ISO code."""
+    return babel_locale(t.language).territories.get(code) or code
 
 
 def city_labels(t: Translator, cities: Sequence[City]) -> list[str]:
     """ "Lisbon, Portugal" in the reader's language; where two would read the same (six
     Springfields), the state or region code tells them apart."""
-    plain = [
-        f"{city.name}, {country_name_in(t, city.country_code, city.country)}" for city in cities
-    ]
+    plain = [f"{city.name}, {country_name_in(t, city.country_code)}" for city in cities]
     return [
         f"{city.name} ({city.region}), {label.split(', ', 1)[1]}"
         if plain.count(label) > 1 and city.region.isalpha()
@@ -65,13 +63,12 @@ def place_label(city: str, country: str) -> str:
     return ", ".join(part for part in (city, country) if part)
 
 
-def summary(t: Translator, proposal: Proposal, country_name: str) -> str:
+def summary(t: Translator, proposal: Proposal) -> str:
     """What was proposed, as the proposer and the organisers read it (time in its place)."""
-    localised = country_name_in(t, proposal.country, country_name)
     lines = [
         f"<b>{_escape(proposal.title)}</b>",
         t("card.time", time=local_time(proposal.starts_at, proposal.timezone, t.language)),
-        t("propose.where", city=place_label(proposal.city, localised)),
+        t("propose.where", city=place_label(proposal.city, country_name_in(t, proposal.country))),
     ]
     if proposal.place:
         lines.append(t("propose.meeting_point", place=proposal.place))
@@ -82,11 +79,9 @@ def summary(t: Translator, proposal: Proposal, country_name: str) -> str:
     return "\n".join(lines)
 
 
-def notice(t: Translator, proposal: Proposal, country_name: str, who: str) -> Reply:
+def notice(t: Translator, proposal: Proposal, who: str) -> Reply:
     """For organisers: the proposal with Approve / Approve and trust / Reject / Edit."""
-    text = (
-        t("proposal.notice", id=proposal.id, who=who) + "\n\n" + summary(t, proposal, country_name)
-    )
+    text = t("proposal.notice", id=proposal.id, who=who) + "\n\n" + summary(t, proposal)
     data = f"{proposal.id}"
     markup = InlineKeyboardMarkup(
         [
@@ -103,16 +98,14 @@ def notice(t: Translator, proposal: Proposal, country_name: str, who: str) -> Re
     return Reply(text, markup)
 
 
-def decided(
-    t: Translator, proposal: Proposal, country_name: str, who: str, by: str | None
-) -> Reply:
+def decided(t: Translator, proposal: Proposal, who: str, by: str | None) -> Reply:
     """The notice once decided: the outcome instead of the buttons."""
     outcome = {
         ProposalStatus.APPROVED: t("proposal.approved_note"),
         ProposalStatus.REJECTED: t("proposal.rejected_note"),
         ProposalStatus.PENDING: "",
     }[proposal.status]
-    lines = [t("proposal.notice", id=proposal.id, who=who), "", summary(t, proposal, country_name)]
+    lines = [t("proposal.notice", id=proposal.id, who=who), "", summary(t, proposal)]
     lines += ["", outcome]
     if proposal.reason:
         lines.append(t("proposal.reason", reason=proposal.reason))
@@ -179,7 +172,7 @@ def short_when(t: Translator, moment: datetime, timezone: str, now: datetime) ->
     return f"{day} {clock}"
 
 
-def place_filter(t: Translator, places: Sequence[PlaceCount], names: dict[str, str]) -> Reply:
+def place_filter(t: Translator, places: Sequence[PlaceCount]) -> Reply:
     """Countries (``plc:<CC>``) or the cities of one (``plc:<CC>:<city>``), with counts."""
     if not places:
         return Reply(t("places.none"))
@@ -188,7 +181,7 @@ def place_filter(t: Translator, places: Sequence[PlaceCount], names: dict[str, s
         if place.city_id is not None:
             label, data = place.city, f"plc:{place.country}:{place.city_id}"
         else:
-            label = country_name_in(t, place.country, names.get(place.country, ""))
+            label = country_name_in(t, place.country)
             data = f"plc:{place.country}"
         rows.append([InlineKeyboardButton(f"{label} ({place.count})", callback_data=data)])
     rows.append([InlineKeyboardButton(t("places.near_me"), callback_data="near:ask")])
