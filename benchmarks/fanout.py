@@ -138,7 +138,7 @@ async def outbox(
         task = asyncio.create_task(serve(application, settings, stop))
         while not application.running:
             await asyncio.sleep(0.01)
-        box = application.bot_data.outbox
+        box = application.bot_data.services.outbox
         wall, cpu = time.monotonic(), time.process_time()
         await box.enqueue("benchmark", [(chat_id, Payload(TEXT)) for chat_id in ids])
         while not (await box.progress("benchmark")).done:

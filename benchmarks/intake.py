@@ -62,7 +62,7 @@ async def turnout_bot(base_url: str, file_url: str, user_ids: list[int], pipe: C
         task = asyncio.create_task(serve(application, settings, stop))
         while not application.running:
             await asyncio.sleep(0.01)
-        data = application.bot_data
+        data = application.bot_data.services
         for user_id in user_ids:
             now = data.clock()
             await data.store.register_member(user_id, f"Member {user_id}", "en", "UTC", now)

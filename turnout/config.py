@@ -83,6 +83,7 @@ class Settings(BaseSettings):
         timedelta(hours=24),
         timedelta(hours=2),
     )
+    prompt_timeout: Annotated[timedelta, NoDecode] = timedelta(minutes=10)
     review_chat_id: int | None = None
     digest_hour: int | None = Field(default=None, ge=0, le=23)
     report_rate: int = Field(default=10, ge=1)
@@ -124,6 +125,11 @@ class Settings(BaseSettings):
             offsets = [p if isinstance(p, timedelta) else parse_duration(str(p)) for p in parts]
             return tuple(sorted(set(offsets), reverse=True))
         return parts
+
+    @field_validator("prompt_timeout", mode="before")
+    @classmethod
+    def _one_duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod
@@ -183,6 +189,8 @@ class Settings(BaseSettings):
                 shown = _mask(value.get_secret_value())
             elif name == "reminder_offsets":
                 shown = ",".join(format_duration(offset) for offset in value)
+            elif isinstance(value, timedelta):
+                shown = format_duration(value)
             elif isinstance(value, tuple):
                 shown = ",".join(str(item) for item in value)
             elif value is None:

@@ -22,10 +22,11 @@ from typing import Any
 import pytest
 
 from turnout.bot.application import build_application
-from turnout.bot.lifecycle import TurnoutApplication
+from turnout.bot.jobs import TurnoutApplication
 from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
+from turnout.usecases.services import Services
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 OWNER_ID = 4242
@@ -49,10 +50,36 @@ class RunningBot:
     application: TurnoutApplication
     settings: Settings
     telegram: FakeTelegram
+    clock: Clock
 
     @property
     def db_path(self) -> Path:
         return self.settings.database
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data.services
+
+    async def skip(self, delta: timedelta) -> None:
+        """Time passes, as the sandbox's "Skip ahead" makes it: the clock moves on, and the
+        scheduler looks at what fell due at once."""
+        self.clock.advance(delta)
+        await self.wake_planner()
+
+    async def wake_planner(self) -> None:
+        await self.services.hooks.planner_changed()
+
+    async def outbox_idle(self) -> None:
+        """Wait until the outbox has sent (or given up on) everything it was given."""
+        await eventually(
+            lambda: (
+                not self.rows(
+                    "SELECT 1 FROM deliveries WHERE status IN ('pending', 'claimed') LIMIT 1"
+                )
+            ),
+            "the outbox idle",
+            timeout=10,
+        )
 
     async def menu_of(self, user: FakeUser, *, expect: str) -> list[str]:
         """The commands in a user's own menu, once it holds ``expect`` (menus follow replies)."""
@@ -178,7 +205,7 @@ async def running(
     if task.done():
         task.result()  # start-up failed: show why
     try:
-        yield RunningBot(application, settings, telegram)
+        yield RunningBot(application, settings, telegram, clock)
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=15)
@@ -221,3 +248,10 @@ def shown(message: dict[str, Any]) -> str:
 def labels(message: dict[str, Any]) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def button_data(message: dict[str, Any], label: str) -> str:
+    """The data of a button as the message showed it when it arrived (its keyboard may be
+    gone since: a screen not yet refreshed still shows it)."""
+    rows = message["reply_markup"]["inline_keyboard"]
+    return str(next(b["callback_data"] for row in rows for b in row if b["text"] == label))

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, started, text_of
-from turnout.handlers import COMMANDS, HANDLERS, Button, Command
+from turnout.handlers.common.commands import CommandEntry
+from turnout.handlers.routes import COMMANDS, HANDLERS, Button
 from turnout.permissions import allowed
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import NewAction, Role
@@ -26,13 +27,16 @@ ARGUMENTS = {
 }
 # Plausible data for each family of buttons, for the same reason.
 BUTTON_DATA = {
-    "role": "role:revoke:{victim}:organiser",
+    "role": "role:{victim}:organiser",
     "invite": "invite:organiser",
     "org": "org:{action}:cancel_yes",
-    "chan": "chan:unlink:-1001234567890",
+    "orf": "orf:{action}:title",
+    "chan": "chan:-1001234567890",
     "calls": "calls:delete_yes:1",
-    "rv": "rv:ok:1:0",
+    "rv": "rv:ok:1",
     "pub": "pub:1:-1001234567890",
+    "pp": "pp:ok:1",
+    "pe": "pe:1:title",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]
@@ -74,12 +78,13 @@ async def intruder(
     await victim.replies(1)
     if roles:
         await mallory.replies(len(roles))
+    await bot.outbox_idle()  # the messages about the new roles, fully recorded
     return mallory, victim
 
 
 async def an_action(bot: RunningBot) -> int:
     """An action for forged organiser buttons to aim at."""
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     new = NewAction("Clean River Rally", "", now + timedelta(days=2), "UTC", "Old bridge",
                     None, None, None, (120,))  # fmt: skip
@@ -92,7 +97,7 @@ async def test_privileged_commands_are_refused(
     bot: RunningBot,
     telegram: FakeTelegram,
     owner: FakeUser,
-    command: Command,
+    command: CommandEntry,
     held: frozenset[Role],
 ) -> None:
     if allowed(held, command.roles):
@@ -112,7 +117,7 @@ async def test_privileged_commands_are_open_to_their_roles(
     bot: RunningBot,
     telegram: FakeTelegram,
     owner: FakeUser,
-    command: Command,
+    command: CommandEntry,
     held: frozenset[Role],
 ) -> None:
     """The other half: whoever holds a role the command allows gets past the guard."""
@@ -138,7 +143,7 @@ async def test_forged_privileged_buttons_are_refused(
     mallory, victim = await intruder(bot, telegram, owner, held)
     action_id = await an_action(bot)
     before = bot.snapshot()
-    data = BUTTON_DATA.get(button.prefix, f"{button.prefix}:x")
+    data = BUTTON_DATA[button.prefix]
     data = data.format(victim=victim.id, action=action_id)
     # The forged press is made on the member's own greeting, which never had such a button.
     await mallory.press_data(data, mallory.inbox[0])

@@ -23,7 +23,7 @@ async def organiser_of(bot: RunningBot, owner: FakeUser, person: FakeUser) -> Fa
 
 
 async def make_action(bot: RunningBot, **changes: object) -> Action:
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     values: dict[str, object] = {
         "title": "Tenants' Picket",
@@ -84,7 +84,7 @@ async def test_an_organiser_plans_an_action_by_conversation(
     [(title, place, starts_at, capacity, minutes, created_by)] = bot.rows(
         "SELECT title, place, starts_at, capacity, reminder_minutes, created_by FROM actions"
     )
-    tomorrow = (bot.application.bot_data.clock() + timedelta(days=1)).date()
+    tomorrow = (bot.services.clock() + timedelta(days=1)).date()
     assert (title, place, capacity, minutes, created_by) == (
         "Clean River Rally",
         "The old bridge, north side",
@@ -172,7 +172,7 @@ async def test_add_to_calendar_sends_an_ics_with_the_utc_time(
 
 
 async def test_actions_are_listed_in_pages(bot: RunningBot, ana: FakeUser) -> None:
-    now = bot.application.bot_data.clock()
+    now = bot.services.clock()
     for day in range(7):
         await make_action(bot, title=f"Picket {day + 1}", starts_at=now + timedelta(days=day + 1))
     await ana.send("/actions")
@@ -233,6 +233,10 @@ async def test_an_organiser_moves_an_action_and_one_notice_goes_out(
     await owner.send("whenever")
     assert "include the time of day" in text_of(await owner.reply())
     await owner.send("2031-05-01 18:00")
+    confirm = shown(await owner.reply())
+    assert "New: " in confirm and "2031" in confirm
+    assert "Everyone who answered will be told." in confirm
+    await owner.press("✅ Confirm")
     assert text_of(await owner.reply()) == "Saved."
     assert "2031" in shown(await owner.reply())
 
@@ -243,15 +247,15 @@ async def test_an_organiser_moves_an_action_and_one_notice_goes_out(
     await owner.callback_answer()
     await owner.reply()
     await owner.send("The town hall steps")
+    assert "New: 📍 The town hall steps" in shown(await owner.reply())
+    await owner.press("✅ Confirm")
     assert text_of(await owner.reply()) == "Saved."
     await owner.reply()
 
     # Both edits fall within two minutes: one notice, once the two minutes have passed.
     await ana.no_reply(within=0.5)
     clock.advance(timedelta(minutes=2, seconds=1))
-    from turnout.scheduler.planner import wake_planner_at_next
-
-    await wake_planner_at_next(bot.application)
+    await bot.wake_planner()
     notice = shown(await ana.reply(timeout=10))
     assert "has changed" in notice
     assert "2031" in notice
@@ -286,6 +290,9 @@ async def test_raising_the_capacity_moves_the_waitlist_up(
     await owner.send("lots")
     assert "whole number" in text_of(await owner.reply())
     await owner.send("2")
+    confirm = shown(await owner.reply())
+    assert "Now: 1" in confirm and "New: 2" in confirm
+    await owner.press("✅ Confirm")
     assert text_of(await owner.reply()) == "Saved."
     assert "you are now going" in shown(await second.reply())
     assert dict(bot.rows("SELECT user_id, answer FROM rsvps")) == {

@@ -27,7 +27,7 @@ async def linked_channel(
 
 
 async def subscribed(bot: RunningBot, telegram: FakeTelegram, count: int) -> list[FakeUser]:
-    data = bot.application.bot_data
+    data = bot.services
     people = [telegram.add_user(f"Member {n}") for n in range(count)]
     for person in people:
         await data.store.register_member(person.id, person.first_name, "en", "UTC", data.clock())
@@ -93,7 +93,7 @@ async def test_a_call_goes_once_to_two_channels_and_200_subscribers(
     river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
     tenants = await linked_channel(bot, telegram, caster, "Tenants United", "tenants")
     people = await subscribed(bot, telegram, 200)
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     action = await data.store.create_action(
         NewAction("Clean River Rally", "", now + timedelta(days=3), "UTC", "Old bridge",
@@ -233,6 +233,15 @@ async def test_edit_and_delete_reach_every_copy(
     await caster.callback_answer()
     assert "Send the new text of call #1" in text_of(await caster.reply())
     await caster.send("Rally moved to 13:00")
+    will_read, preview, reach = await caster.replies(3)
+    assert text_of(will_read) == "Call #1 will read:"
+    assert text_of(preview) == "Rally moved to 13:00"
+    assert "Clean River News, Tenants United" in text_of(reach)
+    assert "Subscribers: 5" in text_of(reach)
+    # Nothing changed before it is confirmed.
+    assert all("Rally moved" not in found for found in texts().values())
+    await caster.press("✅ Confirm", message=reach)
+    await caster.callback_answer()
     assert text_of(await caster.reply()) == "Changing 7 copies."
     await eventually(
         lambda: all("Rally moved to 13:00" in found for found in texts().values()),
@@ -318,7 +327,7 @@ async def test_each_subscriber_gets_the_buttons_in_their_language_edits_included
 ) -> None:
     caster = await broadcaster(owner, ana)
     river = await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     lucia, pierre = telegram.add_user("Lucía"), telegram.add_user("Pierre")
     for person, language in ((lucia, "es"), (pierre, "fr")):
@@ -360,6 +369,9 @@ async def test_each_subscriber_gets_the_buttons_in_their_language_edits_included
     await caster.callback_answer()
     await caster.reply()
     await caster.send("Rally moved to Sunday!")
+    *_, reach = await caster.replies(3)
+    await caster.press("✅ Confirm", message=reach)
+    await caster.callback_answer()
     await caster.reply()
     await eventually(
         lambda: all("Sunday" in text_of(telegram.messages(chat)[-1]) for chat in expected),

@@ -13,6 +13,7 @@ import pytest
 
 from tests.e2e.conftest import OWNER_ID, TOKEN, environment, started, text_of
 from turnout.sandbox.fakebot import FakeTelegram
+from turnout.storage.purposes import CallCopy
 
 
 def turnout(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
@@ -127,7 +128,7 @@ async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
     database = tmp_path / "turnout.db"
     store = await Store.open(database)
     now = datetime.now(UTC)
-    await store.enqueue_deliveries("call:7", [(1, "{}"), (2, "{}"), (3, "{}")], now, now)
+    await store.enqueue_deliveries(CallCopy(7, "text"), [(1, "{}"), (2, "{}"), (3, "{}")], now, now)
     first, second = await store.claim_due_deliveries(now, limit=2)
     await store.mark_delivery_sent(first.id, [10], now)
     await store.mark_delivery_failed(second.id, "Forbidden: bot was blocked by the user", now)
@@ -136,8 +137,8 @@ async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["purpose", "pending", "claimed", "sent", "failed", "skipped"]
-    assert lines[1].split() == ["call:7", "1", "0", "1", "1", "0"]
-    assert "call:7  chat 2: Forbidden: bot was blocked by the user" in result.stdout
+    assert lines[1].split() == ["call:7:text", "1", "0", "1", "1", "0"]
+    assert "call:7:text  chat 2: Forbidden: bot was blocked by the user" in result.stdout
 
 
 async def test_a_rejected_token_is_reported_without_showing_it(

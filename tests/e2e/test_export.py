@@ -83,7 +83,7 @@ async def test_an_export_has_every_report_and_no_metadata(
     first = await submit(ana, "River Rally", text='We were <b>300</b>, "quoted"', photos=1, album=3)
     await a_gps_photo_as_a_file(ben)
     await submit(ben, "Other", text="Leaflets")
-    data = bot.application.bot_data
+    data = bot.services
     await data.store.answer_rsvp(
         rally.id, ana.id, Answer.MAYBE, rally.starts_at - timedelta(hours=1)
     )
@@ -202,7 +202,7 @@ async def test_an_export_too_big_to_send_stays_on_the_server(
 ) -> None:
     import turnout.handlers.export
 
-    monkeypatch.setattr(turnout.handlers.export, "UPLOAD_LIMIT", 100)  # bytes, for the test
+    monkeypatch.setattr(turnout.handlers.export, "BOT_UPLOAD_BYTES", 100)  # bytes, for the test
     await started(owner)
     olga = await organiser_of(bot, owner, owner)
     await started(ana)

@@ -18,17 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.e2e.conftest import RunningBot, eventually, started
-from turnout.handlers import HANDLERS, Button, Command, Conversation
+from turnout.handlers.routes import HANDLERS, Button, Command
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser, builders
 
 PRIVILEGED_TABLES = (
     "roles", "invites", "actions", "calls", "channels", "report_publications", "audit_log",
 )  # fmt: skip
-PREFIXES = sorted({r.prefix for r in HANDLERS if isinstance(r, Button)} | {"rv", "ed", "org"})
+PREFIXES = sorted({r.prefix for r in HANDLERS if isinstance(r, Button)} | {"ed", "na", "nc"})
 COMMANDS = sorted(
     {r.name for r in HANDLERS if isinstance(r, Command)}
-    | {r.command.name for r in HANDLERS if isinstance(r, Conversation)}
-    | {"nosuchcommand", "start inv_forged", "start act_99999", "start rep_x"}
+    | {"nosuchcommand", "start inv_forged", "start act_99999", "start rep_x", "back", "skip"}
 )
 ENTITY_TYPES = ["bold", "italic", "code", "pre", "text_link", "url", "mention", "bot_command",
                 "spoiler", "custom_emoji"]  # fmt: skip

@@ -6,7 +6,7 @@ import asyncio
 import re
 
 from tests.e2e.conftest import OWNER_ID, RunningBot, shown, started
-from turnout.bot.flood import FloodGate
+from turnout.handlers.common.floodgate import FloodGate
 from turnout.sandbox.fakebot import FakeUser
 from turnout.storage import Role
 
@@ -45,7 +45,7 @@ async def test_help_for_an_owner(bot: RunningBot, owner: FakeUser) -> None:
 async def test_help_for_a_host(bot: RunningBot, ana: FakeUser) -> None:
     """A host (of a proposal that was approved) reviews, and plans nothing else."""
     await started(ana)
-    data = bot.application.bot_data
+    data = bot.services
     await data.store.grant_role(ana.id, Role.HOST, OWNER_ID, data.clock())
     await ana.send("/help")
     assert commands_in(shown(await ana.reply())) == HOST_COMMANDS

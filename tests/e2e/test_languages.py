@@ -14,7 +14,7 @@ SR = Catalogs("en").translator("sr")
 
 
 async def test_a_member_flow_in_serbian(bot: RunningBot, telegram: FakeTelegram) -> None:
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     picket = NewAction("Протест", "", now + timedelta(days=2), "Europe/Belgrade", "Trg", None,
                        None, None, ())  # fmt: skip

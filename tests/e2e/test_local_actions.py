@@ -13,7 +13,7 @@ from typing import Any
 
 import geojson
 
-from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.e2e.conftest import RunningBot, button_data, labels, shown, started, text_of
 from tests.e2e.test_review import submit
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Action, NewAction, ReportStatus
@@ -93,9 +93,7 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
     # A member in Belgrade sees the Lisbon time of a Lisbon action.
     ben = telegram.add_user("Ben", language_code="en")
     await started(ben)
-    await bot.application.bot_data.store.set_timezone(
-        ben.id, "Europe/Belgrade", bot.application.bot_data.clock()
-    )
+    await bot.services.store.set_timezone(ben.id, "Europe/Belgrade", bot.services.clock())
     await ben.send(f"/start act_{action_id}")
     seen = shown(await ben.reply())
     assert "6:00\u202fPM WEST" in seen
@@ -110,6 +108,8 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
     await ana.press("Time (postpone)")
     assert "Europe/Lisbon" in text_of(await ana.reply())
     await ana.send(f"{NEXT_YEAR}-06-07 19:00")
+    assert "New: Mon, Jun 7, " in shown(await ana.reply())
+    await ana.press("✅ Confirm")
     assert text_of(await ana.reply()) == "Saved."
     assert "7:00\u202fPM WEST" in shown(await ana.reply())
     assert bot.rows("SELECT starts_at FROM actions") == [(f"{NEXT_YEAR}-06-07 18:00:00",)]
@@ -120,7 +120,7 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
 
 
 async def an_action_elsewhere(bot: RunningBot, title: str, **where: Any) -> Action:
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     values: dict[str, Any] = {
         "title": title,
@@ -176,8 +176,12 @@ async def test_a_host_reviews_the_reports_of_her_action_and_no_other(
         assert await answer_to(telegram, forged) == REFUSAL
     assert not any("Twelve of us." in shown(m) for m in ana.inbox)
     # And the other action's Edit and Cancel are not hers either.
-    for verb in ("edit", "cancel_yes", "field:time"):
-        forged = await ana.press_data(f"org:{other.id}:{verb}", card)
+    for forged_data in (
+        f"org:{other.id}:edit",
+        f"org:{other.id}:cancel_yes",
+        f"orf:{other.id}:time",
+    ):
+        forged = await ana.press_data(forged_data, card)
         assert await answer_to(telegram, forged) == REFUSAL
     assert bot.rows("SELECT status FROM actions WHERE id = :id", id=other.id) == [("planned",)]
 
@@ -221,6 +225,12 @@ async def test_a_rejected_proposal_tells_the_proposer_why(
     await owner.callback_answer()
     assert "Why is proposal #1 rejected" in text_of(await owner.reply())
     await owner.send("There is already a picket there that day.")
+    confirm = shown(await owner.reply())
+    assert "The proposer will be told:" in confirm
+    assert "Reason: There is already a picket there that day." in confirm
+    assert bot.rows("SELECT status FROM proposals") == [("pending",)]  # not before Confirm
+    await owner.press("✅ Confirm")
+    await owner.callback_answer()
     assert text_of(await owner.reply()) == "Rejected."
     told = shown(await ana.reply())
     assert "was not approved" in told
@@ -243,10 +253,13 @@ async def test_no_reason_rejects_only_its_own_proposal_and_a_stale_one_waits(
     await owner.press("❌ Reject", message=first)
     first_prompt = await owner.reply()
     await owner.press("❌ Reject", message=second)
-    await owner.reply()
-    # The first prompt's "No reason" is stale now: it rejects nothing.
-    stale = await owner.press_data("pp:bare:1", first_prompt)
-    assert await answer_to(telegram, stale) == "That proposal is no longer there."
+    closed, _ = await owner.replies(2)
+    assert "Closed without saving anything: the rejection of a proposal" in text_of(closed)
+    # The first question is closed by the second (its keyboard is gone): its "No reason",
+    # pressed on a screen not yet refreshed, rejects nothing.
+    assert labels(owner.chat.messages[first_prompt["message_id"]].view()) == []
+    stale = await owner.press_data(button_data(first_prompt, "No reason"), first_prompt)
+    assert "This question is closed" in (await answer_to(telegram, stale) or "")
     assert bot.rows("SELECT status FROM proposals ORDER BY id") == [("pending",), ("pending",)]
     await owner.press("No reason")
     assert text_of(await owner.reply()) == "Rejected."
@@ -414,7 +427,7 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
     await ana.reply()
     now = datetime.now(UTC)
     for title in ("Town rally", "Unrelated rally"):
-        await bot.application.bot_data.store.create_action(
+        await bot.services.store.create_action(
             NewAction(title, "", now + timedelta(days=3), "UTC", "", 44.8, 20.46, None, ()),
             1, [], now,
         )  # fmt: skip
@@ -426,6 +439,8 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
     await owner.send("No such campaign")
     assert "There is no campaign" in text_of(await owner.reply())
     await owner.send("clean air day")
+    assert "New: clean air day" in shown(await owner.reply())
+    await owner.press("✅ Confirm")
     assert text_of(await owner.reply()) == "Saved."
     await owner.reply()
 
@@ -463,7 +478,7 @@ async def test_a_campaign_gathers_its_proposals_and_exports_them_as_geojson(
 async def test_an_organiser_in_belgrade_plans_a_picket_in_lisbon_in_lisbon_time(
     bot: RunningBot, owner: FakeUser, ana: FakeUser
 ) -> None:
-    data = bot.application.bot_data
+    data = bot.services
     await started(owner)
     await data.store.set_timezone(owner.id, "Europe/Belgrade", data.clock())
     await owner.send("/newaction")

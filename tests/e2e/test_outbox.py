@@ -15,6 +15,7 @@ from turnout.delivery.progress import follow_progress
 from turnout.i18n import Catalogs
 from turnout.sandbox.fakebot import ApiCall, FakeTelegram, FakeUser
 from turnout.storage import DeliveryCounts
+from turnout.storage.purposes import CallCopy, Purpose, Reminder
 from turnout.views.delivery import progress
 
 RATE = 200
@@ -30,10 +31,10 @@ def people(telegram: FakeTelegram, count: int) -> list[FakeUser]:
 
 
 def outbox_of(bot: RunningBot) -> Outbox:
-    return bot.application.bot_data.outbox
+    return bot.services.outbox
 
 
-async def finished(bot: RunningBot, purpose: str, timeout: float = 60.0) -> DeliveryCounts:  # noqa: ASYNC109
+async def finished(bot: RunningBot, purpose: Purpose, timeout: float = 60.0) -> DeliveryCounts:  # noqa: ASYNC109
     outbox = outbox_of(bot)
     deadline = time.monotonic() + timeout
     while not (counts := await outbox.progress(purpose)).done:
@@ -58,9 +59,11 @@ async def test_a_thousand_recipients_under_the_servers_limit(
     recipients = people(telegram, 1000)
     telegram.rate_limit(RATE)
     text = "The Clean River Rally starts at the old bridge."
-    added = await outbox_of(bot).enqueue("call:1", [(p.id, Payload(text)) for p in recipients])
+    added = await outbox_of(bot).enqueue(
+        CallCopy(1, "text"), [(p.id, Payload(text)) for p in recipients]
+    )
     assert added == 1000
-    counts = await finished(bot, "call:1")
+    counts = await finished(bot, CallCopy(1, "text"))
     assert counts.sent == 1000
     assert counts.failed == 0
     assert delivered(telegram, text) == Counter({p.id: 1 for p in recipients})
@@ -82,8 +85,8 @@ async def test_faults_are_survived_and_pauses_honoured(
         seed=7,
     )
     text = "Tenants' Picket: bring a friend."
-    await outbox_of(bot).enqueue("call:2", [(p.id, Payload(text)) for p in recipients])
-    counts = await finished(bot, "call:2", timeout=120)
+    await outbox_of(bot).enqueue(CallCopy(2, "text"), [(p.id, Payload(text)) for p in recipients])
+    counts = await finished(bot, CallCopy(2, "text"), timeout=120)
     assert counts.sent == 200
     assert set(delivered(telegram, text)) == {p.id for p in recipients}
 
@@ -107,7 +110,7 @@ async def test_blocked_recipients_are_marked_and_the_rest_served(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
     recipients = people(telegram, 300)
-    store, now = bot.application.bot_data.store, bot.application.bot_data.clock()
+    store, now = bot.services.store, bot.services.clock()
     for person in recipients:
         await store.register_member(person.id, person.first_name, "en", "UTC", now)
         await store.set_subscribed(person.id, True, now)
@@ -115,8 +118,8 @@ async def test_blocked_recipients_are_marked_and_the_rest_served(
     for chat_id in blocked:
         telegram.forbid(chat_id)
     text = "A new call to action is out."
-    await outbox_of(bot).enqueue("call:3", [(p.id, Payload(text)) for p in recipients])
-    counts = await finished(bot, "call:3")
+    await outbox_of(bot).enqueue(CallCopy(3, "text"), [(p.id, Payload(text)) for p in recipients])
+    counts = await finished(bot, CallCopy(3, "text"))
     assert (counts.sent, counts.failed) == (250, 50)
     assert set(delivered(telegram, text)) == {p.id for p in recipients} - blocked
     unreachable = bot.rows("SELECT user_id FROM members WHERE reachable = 0 AND subscribed = 0")
@@ -133,10 +136,10 @@ async def test_enqueuing_the_same_purpose_twice_sends_once(
     recipients = people(telegram, 20)
     outbox = outbox_of(bot)
     text = "Reminder: the rally is tomorrow."
-    first = await outbox.enqueue("reminder:1:24h", [(p.id, Payload(text)) for p in recipients])
-    second = await outbox.enqueue("reminder:1:24h", [(p.id, Payload(text)) for p in recipients])
+    first = await outbox.enqueue(Reminder(1, 1, 1440), [(p.id, Payload(text)) for p in recipients])
+    second = await outbox.enqueue(Reminder(1, 1, 1440), [(p.id, Payload(text)) for p in recipients])
     assert (first, second) == (20, 0)
-    await finished(bot, "reminder:1:24h")
+    await finished(bot, Reminder(1, 1, 1440))
     await asyncio.sleep(0.2)  # anything wrongly queued twice would go out now
     assert delivered(telegram, text) == Counter({p.id: 1 for p in recipients})
 
@@ -147,9 +150,9 @@ async def test_a_message_due_later_waits_for_its_time(
     [person] = people(telegram, 1)
     from datetime import timedelta
 
-    due = bot.application.bot_data.clock() + timedelta(seconds=2)
+    due = bot.services.clock() + timedelta(seconds=2)
     started = time.monotonic()
-    await outbox_of(bot).enqueue("later", [(person.id, Payload("Soon."))], due_at=due)
+    await outbox_of(bot).enqueue(CallCopy(5, "text"), [(person.id, Payload("Soon."))], due_at=due)
     reply = await person.reply(timeout=10)
     assert reply["text"] == "Soon."
     assert time.monotonic() - started > 0.9
@@ -162,10 +165,12 @@ async def test_the_broadcaster_watches_progress(
     application = bot.application
     status = await application.bot.send_message(owner.id, "Starting…")
     t = Catalogs("en").translator("en")
-    await outbox_of(bot).enqueue("call:4", [(p.id, Payload("Join us")) for p in recipients])
+    await outbox_of(bot).enqueue(
+        CallCopy(4, "text"), [(p.id, Payload("Join us")) for p in recipients]
+    )
     final = await follow_progress(
         outbox_of(bot),
-        "call:4",
+        CallCopy(4, "text"),
         application.bot,
         owner.id,
         status.message_id,
@@ -187,7 +192,7 @@ async def test_an_unexpected_error_fails_the_row_and_sending_goes_on(
     # An entity Telegram's library cannot even read: not a Telegram error, a broken payload.
     broken = Payload("Rally", entities=({"not": "an entity"},))
     outbox = outbox_of(bot)
-    await outbox.enqueue("call:9", [(first.id, broken), (second.id, Payload("Rally"))])
-    counts = await finished(bot, "call:9", timeout=10)
+    await outbox.enqueue(CallCopy(9, "text"), [(first.id, broken), (second.id, Payload("Rally"))])
+    counts = await finished(bot, CallCopy(9, "text"), timeout=10)
     assert (counts.sent, counts.failed, counts.claimed) == (1, 1, 0)
     assert (await second.reply())["text"] == "Rally"

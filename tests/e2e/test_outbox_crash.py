@@ -12,6 +12,7 @@ from tests.e2e.conftest import TOKEN, environment
 from turnout.delivery import Payload
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import Store
+from turnout.storage.purposes import CallCopy
 
 RECIPIENTS = 2000
 MAX_IN_FLIGHT = 16
@@ -36,7 +37,7 @@ async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path
     store = await Store.open(database)
     now = datetime.now(UTC)
     payload = Payload(TEXT).to_json()
-    await store.enqueue_deliveries("call:1", [(p.id, payload) for p in people], now, now)
+    await store.enqueue_deliveries(CallCopy(1, "text"), [(p.id, payload) for p in people], now, now)
     await store.close()
 
     sent = Counter[int]()
@@ -82,7 +83,7 @@ async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path
     assert duplicates <= MAX_IN_FLIGHT
     store = await Store.open(database)
     try:
-        [counts] = await store.delivery_counts("call:1")
+        [counts] = await store.delivery_counts(CallCopy(1, "text"))
     finally:
         await store.close()
     assert counts.sent == RECIPIENTS

@@ -23,6 +23,7 @@ from turnout.config import Settings
 from turnout.delivery import Payload
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Answer, NewAction, Role
+from turnout.storage.purposes import CallCopy
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def rows_holding(bot: RunningBot, user_id: int) -> list[str]:
 async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser, ben: FakeUser
 ) -> None:
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     seats = NewAction("Picket", "", now + timedelta(days=1), "UTC", "Square", None, None, 1, ())
     action = await data.store.create_action(seats, owner.id, [], now)
@@ -70,7 +71,9 @@ async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
     own = NewAction("Her meeting", "", now + timedelta(days=2), "UTC", "Hall", None, None, None, ())
     await data.store.create_action(own, ana.id, [], now)
     await data.store.create_invite("tok", Role.ORGANISER, ana.id, now, now + timedelta(days=1))
-    await data.outbox.enqueue("later", [(ana.id, Payload("hello"))], due_at=now + timedelta(days=1))
+    await data.outbox.enqueue(
+        CallCopy(1, "text"), [(ana.id, Payload("hello"))], due_at=now + timedelta(days=1)
+    )
     assert rows_holding(bot, ana.id)
 
     await ana.send("/forgetme")
@@ -78,13 +81,14 @@ async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
     assert labels(confirm) == ["Delete everything", "Keep my data"]
     await ana.press("Keep my data")
     await ana.callback_answer()
-    assert text_of(await ana.edit()) == "Nothing was deleted."
+    assert text_of(await ana.edit(of=confirm)) == "Nothing was deleted."
     assert rows_holding(bot, ana.id)
 
     await ana.send("/forgetme")
-    await ana.press("Delete everything", message=await ana.reply())
+    confirm = await ana.reply()
+    await ana.press("Delete everything", message=confirm)
     await ana.callback_answer()
-    done = text_of(await ana.edit())
+    done = text_of(await ana.edit(of=confirm))
     assert "roles: 1; answers to actions: 1; reports: 1 (with 2 photo and video records)" in done
     assert rows_holding(bot, ana.id) == []
     assert bot.rows("SELECT answer FROM rsvps WHERE user_id = :u", u=ben.id) == [("going",)]
@@ -108,7 +112,7 @@ async def test_retention_purges_old_reports_and_answers_only(
 ) -> None:
     settings = make_settings(retention_days=2, report_rate=20)
     async with running(settings, clock, telegram) as bot:
-        data = bot.application.bot_data
+        data = bot.services
         now = data.clock()
         soon = NewAction(
             "Soon", "", now + timedelta(hours=1), "UTC", "Square", None, None, None, ()
@@ -123,11 +127,12 @@ async def test_retention_purges_old_reports_and_answers_only(
         await data.store.answer_rsvp(kept.id, ana.id, Answer.GOING, now)
         await submit(ana, "Soon", text="Old news", photos=1)
         await submit(ana, "Other", text="Old other")
-        await data.outbox.enqueue("old-news", [(ana.id, Payload("Reminder of old"))])
+        await data.outbox.enqueue(CallCopy(2, "text"), [(ana.id, Payload("Reminder of old"))])
         await ana.reply(timeout=10)
         await eventually(
             lambda: (
-                bot.rows("SELECT status FROM deliveries WHERE purpose = 'old-news'") == [("sent",)]
+                bot.rows("SELECT status FROM deliveries WHERE purpose = 'call:2:text'")
+                == [("sent",)]
             ),
             "the old message sent",
         )
@@ -143,4 +148,4 @@ async def test_retention_purges_old_reports_and_answers_only(
             ("retention:purge",)
         ]
         assert bot.rows("SELECT COUNT(*) FROM members") == [(1,)]  # members stay
-        assert bot.rows("SELECT COUNT(*) FROM deliveries WHERE purpose = 'old-news'") == [(0,)]
+        assert bot.rows("SELECT COUNT(*) FROM deliveries WHERE purpose = 'call:2:text'") == [(0,)]

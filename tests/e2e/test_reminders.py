@@ -13,7 +13,6 @@ from datetime import timedelta
 from tests.e2e.conftest import Clock, RunningBot, eventually, running, shown
 from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
-from turnout.scheduler.planner import wake_planner_at_next
 from turnout.storage import Action, Answer, NewAction
 from turnout.views.timefmt import local_time
 
@@ -26,7 +25,7 @@ async def plan(
     bot: RunningBot, starts_in: timedelta, reminders: Sequence[tuple[int, timedelta]]
 ) -> Action:
     """An action starting ``starts_in`` from now, with reminders ((label minutes, due in))."""
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     minutes = tuple(label for label, _ in reminders)
     new = NewAction("Clean River Rally", "", now + starts_in, "UTC", "The old bridge", 44.8,
@@ -34,12 +33,12 @@ async def plan(
     action = await data.store.create_action(
         new, 1, [(label, now + due) for label, due in reminders], now
     )
-    await wake_planner_at_next(bot.application)
+    await bot.wake_planner()
     return action
 
 
 async def answer(bot: RunningBot, person: FakeUser, action: Action, choice: Answer) -> None:
-    data = bot.application.bot_data
+    data = bot.services
     await data.store.register_member(
         person.id, person.first_name, "en", "Europe/Belgrade", data.clock()
     )
@@ -52,7 +51,7 @@ async def test_each_member_gets_each_reminder_once(bot: RunningBot, telegram: Fa
         bot, timedelta(hours=3), [(120, timedelta(seconds=2)), (60, timedelta(seconds=3))]
     )
     ana, ben, cleo, dan = (telegram.add_user(name) for name in ("Ana", "Ben", "Cleo", "Dan"))
-    data = bot.application.bot_data
+    data = bot.services
     await answer(bot, cleo, action, Answer.GOING)
     await data.store.set_reminder_minutes(cleo.id, (), data.clock())  # opted out
     await answer(bot, ana, action, Answer.GOING)
@@ -82,7 +81,7 @@ async def test_a_cancelled_action_sends_no_reminder(
     action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=3))])
     ana = telegram.add_user("Ana")
     await answer(bot, ana, action, Answer.GOING)
-    data = bot.application.bot_data
+    data = bot.services
     await data.store.cancel_action(action.id, 1, data.clock())
     await asyncio.sleep(3.5)
     assert reminders_to(ana) == []
@@ -95,14 +94,14 @@ async def test_a_postponed_action_is_reminded_at_its_new_time(
     action = await plan(bot, timedelta(hours=3), [(120, timedelta(seconds=3))])
     ana = telegram.add_user("Ana")
     await answer(bot, ana, action, Answer.GOING)
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     new_start = now + timedelta(hours=5)
-    moved = await data.store.move_action(
-        action.id, new_start, lambda _: [(120, now + timedelta(seconds=2))], 1, now
+    moved = await data.store.reschedule_action(
+        action.id, lambda _: [(120, now + timedelta(seconds=2))], 1, now, starts_at=new_start
     )
     assert moved is not None
-    await wake_planner_at_next(bot.application)
+    await bot.wake_planner()
     await eventually(lambda: len(reminders_to(ana)) == 1, "the new reminder", timeout=10)
     await asyncio.sleep(1.0)
     [reminder] = reminders_to(ana)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Clock, RunningBot, labels, running, shown, started, text_of
+from turnout.bot import jobs
 from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
-from turnout.scheduler import review_chat as review_chat_module
 from turnout.storage import Action, Answer, NewAction
 
 
@@ -29,11 +29,11 @@ def settings_overrides(review_chat: int) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def announce_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     """New reports are announced together a little after the first; in tests, sooner."""
-    monkeypatch.setattr(review_chat_module, "NOTICE_BATCH", timedelta(seconds=0.5))
+    monkeypatch.setattr(jobs, "NOTICE_BATCH", timedelta(seconds=0.5))
 
 
 async def an_action(bot: RunningBot, title: str = "Clean River Rally") -> Action:
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     new = NewAction(title, "", now - timedelta(hours=3), "UTC", "Old bridge", None, None, None, ())
     return await data.store.create_action(new, 1, [], now)
@@ -157,7 +157,7 @@ async def test_my_reports_and_withdrawing(
     assert "#1 · other · waiting for review" in shown(mine)
     mallory = telegram.add_user("Mallory")
     await started(mallory)
-    await mallory.press_data("rpt:withdraw:1", mallory.inbox[0])
+    await mallory.press_data("rpw:1", mallory.inbox[0])
     assert "Only your own reports" in (await mallory.callback_answer())["text"]
     assert bot.rows("SELECT COUNT(*) FROM reports") == [(1,)]
     await ana.press("Withdraw #1")
@@ -226,7 +226,7 @@ async def test_the_daily_digest_goes_out_once_a_day(
     bot: RunningBot, telegram: FakeTelegram, ana: FakeUser, review_chat: int
 ) -> None:
     await an_action(bot, "Clean River Rally")
-    data = bot.application.bot_data
+    data = bot.services
     now = data.clock()
     upcoming = NewAction("Bike Ride", "", now + timedelta(hours=30), "Europe/Lisbon", "Square",
                          None, None, None, ())  # fmt: skip

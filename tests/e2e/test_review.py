@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import RunningBot, labels, shown, started, text_of
+from tests.e2e.conftest import RunningBot, button_data, labels, shown, started, text_of
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import an_action, begin
@@ -105,7 +105,12 @@ async def test_rejecting_with_a_reason_and_flagging_without(
     await olga.press("✖ Reject", message=card)
     assert "Why is it not accepted?" in text_of(await olga.reply())
     await olga.send("Too <b>dark</b> to see anything")
-    edited = await olga.edit()
+    confirm = await olga.reply()
+    assert "The member will be told:" in shown(confirm)
+    assert "Note from the reviewers: Too <b>dark</b> to see anything" in shown(confirm)
+    assert bot.rows("SELECT status FROM reports WHERE id = :id", id=first) == [("pending",)]
+    await olga.press("✅ Confirm", message=confirm)
+    edited = await olga.edit(of=card)
     assert "Decision: not accepted." in shown(edited)
     assert "Reason: Too <b>dark</b> to see anything" in shown(edited)
     told = await ana.reply(timeout=10)
@@ -120,7 +125,7 @@ async def test_rejecting_with_a_reason_and_flagging_without(
     await olga.reply()
     await olga.press("No reason")
     await olga.callback_answer()
-    assert "Decision: set aside." in shown(await olga.edit())
+    assert "Decision: set aside." in shown(await olga.edit(of=card))
     assert "set aside by the organisers" in text_of(await ana.reply(timeout=10))
 
     assert bot.rows("SELECT id, status, review_note FROM reports ORDER BY id") == [
@@ -329,9 +334,13 @@ async def test_no_reason_under_an_old_prompt_decides_nothing(
     assert f"Report #{second}" in shown(other_card)
     await olga.press("⚑ Flag", message=other_card)
     await olga.callback_answer()
-    await olga.reply()
-    await olga.press("No reason", message=old_prompt)
-    assert "no longer here" in (await olga.callback_answer())["text"]
+    closed, _ = await olga.replies(2)
+    assert "Closed without saving anything: the decision on a report" in text_of(closed)
+    # The old question's keyboard is gone; pressed on a screen not yet refreshed, its
+    # "No reason" decides nothing.
+    data = button_data(old_prompt, "No reason")
+    await olga.press_data(data, old_prompt)
+    assert "This question is closed" in (await olga.callback_answer())["text"]
     assert bot.rows("SELECT id, status FROM reports ORDER BY id") == [
         (first, "pending"),
         (second, "pending"),

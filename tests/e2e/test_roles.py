@@ -106,5 +106,5 @@ async def test_roles_lists_holders_and_revokes_by_button(
     assert bot.rows("SELECT COUNT(*) FROM roles") == [(0,)]
 
     # The same (now stale) button again: nothing to revoke, and the owner is told.
-    await owner.press_data(f"role:revoke:{ana.id}:organiser", listing)
+    await owner.press_data(f"role:{ana.id}:organiser", listing)
     assert (await owner.callback_answer())["text"] == "They no longer hold that role."

@@ -31,7 +31,7 @@ async def test_stats_counts_and_charts(
     olga = await organiser_of(bot, owner, owner)
     await started(ana)
     await started(ben)
-    data = bot.application.bot_data
+    data = bot.services
     before = rally.starts_at - timedelta(days=1)
     await data.store.answer_rsvp(rally.id, ana.id, Answer.GOING, before)
     await data.store.answer_rsvp(rally.id, ben.id, Answer.MAYBE, before)

@@ -12,9 +12,11 @@ from typing import Any
 import aiohttp
 from PIL import Image
 
+from turnout.bot.jobs import PLANNER
 from turnout.delivery import Payload
 from turnout.sandbox import demo
 from turnout.sandbox.runner import Sandbox, SandboxOptions
+from turnout.storage.purposes import CallCopy
 
 ANA, MARKO, OLGA = 100004, 100005, 100001
 
@@ -254,15 +256,14 @@ async def test_skipping_ahead_brings_the_reminder(
     def booked_for_later() -> bool:
         later = sandbox.clock.now() + timedelta(hours=1)
         return any(
-            job.next_t is not None and job.next_t > later
-            for job in queue.get_jobs_by_name("reminder-planner")
+            job.next_t is not None and job.next_t > later for job in queue.get_jobs_by_name(PLANNER)
         )
 
     # The start-up run of the planner is over: its next run is booked for the real due time.
     async with asyncio.timeout(5):
         while not booked_for_later():
             await asyncio.sleep(0.02)
-    store = application.bot_data.store
+    store = application.bot_data.services.store
     (action,) = await store.upcoming_actions(sandbox.clock.now(), 5)
     # An hour before the start: the "2h" reminder is due, the action has not begun.
     minutes = int((action.starts_at - sandbox.clock.now()).total_seconds() // 60) - 60
@@ -281,12 +282,12 @@ async def test_the_demo_is_written_once_and_reset_starts_again(tmp_path: Path) -
     options = SandboxOptions(port=0, database=tmp_path / "sandbox.db")
     async with Sandbox(options) as first:
         assert first.application is not None
-        data = first.application.bot_data
+        data = first.application.bot_data.services
         await data.store.cancel_action(1, demo.OWNER.id, first.clock.now())
         for grant in await data.store.role_holders():
             await data.store.revoke_role(grant.user_id, grant.role, demo.OWNER.id, data.clock())
         # A post in the channel, remembered by the outbox (a call would be edited by its id).
-        await data.outbox.enqueue("test:post", [(demo.CHANNEL_ID, Payload("A post"))])
+        await data.outbox.enqueue(CallCopy(999, "text"), [(demo.CHANNEL_ID, Payload("A post"))])
         channel = first.telegram.world.chat(demo.CHANNEL_ID)
         async with asyncio.timeout(5):
             while not channel.bot_messages():
@@ -294,7 +295,7 @@ async def test_the_demo_is_written_once_and_reset_starts_again(tmp_path: Path) -
         posted = channel.bot_messages()[-1].message_id
     async with Sandbox(options) as second:
         assert second.application is not None
-        store = second.application.bot_data.store
+        store = second.application.bot_data.services.store
         # Nothing written again: not the action, not the roles someone took away.
         assert await store.upcoming_actions(second.clock.now(), 5) == []
         assert await store.role_holders() == []
@@ -302,5 +303,7 @@ async def test_the_demo_is_written_once_and_reset_starts_again(tmp_path: Path) -
         assert second.telegram.world.chat(demo.CHANNEL_ID).next_message_id > posted
     async with Sandbox(SandboxOptions(port=0, database=options.database, reset=True)) as third:
         assert third.application is not None
-        (action,) = await third.application.bot_data.store.upcoming_actions(third.clock.now(), 5)
+        (action,) = await third.application.bot_data.services.store.upcoming_actions(
+            third.clock.now(), 5
+        )
         assert action.title == "Picket at City Hall"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from turnout.handlers.arguments import as_id
+from turnout.handlers.common.arguments import as_id
 
 
 def test_numbers_that_python_calls_digits_but_are_not_ids() -> None:

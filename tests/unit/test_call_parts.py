@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from turnout.i18n import Catalogs
+from turnout.limits import CAPTION_CHARACTERS
 from turnout.storage import Call, CallStatus
-from turnout.views.calls import CAPTION_LIMIT, call_parts
+from turnout.views.calls import call_parts
 
 t = Catalogs("en").translator("en")
 
@@ -42,7 +43,7 @@ def test_a_photo_with_a_short_caption_is_one_message_with_the_buttons() -> None:
 
 
 def test_a_caption_too_long_goes_after_the_media() -> None:
-    long = "x" * (CAPTION_LIMIT + 1)
+    long = "x" * (CAPTION_CHARACTERS + 1)
     (first, media), (second, text) = call_parts(call(long, media=1), t, "turnout_bot")
     assert (first, second) == ("media", "text")
     assert media.text == ""

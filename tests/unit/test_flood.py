@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from turnout.bot.flood import FloodGate, Verdict
+from turnout.handlers.common.floodgate import FloodGate, Verdict
 
 
 def test_over_the_limit_one_warning_then_silence_until_the_window_passes() -> None:

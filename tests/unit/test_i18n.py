@@ -15,8 +15,9 @@ import turnout
 from turnout.i18n import Catalogs, Html
 
 PACKAGE = Path(turnout.__file__).parent
-# Calls whose first argument is a message key: t("…"), context.t("…"), t.plural("…"), N_("…").
-TRANSLATING = {"t", "plural", "N_"}
+# Calls whose first argument is a message key: t("…"), context.t("…"), t.plural("…"), N_("…"),
+# and the use cases' refusals, Gone("…") and the like.
+TRANSLATING = {"t", "plural", "N_", "Gone", "Invalid", "Declined", "NotAllowed", "UseCaseError"}
 
 
 def _called_name(call: ast.Call) -> str | None:

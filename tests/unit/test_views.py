@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 from turnout.i18n import Catalogs
 from turnout.storage import Member, Role
-from turnout.views.members import SUBSCRIBE, UNSUBSCRIBE, help_text, welcome
+from turnout.views.buttons import Subscription
+from turnout.views.members import help_text, welcome
 from turnout.views.timefmt import local_time
 
 t = Catalogs("en").translator("en")
@@ -35,13 +36,13 @@ def test_welcome_greets_by_name_and_says_what_is_stored_in_two_lines() -> None:
     assert lines[0].startswith("Hello, Ana &lt;3!")
     assert "Telegram id" in lines[2]
     assert "phone number" in lines[3]
-    assert buttons(reply.markup) == [("Subscribe to new calls", SUBSCRIBE)]
+    assert buttons(reply.markup) == [("Subscribe to new calls", Subscription("on").encode())]
 
 
 def test_welcome_back_offers_to_unsubscribe_a_subscriber() -> None:
     reply = welcome(t, member(subscribed=True), returning=True)
     assert reply.text.startswith("Welcome back")
-    assert buttons(reply.markup) == [("Unsubscribe", UNSUBSCRIBE)]
+    assert buttons(reply.markup) == [("Unsubscribe", Subscription("off").encode())]
 
 
 def test_help_lists_the_given_commands_and_roles() -> None:

@@ -1,6 +1,3 @@
-"""The composition root: building, running and stopping the application.
-
-Import from the modules themselves (``turnout.bot.application``, ``turnout.bot.runner``): the
-handlers import ``turnout.bot.context``, and a package that imported the application here would
-make importing any handler first a circular import.
-"""
+"""The composition root, on top of everything: building the application (``application``),
+opening and closing what it holds (``lifecycle``), its scheduled jobs and the hooks use cases
+wake them by (``jobs``), and running it (``runner``). Nothing below imports from here."""

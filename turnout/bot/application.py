@@ -1,4 +1,5 @@
-"""The composition root: ``build_application(settings)``, used by ``turnout run`` and the tests."""
+"""The composition root: ``build_application(settings)``, used by ``turnout run``, the sandbox
+and the tests. Nothing else constructs an application."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from datetime import UTC, datetime
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
-from turnout.bot.context import BotData, Clock, TurnoutContext
-from turnout.bot.flood import FloodGate
-from turnout.bot.lifecycle import TurnoutApplication, post_init, post_shutdown, post_stop
+from turnout.bot.jobs import TurnoutApplication
+from turnout.bot.lifecycle import post_init, post_shutdown, post_stop
 from turnout.bot.ordering import PerSenderProcessor
 from turnout.config import Settings
-from turnout.handlers import COMMANDS, HANDLERS
+from turnout.handlers.common.context import BotData, TurnoutContext
+from turnout.handlers.common.floodgate import FloodGate
 from turnout.handlers.errors import on_error
+from turnout.handlers.routes import COMMANDS, HANDLERS
 from turnout.i18n import Catalogs
+from turnout.usecases.services import Clock
 
 
 def utc_now() -> datetime:

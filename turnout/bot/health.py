@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from turnout.bot.context import TurnoutContext
 from turnout.config import Settings
+from turnout.handlers.common.context import TurnoutContext
 
 BEAT_EVERY = 30.0
 STALE_AFTER = 120.0

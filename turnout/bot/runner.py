@@ -14,7 +14,7 @@ import signal
 
 from telegram import Update
 
-from turnout.bot.lifecycle import TurnoutApplication
+from turnout.bot.jobs import TurnoutApplication
 from turnout.config import Settings
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from turnout.delivery.pacing import Pacer, backoff
 from turnout.delivery.payload import Payload
 from turnout.delivery.send import send_payload
 from turnout.storage import Delivery, DeliveryCounts, StorageError, Store
+from turnout.storage.purposes import Purpose
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class Outbox:
 
     async def enqueue(
         self,
-        purpose: str,
+        purpose: Purpose,
         messages: Iterable[tuple[int, Payload]],
         due_at: datetime | None = None,
         expires_at: datetime | None = None,
@@ -117,9 +118,9 @@ class Outbox:
         """Rows were queued by other means (a store transaction): look at the queue now."""
         self._wake.set()
 
-    async def progress(self, purpose: str) -> DeliveryCounts:
+    async def progress(self, purpose: Purpose) -> DeliveryCounts:
         counts = await self.store.delivery_counts(purpose)
-        return counts[0] if counts else DeliveryCounts(purpose)
+        return counts[0] if counts else DeliveryCounts(purpose.key)
 
     # -- the dispatcher --------------------------------------------------------------------
 

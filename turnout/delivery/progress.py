@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError
 from turnout.delivery.outbox import Outbox
 from turnout.delivery.send import not_modified
 from turnout.storage import DeliveryCounts
+from turnout.storage.purposes import Purpose
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ EDIT_EVERY = 3.0
 
 async def follow_progress(
     outbox: Outbox,
-    purpose: str,
+    purpose: Purpose,
     bot: Bot,
     chat_id: int,
     message_id: int,

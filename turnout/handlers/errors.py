@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from turnout.bot.context import TurnoutContext
+from turnout.handlers.common.context import TurnoutContext
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""``/export [action]``: everything members sent, as a ZIP, for organisers.
+"""``/export [action | campaign]``: everything members sent, as a ZIP, for organisers.
 
 A full export downloads every file, which takes a while: the status message counts the media
 as they arrive, and other people's updates are handled meanwhile (updates of different people
@@ -17,65 +17,42 @@ from pathlib import Path
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from turnout.bot.context import TurnoutContext
-from turnout.export import ExportError
-from turnout.export.archive import ExportRequest, Progress, write_export
+from turnout.export.archive import Progress
 from turnout.export.downloads import bot_fetcher
-from turnout.handlers.arguments import as_id, optional_action
-from turnout.i18n import N_
+from turnout.handlers.common.arguments import as_id, words
+from turnout.handlers.common.context import TurnoutContext
+from turnout.limits import BOT_UPLOAD_BYTES
+from turnout.usecases import exports
+from turnout.usecases.errors import Declined
 
-UPLOAD_LIMIT = 50 * 1024 * 1024
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
 
 
 async def export_command(update: Update, context: TurnoutContext) -> None:
-    message = update.effective_message
-    user = update.effective_user
+    message, user = update.effective_message, update.effective_user
     assert message is not None
     assert user is not None
-    t = context.t
-    named = " ".join(context.args or ()).strip()
-    campaign = None
+    t, s = context.t, context.services
+    named = words(context)
     if named and as_id(named) is None:  # not an action's number: a campaign's name
-        campaign = await context.store.campaign_named(named[:100])
-        if campaign is None:
-            await message.reply_text(t("export.no_campaign", name=named[:100]))
-            return
-        action = None
+        scope = await exports.campaign_scope(s, named)
     else:
-        valid, action = await optional_action(message, context, N_("export.usage"))
-        if not valid:
-            return
-    action_id = action.id if action else None
+        scope = await exports.action_scope(s, as_id(named) if named else None)
     status = await message.reply_text(t("export.started"))
     now = context.now()
     # The random part: two exports in the same second must not write the same file.
-    name = f"turnout-{action_id or 'all'}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.zip"
+    number = scope.action.id if scope.action else "all"
+    name = f"turnout-{number}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.zip"
     path = exports_folder(context) / name
-    if campaign is not None:
-        title = t("export.title_campaign", name=campaign.name)
-    elif action is not None:
-        title = t("export.title_action", title=action.title)
-    else:
-        title = t("export.title_all")
-    request = ExportRequest(
-        action_id=action_id,
-        t=t,
-        timezone=context.settings.timezone,
-        title=title,
-        fetch=bot_fetcher(context.bot),
-        progress=_progress(context, status),
-        campaign_id=campaign.id if campaign else None,
-    )
     try:
-        result = await write_export(context.store, path, request)
-    except ExportError as error:
-        await status.edit_text(t("export.failed", reason=str(error)))
+        result = await exports.export(
+            s, user.id, scope, path, t, bot_fetcher(context.bot), _progress(context, status)
+        )
+    except Declined as error:
+        await status.edit_text(t(error.key, **error.params))
         return
-    kept = result.size > UPLOAD_LIMIT
+    kept = result.size > BOT_UPLOAD_BYTES
     try:
-        scope = {"action": action_id, "campaign": campaign.id if campaign else None}
-        await context.store.audit(now, user.id, "export", None, scope)
         summary = t(
             "export.summary",
             reports=result.reports,

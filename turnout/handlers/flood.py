@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from turnout.bot.context import TurnoutContext
-from turnout.bot.flood import Verdict
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.floodgate import Verdict
 
 
 async def flood_guard(update: Update, context: TurnoutContext) -> None:
-    """Runs first (group -2); stops the update here when its sender floods."""
+    """Runs first, in a group of its own; stops the update here when its sender floods."""
     user = update.effective_user
     chat = update.effective_chat
     if user is None or (chat is not None and chat.type != chat.PRIVATE):
@@ -23,10 +25,8 @@ async def flood_guard(update: Update, context: TurnoutContext) -> None:
     if message is not None and _carries_a_file(message):
         # Report material gets its own, roomier gate, and is never answered "slow down" (the
         # phone may send a whole ungrouped selection in a second).
-        if (
-            context.bot_data.file_flood.check(user.id, sent, message.media_group_id)
-            is Verdict.ALLOW
-        ):
+        gate = context.bot_data.file_flood
+        if gate.check(user.id, sent, message.media_group_id) is Verdict.ALLOW:
             return
         raise ApplicationHandlerStop
     album = message.media_group_id if message is not None else None
@@ -34,15 +34,14 @@ async def flood_guard(update: Update, context: TurnoutContext) -> None:
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.WARN:
-        try:
+        # The warning is a courtesy; the update is dropped all the same.
+        with contextlib.suppress(TelegramError):
             context.recognise(await context.store.member(user.id))  # their chosen language
             text = context.t("flood.slow_down")
             if update.callback_query is not None:
                 await update.callback_query.answer(text, show_alert=True)
             elif message is not None:
                 await message.reply_text(text)
-        except TelegramError:
-            pass  # the warning is a courtesy; the update is dropped all the same
     raise ApplicationHandlerStop
 
 

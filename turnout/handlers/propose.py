@@ -1,306 +1,205 @@
 """/propose: any member plans a local action, one question at a time.
 
 title → city (typed and picked from the gazetteer, or a shared location) → time (in that
-place's timezone) → meeting point → description → how many they expect → preview → submit.
+place's time zone) → meeting point → description → how many they expect → preview → submit.
 A trusted host's proposal is published at once; any other goes to the organisers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from telegram import InlineKeyboardMarkup, Message, Update
 
-from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.helpers import create_deep_linked_url
+from turnout.handlers.common import cities, prompts
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.drafts import ActionDraft
+from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
+from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.replies import reply
+from turnout.handlers.common.times import read_time
+from turnout.i18n import N_
+from turnout.storage import Proposal, ProposalStatus
+from turnout.usecases import fields, proposals
+from turnout.views.buttons import ProposeFor
+from turnout.views.links import ActionLink, deep_link
+from turnout.views.proposals import CITY, city_choices, summary
+from turnout.views.reply import Reply
+from turnout.views.timefmt import PICK
 
-from turnout.bot.context import TurnoutContext
-from turnout.handlers.arguments import as_id
-from turnout.handlers.cities import Place, located, offer_cities, picked
-from turnout.handlers.members import ensure_member
-from turnout.handlers.newaction import MAX_DESCRIPTION, MAX_TITLE
-from turnout.handlers.proposals import announce, default_minutes
-from turnout.handlers.registry import conversation_handler
-from turnout.handlers.steps import expected, keyboard, say, text_of
-from turnout.handlers.timeinput import read_time
-from turnout.places import City
-from turnout.scheduler.planner import wake_planner_at_next
-from turnout.scheduler.reminders import plan_reminders
-from turnout.storage import NewAction, Proposal, ProposalStatus
-from turnout.views.proposals import summary
-
-TITLE, PLACE, CITY, TIME, MEETING, DESCRIPTION, EXPECTED, PREVIEW = range(8)
-DRAFT = "proposal"
-MAX_MEETING = 300
-MAX_EXPECTED = 1_000_000
+Turn_ = Turn[ActionDraft]
+SKIP, SUBMIT, CANCEL = "skip", "submit", "cancel"
 
 
-@dataclass
-class Draft:
-    title: str = ""
-    city: City | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    timezone: str = ""
-    starts_at: datetime | None = None
-    options: tuple[datetime, ...] = ()
-    place: str = ""
-    description: str = ""
-    expected: int | None = None
-    campaign_id: int | None = None
-
-
-def _draft(context: TurnoutContext) -> Draft:
-    found = context.user_data.get(DRAFT) if context.user_data is not None else None
-    if isinstance(found, Draft):
-        return found
-    draft = Draft()
-    if context.user_data is not None:
-        context.user_data[DRAFT] = draft
-    return draft
-
-
-async def _ask(update: Update, context: TurnoutContext, state: int) -> int:
-    t, draft = context.t, _draft(context)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if state == TITLE:
-        await say(update, t("propose.ask_title"))
-    elif state == PLACE:
-        await say(update, t("propose.ask_place"))
-    elif state == TIME:
-        await say(
-            update,
-            t("propose.ask_time", city=_where(draft), timezone=draft.timezone),
-        )
-    elif state == MEETING:
-        await say(update, t("propose.ask_meeting_point"))
-    elif state == DESCRIPTION:
-        await say(
-            update,
-            t("propose.ask_description"),
-            keyboard([(t("newaction.button.skip"), "pr:skip")]),
-        )
-    elif state == EXPECTED:
-        await say(
-            update,
-            t("propose.ask_expected"),
-            keyboard([(t("propose.button.dont_know"), "pr:skip")]),
-        )
-    else:
-        preview = summary(t, _as_proposal(draft, update))
-        await say(
-            update,
-            t("propose.preview") + "\n\n" + preview,
-            keyboard(
-                [(t("propose.button.submit"), "pr:submit")],
-                [(t("newaction.button.cancel"), "pr:cancel")],
-            ),
-        )
-    return state
-
-
-def _where(draft: Draft) -> str:
-    return draft.city.label if draft.city is not None else ""
-
-
-async def begin(update: Update, context: TurnoutContext) -> int:
-    """``/propose``, or the "Propose an action" button of a campaign (``prop:<campaign>``)."""
+async def begin(update: Update, context: TurnoutContext) -> None:
     await ensure_member(update, context)
-    campaign_id = None
-    query = update.callback_query
-    if query is not None:
-        campaign_id = as_id((query.data or "").rpartition(":")[2])
-        if campaign_id is not None and await context.store.campaign(campaign_id) is None:
-            campaign_id = None
-    if context.user_data is not None:
-        context.user_data[DRAFT] = Draft(campaign_id=campaign_id)
-    return await _ask(update, context, TITLE)
+    await prompts.start(update, context, PROPOSE, ActionDraft())
 
 
-async def got_title(update: Update, context: TurnoutContext) -> int:
-    text = text_of(update)
-    if not text or len(text) > MAX_TITLE:
-        await say(update, context.t("newaction.bad_title", limit=MAX_TITLE))
-        return TITLE
-    _draft(context).title = text
-    return await _ask(update, context, PLACE)
+async def begin_for(update: Update, context: TurnoutContext, data: ProposeFor) -> None:
+    """The "Propose an action" button of a campaign."""
+    await ensure_member(update, context)
+    campaign = await context.store.campaign(data.campaign)
+    draft = ActionDraft(campaign_id=campaign.id if campaign else None)
+    await prompts.start(update, context, PROPOSE, draft)
 
 
-async def got_city_name(update: Update, context: TurnoutContext) -> int:
+async def invited(update: Update, context: TurnoutContext, campaign_id: int) -> None:
+    """The link a campaign shares: what the campaign asks, and a button to propose."""
+    campaign = await context.store.campaign(campaign_id)
+    if campaign is None:
+        await reply(update, context.t("propose.how"))
+        return
+    button = ProposeFor(campaign.id).button(context.t("propose.button.start"))
+    text = context.t("propose.for_campaign", name=campaign.name)
+    await reply(update, Reply(text, InlineKeyboardMarkup([[button]])))
+
+
+async def ask_title(turn: Turn_) -> Reply:
+    return Reply(turn.t("propose.ask_title"))
+
+
+async def got_title(turn: Turn_, text: str) -> Outcome:
+    turn.draft.title = fields.title(text)
+    return Go("city")
+
+
+async def ask_city(turn: Turn_) -> Reply:
+    return Reply(turn.t("propose.ask_place"))
+
+
+async def got_city_name(turn: Turn_, text: str) -> Outcome:
     """A typed city: the matches as buttons."""
-    if await offer_cities(update, context, "pc"):
-        return CITY
-    await say(update, context.t("propose.no_city", name=text_of(update)[:100]))
-    return PLACE
+    found = await cities.search(text)
+    if not found:
+        return Stay(turn.t("propose.no_city", name=text.strip()[:100]))
+    choices = city_choices(turn.t, turn.prompt.id, found)
+    return Stay(choices.text, choices.markup)
 
 
-async def picked_city(update: Update, context: TurnoutContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    place = await picked(query.data, context.settings.timezone)
+async def city_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice != CITY:
+        return None
+    place = await cities.picked(value, turn.context.settings.timezone)
     if place is None:
-        await query.answer()
-        return CITY
-    _take(_draft(context), place)
-    return await _ask(update, context, TIME)
+        return Stay()
+    turn.draft.take(place)
+    return Go("time")
 
 
-async def got_location(update: Update, context: TurnoutContext) -> int:
-    """A shared location or venue."""
-    message = update.effective_message
-    assert message is not None
-    _take(_draft(context), await located(message, context.settings.timezone))
-    return await _ask(update, context, TIME)
+async def city_by_location(turn: Turn_, message: Message) -> Outcome:
+    turn.draft.take(await cities.located(message, turn.context.settings.timezone))
+    return Go("time")
 
 
-def _take(draft: Draft, place: Place) -> None:
-    draft.city, draft.timezone = place.city, place.timezone
-    draft.latitude, draft.longitude = place.latitude, place.longitude
-    if place.venue:
-        draft.place = place.venue
+async def ask_time(turn: Turn_) -> Reply:
+    draft = turn.draft
+    return Reply(turn.t("propose.ask_time", city=draft.city_label, timezone=draft.timezone))
 
 
-async def got_time(update: Update, context: TurnoutContext) -> int:
-    draft = _draft(context)
-    reading = await read_time(update, context, draft.timezone, "pr:pick")
+async def got_time(turn: Turn_, text: str) -> Outcome:
+    reading = await read_time(turn, text, turn.draft.timezone)
     if reading is None:
-        return TIME
+        return Stay()
     if isinstance(reading, tuple):
-        draft.options = reading
-        return TIME
-    draft.starts_at = reading
-    return await _after_time(update, context)
+        turn.draft.options = list(reading)
+        return Stay()
+    turn.draft.starts_at = reading
+    return _after_time(turn)
 
 
-async def picked_time(update: Update, context: TurnoutContext) -> int:
-    query, draft = update.callback_query, _draft(context)
-    assert query is not None
-    chosen = as_id((query.data or "").rpartition(":")[2])
-    if chosen is None or chosen >= len(draft.options):
-        await query.answer()
-        return TIME
-    draft.starts_at = draft.options[chosen]
-    return await _after_time(update, context)
+async def time_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    options = turn.draft.options
+    if choice != PICK:
+        return None
+    if value is None or not 0 <= value < len(options):
+        return Stay()
+    turn.draft.starts_at = options[value]
+    return _after_time(turn)
 
 
-async def _after_time(update: Update, context: TurnoutContext) -> int:
-    draft = _draft(context)
-    if draft.place:  # a venue named the meeting point already
-        return await _ask(update, context, DESCRIPTION)
-    return await _ask(update, context, MEETING)
+def _after_time(turn: Turn_) -> Outcome:
+    # A venue named the meeting point already.
+    return Go("description") if turn.draft.place else Go("meeting")
 
 
-async def got_meeting_point(update: Update, context: TurnoutContext) -> int:
-    text = text_of(update)
-    if not text or len(text) > MAX_MEETING:
-        await say(update, context.t("propose.bad_meeting_point", limit=MAX_MEETING))
-        return MEETING
-    _draft(context).place = text
-    return await _ask(update, context, DESCRIPTION)
+async def ask_meeting(turn: Turn_) -> Reply:
+    return Reply(turn.t("propose.ask_meeting_point"))
 
 
-async def got_description(update: Update, context: TurnoutContext) -> int:
-    text = text_of(update)
-    if len(text) > MAX_DESCRIPTION:
-        await say(update, context.t("newaction.bad_description", limit=MAX_DESCRIPTION))
-        return DESCRIPTION
-    _draft(context).description = text
-    return await _ask(update, context, EXPECTED)
+async def got_meeting(turn: Turn_, text: str) -> Outcome:
+    turn.draft.place = fields.place_name(text)
+    return Go("description")
 
 
-async def skip_description(update: Update, context: TurnoutContext) -> int:
-    _draft(context).description = ""
-    return await _ask(update, context, EXPECTED)
+async def ask_description(turn: Turn_) -> Reply:
+    skip = turn.button(turn.t("newaction.button.skip"), SKIP)
+    return Reply(turn.t("propose.ask_description"), turn.keyboard([skip]))
 
 
-async def got_expected(update: Update, context: TurnoutContext) -> int:
-    number = as_id(text_of(update))
-    if number is None or not 0 < number <= MAX_EXPECTED:
-        await say(update, context.t("propose.bad_expected"))
-        return EXPECTED
-    _draft(context).expected = number
-    return await _ask(update, context, PREVIEW)
+async def got_description(turn: Turn_, text: str) -> Outcome:
+    turn.draft.description = fields.description(text)
+    return Go("expected")
 
 
-async def skip_expected(update: Update, context: TurnoutContext) -> int:
-    _draft(context).expected = None
-    return await _ask(update, context, PREVIEW)
+async def description_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice != SKIP:
+        return None
+    turn.draft.description = ""
+    return Go("expected")
 
 
-async def submit(update: Update, context: TurnoutContext) -> int:
-    query, draft = update.callback_query, _draft(context)
-    assert query is not None
-    user, t, now = query.from_user, context.t, context.now()
-    if draft.starts_at is None or draft.starts_at <= now:
-        await query.answer()
-        await say(update, t("time.past"))
-        return await _ask(update, context, TIME)
-    new = _as_new(draft, user.id, default_minutes(context))
-    outcome = await context.store.submit_proposal(
-        new,
-        draft.expected,
-        lambda action: plan_reminders(action.starts_at, action.reminder_minutes, now),
-        now,
+async def ask_expected(turn: Turn_) -> Reply:
+    dont_know = turn.button(turn.t("propose.button.dont_know"), SKIP)
+    return Reply(turn.t("propose.ask_expected"), turn.keyboard([dont_know]))
+
+
+async def got_expected(turn: Turn_, text: str) -> Outcome:
+    turn.draft.expected = fields.expected(text)
+    return Go("preview")
+
+
+async def expected_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice != SKIP:
+        return None
+    turn.draft.expected = None
+    return Go("preview")
+
+
+async def ask_preview(turn: Turn_) -> Reply:
+    t = turn.t
+    markup = turn.keyboard(
+        [turn.button(t("propose.button.submit"), SUBMIT)],
+        [turn.button(t("newaction.button.cancel"), CANCEL)],
     )
-    await query.answer()
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    return Reply(t("propose.preview") + "\n\n" + summary(t, _as_proposal(turn)), markup)
+
+
+async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    t, draft = turn.t, turn.draft
+    if choice == CANCEL:
+        await turn.say(t("propose.cancelled"))
+        return End()
+    if choice != SUBMIT:
+        return None
+    if draft.starts_at is None or draft.starts_at <= turn.context.now():
+        await turn.say(t("time.past"))
+        return Go("time")
+    new = draft.as_new(draft.timezone, host_id=turn.user_id)
+    outcome = await proposals.submit(turn.services, turn.user_id, new, draft.expected)
     if outcome.action is not None:
-        await wake_planner_at_next(context.application)
-        link = create_deep_linked_url(context.bot.username, f"act_{outcome.action.id}")
-        await say(update, t("propose.published", link=link))
+        link = deep_link(turn.services.bot_username, ActionLink(outcome.action.id))
+        await turn.say(t("propose.published", link=link))
     else:
-        await announce(context, outcome.proposal)
-        await say(update, t("propose.sent"))
-    return ConversationHandler.END
+        await turn.say(t("propose.sent"))
+    return End()
 
 
-async def cancel(update: Update, context: TurnoutContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await say(update, context.t("propose.cancelled"))
-    return ConversationHandler.END
-
-
-def _as_new(draft: Draft, proposer: int, minutes: tuple[int, ...]) -> NewAction:
-    assert draft.starts_at is not None
-    return NewAction(
-        title=draft.title,
-        description=draft.description,
-        starts_at=draft.starts_at,
-        timezone=draft.timezone,
-        place=draft.place,
-        latitude=draft.latitude,
-        longitude=draft.longitude,
-        capacity=None,
-        reminder_minutes=minutes,
-        city_id=draft.city.id if draft.city else None,
-        city=draft.city.name if draft.city else "",
-        country=draft.city.country_code if draft.city else "",
-        host_id=proposer,
-        campaign_id=draft.campaign_id,
-    )
-
-
-def _as_proposal(draft: Draft, update: Update) -> Proposal:
+def _as_proposal(turn: Turn_) -> Proposal:
     """The draft as the proposal it will be, for the preview."""
-    user = update.effective_user
-    new = _as_new(draft, user.id if user else 0, ())
+    draft = turn.draft
+    new = draft.as_new(draft.timezone, host_id=turn.user_id)
     return Proposal(
         id=0,
-        proposer_id=new.host_id or 0,
+        proposer_id=turn.user_id,
         title=new.title,
         description=new.description,
         starts_at=new.starts_at,
@@ -319,45 +218,27 @@ def _as_proposal(draft: Draft, update: Update) -> Proposal:
     )
 
 
-def conversation(
-    entry: BaseHandler[Update, TurnoutContext, object],
-) -> ConversationHandler[TurnoutContext]:
-    """``entry`` is the /propose command; a campaign's button (``prop:<id>``) opens it too."""
-    text = filters.TEXT & ~filters.COMMAND
-    place = filters.LOCATION | filters.VENUE
-
-    def step(state: int, *handlers: BaseHandler[Update, TurnoutContext, Any]) -> list[Any]:
-        return [
-            *handlers,
-            MessageHandler(filters.ALL & ~filters.COMMAND, expected(state)),
-            CallbackQueryHandler(expected(state), pattern=r"^(pr|pc):"),
-        ]
-
-    def on(data: str, callback: Callable[..., Coroutine[Any, Any, int]]) -> Any:
-        return CallbackQueryHandler(callback, pattern=rf"^pr:{data}$")
-
-    return conversation_handler(
-        entry_points=[entry, CallbackQueryHandler(begin, pattern=r"^prop:\d+$")],
-        states={
-            TITLE: step(TITLE, MessageHandler(text, got_title)),
-            PLACE: step(
-                PLACE, MessageHandler(place, got_location), MessageHandler(text, got_city_name)
-            ),
-            CITY: step(
-                CITY,
-                CallbackQueryHandler(picked_city, pattern=r"^pc:\d+$"),
-                MessageHandler(place, got_location),
-                MessageHandler(text, got_city_name),
-            ),
-            TIME: step(TIME, MessageHandler(text, got_time), on(r"pick:\d+", picked_time)),
-            MEETING: step(MEETING, MessageHandler(text, got_meeting_point)),
-            DESCRIPTION: step(
-                DESCRIPTION, MessageHandler(text, got_description), on("skip", skip_description)
-            ),
-            EXPECTED: step(EXPECTED, MessageHandler(text, got_expected), on("skip", skip_expected)),
-            PREVIEW: step(PREVIEW, on("submit", submit), on("cancel", cancel)),
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="propose",
-        allow_reentry=True,
-    )
+PROPOSE: Flow[ActionDraft] = Flow(
+    name="propose",
+    draft=ActionDraft,
+    first="title",
+    steps={
+        "title": Step(N_("expects.title"), ask_title, text=got_title),
+        "city": Step(
+            N_("expects.city"), ask_city, text=got_city_name, place=city_by_location,
+            press=city_pressed,
+        ),
+        "time": Step(N_("expects.time"), ask_time, text=got_time, press=time_pressed),
+        "meeting": Step(N_("expects.meeting_point"), ask_meeting, text=got_meeting),
+        "description": Step(
+            N_("expects.description"), ask_description, text=got_description,
+            press=description_pressed,
+        ),
+        "expected": Step(
+            N_("expects.expected"), ask_expected, text=got_expected, press=expected_pressed
+        ),
+        "preview": Step(N_("expects.choice"), ask_preview, press=preview_pressed),
+    },
+    commands=frozenset({"cancel", "skip"}),
+    cancelled=N_("propose.cancelled"),
+)  # fmt: skip

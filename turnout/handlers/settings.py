@@ -1,147 +1,121 @@
-"""/settings: a member's language, timezone (a city, a zone or a UTC offset), the reminders they
-want, and whether organisers see their name."""
+"""/settings: a member's language, time zone (a city, a zone or a UTC offset, typed as the
+answer to a question), the reminders they want, and whether organisers see their name."""
 
 from __future__ import annotations
 
 import asyncio
 
+from pydantic import BaseModel
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
 
-from turnout.bot.context import TurnoutContext
-from turnout.handlers.arguments import as_id
-from turnout.handlers.inplace import edit_in_place
-from turnout.handlers.members import ensure_member
-from turnout.handlers.registry import conversation_handler
-from turnout.pseudonym import pseudonym
+from turnout.handlers.common import prompts
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.flows import End, Flow, Outcome, Stay, Step, Turn
+from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.replies import edit_in_place, reply
+from turnout.i18n import N_
 from turnout.scheduler.zones import resolve_timezone
+from turnout.usecases import members
+from turnout.usecases.errors import Invalid
+from turnout.views.buttons import SettingsChoice
 from turnout.views.reply import Reply
 from turnout.views.settings import language_choice, settings_view, toggled
 
-TIMEZONE = 0
+
+async def show_settings(update: Update, context: TurnoutContext) -> None:
+    await reply(update, await _view(update, context))
+
+
+async def settings_button(update: Update, context: TurnoutContext, data: SettingsChoice) -> None:
+    """Which reminders, the language, the name shown, or a new time zone; the message is
+    updated in place."""
+    query = update.callback_query
+    assert query is not None
+    if query.message is None or query.message.chat.type != query.message.chat.PRIVATE:
+        # Settings are answered in the private chat only, never on a post elsewhere.
+        raise Invalid("roles.bad_button")
+    member, _ = await ensure_member(update, context)
+    s, user_id = context.services, member.user_id
+    if data.what == "tz":
+        await prompts.start(update, context, TIMEZONE, ZoneDraft())
+        return
+    if data.what == "lang" and not data.value:
+        await query.answer()
+        choice = language_choice(context.t, context.catalogs.languages)
+        await edit_in_place(query, choice.text, choice.markup)
+        return
+    if data.what == "lang":
+        await members.set_language(s, user_id, data.value)
+        context.language = data.value  # this very answer already in the new language
+    elif data.what == "name" and data.value in ("on", "off"):
+        # Set, not flipped: a press on an older settings message means what its label said.
+        await members.set_show_name(s, user_id, data.value == "on")
+    elif data.what == "rem":
+        await members.set_reminders(
+            s, user_id, _wanted(context, member.reminder_minutes, data.value)
+        )
+    else:
+        raise Invalid("roles.bad_button")
+    await query.answer(context.t("settings.saved"))
+    view = await _view(update, context)
+    await edit_in_place(query, view.text, view.markup)
 
 
 def _offered(context: TurnoutContext) -> list[int]:
     return [int(o.total_seconds() // 60) for o in context.settings.reminder_offsets]
 
 
+def _wanted(
+    context: TurnoutContext, current: tuple[int, ...] | None, choice: str
+) -> tuple[int, ...] | None:
+    if choice == "all":
+        return None
+    if choice == "none":
+        return ()
+    offered = _offered(context)
+    if not choice.isdigit() or int(choice) not in offered:
+        raise Invalid("roles.bad_button")
+    return toggled(current, offered, int(choice))
+
+
 async def _view(update: Update, context: TurnoutContext) -> Reply:
     member, _ = await ensure_member(update, context)
-    who = pseudonym(await context.store.pseudonym_key(), member.user_id)
+    who = await members.who_am_i(context.services, member.user_id)
     return settings_view(context.t, member, _offered(context), context.now(), who)
 
 
-async def show_settings(update: Update, context: TurnoutContext) -> None:
-    message = update.effective_message
-    assert message is not None
-    reply = await _view(update, context)
-    await message.reply_text(reply.text, reply_markup=reply.markup)
+# -- the time zone, typed ------------------------------------------------------------------
 
 
-async def settings_button(update: Update, context: TurnoutContext) -> None:
-    """``set:rem:<minutes|all|none>``: which reminders; ``set:lang[:<code>]``: the language;
-    ``set:name``: show or hide the name to organisers. The message is updated in place."""
-    query = update.callback_query
-    assert query is not None
-    data = query.data or ""
-    if query.message is None or query.message.chat.type != query.message.chat.PRIVATE:
-        # Settings are answered in the private chat only, never on a post elsewhere.
-        await query.answer(context.t("roles.bad_button"), show_alert=True)
-        return
-    if data.startswith(("set:name", "set:lang")):
-        await _language_or_name(update, context, data)
-        return
-    choice = data.removeprefix("set:rem:")
-    member, _ = await ensure_member(update, context)
-    offered = _offered(context)
-    if choice == "all":
-        wanted: tuple[int, ...] | None = None
-    elif choice == "none":
-        wanted = ()
-    elif as_id(choice) is not None:
-        wanted = toggled(member.reminder_minutes, offered, int(choice))
-    else:
-        await query.answer(context.t("roles.bad_button"), show_alert=True)
-        return
-    await context.store.set_reminder_minutes(member.user_id, wanted, context.now())
-    await query.answer(context.t("settings.saved"))
-    reply = await _view(update, context)
-    if query.message is not None:
-        await edit_in_place(query, reply.text, reply.markup)
+class ZoneDraft(BaseModel):
+    """Nothing to keep: the answer is the whole of it."""
 
 
-async def _language_or_name(update: Update, context: TurnoutContext, data: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    member, _ = await ensure_member(update, context)
-    if data == "set:lang":
-        await query.answer()
-        reply = language_choice(context.t, context.catalogs.languages)
-        if query.message is not None:
-            await edit_in_place(query, reply.text, reply.markup)
-        return
-    now = context.now()
-    if data in ("set:name:on", "set:name:off"):
-        # Set, not flipped: a press on an older settings message means what its label said.
-        await context.store.set_show_name(member.user_id, data == "set:name:on", now)
-    elif data.startswith("set:name"):
-        await query.answer(context.t("roles.bad_button"), show_alert=True)
-        return
-    else:
-        language = data.removeprefix("set:lang:")
-        if language not in context.catalogs.languages:
-            await query.answer(context.t("roles.bad_button"), show_alert=True)
-            return
-        await context.store.set_language(member.user_id, language, now)
-        context.language = language  # this very answer already in the new language
-        await context.refresh_menu(member.user_id)  # and the command menu
-    await query.answer(context.t("settings.saved"))
-    reply = await _view(update, context)
-    if query.message is not None:
-        await edit_in_place(query, reply.text, reply.markup)
+async def _ask_zone(turn: Turn[ZoneDraft]) -> Reply:
+    return Reply(turn.t("settings.ask_timezone"))
 
 
-async def ask_timezone(update: Update, context: TurnoutContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await context.bot.send_message(query.from_user.id, context.t("settings.ask_timezone"))
-    return TIMEZONE
-
-
-async def got_timezone(update: Update, context: TurnoutContext) -> int:
-    message = update.effective_message
-    assert message is not None
-    zone = await asyncio.to_thread(resolve_timezone, message.text or "")
+async def _got_zone(turn: Turn[ZoneDraft], text: str) -> Outcome:
+    zone = await asyncio.to_thread(resolve_timezone, text)
     if zone is None:
-        await message.reply_text(context.t("settings.bad_timezone"))
-        return TIMEZONE
-    member, _ = await ensure_member(update, context)
-    await context.store.set_timezone(member.user_id, zone, context.now())
-    reply = await _view(update, context)
-    await message.reply_text(context.t("settings.timezone_set", timezone=zone))
-    await message.reply_text(reply.text, reply_markup=reply.markup)
-    return ConversationHandler.END
+        return Stay(turn.t("settings.bad_timezone"))
+    s = turn.services
+    await members.set_timezone(s, turn.user_id, zone)
+    member = await s.store.member(turn.user_id)
+    turn.context.recognise(member)
+    await turn.say(turn.t("settings.timezone_set", timezone=zone))
+    if member is not None:
+        who = await members.who_am_i(s, member.user_id)
+        await turn.say(
+            settings_view(turn.t, member, _offered(turn.context), turn.context.now(), who)
+        )
+    return End()
 
 
-async def keep_timezone(update: Update, context: TurnoutContext) -> int:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(context.t("settings.unchanged"))
-    return ConversationHandler.END
-
-
-def timezone_conversation() -> ConversationHandler[TurnoutContext]:
-    return conversation_handler(
-        entry_points=[CallbackQueryHandler(ask_timezone, pattern=r"^set:tz$")],
-        states={TIMEZONE: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_timezone)]},
-        fallbacks=[CommandHandler("cancel", keep_timezone)],
-        name="settings-timezone",
-        allow_reentry=True,
-    )
+TIMEZONE: Flow[ZoneDraft] = Flow(
+    name="timezone",
+    draft=ZoneDraft,
+    first="zone",
+    steps={"zone": Step(expects=N_("expects.zone"), ask=_ask_zone, text=_got_zone)},
+    cancelled=N_("settings.unchanged"),
+)

@@ -6,25 +6,24 @@ import asyncio
 
 from telegram import Update
 
-from turnout.bot.context import TurnoutContext
 from turnout.export.charts import activity_chart
-from turnout.handlers.arguments import optional_action
+from turnout.handlers.common.arguments import action_number
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.replies import reply
 from turnout.i18n import N_
+from turnout.usecases import exports
 from turnout.views.stats import stats_text
 
 
 async def stats_command(update: Update, context: TurnoutContext) -> None:
-    message = update.effective_message
+    message, user = update.effective_message, update.effective_user
     assert message is not None
-    t = context.t
-    valid, action = await optional_action(message, context, N_("stats.usage"))
-    if not valid:
-        return
-    action_id = action.id if action else None
-    about = action.title if action else t("stats.everything")
-    stats = await context.store.stats_counts(action_id)
-    await message.reply_text(stats_text(t, stats, about))
-    rsvps, reports = await context.store.daily_counts(action_id)
+    assert user is not None
+    t, s = context.t, context.services
+    scope = await exports.action_scope(s, action_number(context, N_("stats.usage")))
+    about = scope.action.title if scope.action else t("stats.everything")
+    counts, rsvps, reports = await exports.stats(s, user.id, scope)
+    await reply(update, stats_text(t, counts, about))
     if not rsvps and not reports:
         return
     # Drawing takes a moment: in a worker thread, not the one answering everyone else.

@@ -14,14 +14,13 @@ from typing import Self
 from aiohttp import web
 
 from turnout.bot.application import build_application
-from turnout.bot.lifecycle import TurnoutApplication
+from turnout.bot.jobs import TurnoutApplication
 from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
 from turnout.sandbox import demo
 from turnout.sandbox.clock import SandboxClock
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.sandbox.web.app import SandboxWeb
-from turnout.scheduler.planner import wake_planner_at_next
 from turnout.storage import Store
 
 log = logging.getLogger(__name__)
@@ -151,8 +150,9 @@ class Sandbox:
         application = self.application
         if application is None:
             return
-        await wake_planner_at_next(application)
-        application.bot_data.outbox.wake()
+        services = application.bot_data.services
+        await services.hooks.planner_changed()
+        services.outbox.wake()
 
     async def stop(self) -> None:
         if self._web_app is not None:

@@ -1,33 +1,25 @@
 """Storage: SQLite through one Store. Imports neither ``telegram`` nor ``config``."""
 
-from turnout.storage.actions import notice_purpose, reminder_purpose
 from turnout.storage.errors import Conflict, MigrationError, NotFound, StorageError
 from turnout.storage.models import (
     GRANTABLE_ROLES,
     Action,
     ActionStatus,
     Answer,
-    AuditEntry,
     Call,
     CallStatus,
     Campaign,
     CampaignOverview,
     Channel,
-    DayCount,
     Decision,
-    Delivery,
-    DeliveryCounts,
-    DeliveryStatus,
-    DigestNumbers,
     DueReminder,
-    Forgotten,
     Invite,
     Member,
     NewAction,
+    NewCall,
     PlaceCount,
     Proposal,
     ProposalStatus,
-    Purged,
     Recipient,
     Report,
     ReportMedia,
@@ -37,9 +29,21 @@ from turnout.storage.models import (
     RsvpChange,
     RsvpCounts,
     RsvpRecord,
-    Stats,
 )
 from turnout.storage.proposals import ProposalOutcome
+from turnout.storage.records import (
+    AuditEntry,
+    DayCount,
+    Delivery,
+    DeliveryCounts,
+    DeliveryStatus,
+    DigestNumbers,
+    Forgotten,
+    Prompt,
+    Purged,
+    SentCopy,
+    Stats,
+)
 from turnout.storage.roles import InviteOutcome, Redemption
 from turnout.storage.store import Store
 
@@ -68,8 +72,10 @@ __all__ = [
     "Member",
     "MigrationError",
     "NewAction",
+    "NewCall",
     "NotFound",
     "PlaceCount",
+    "Prompt",
     "Proposal",
     "ProposalOutcome",
     "ProposalStatus",
@@ -84,9 +90,8 @@ __all__ = [
     "RsvpChange",
     "RsvpCounts",
     "RsvpRecord",
+    "SentCopy",
     "Stats",
     "StorageError",
     "Store",
-    "notice_purpose",
-    "reminder_purpose",
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from turnout.storage.base import StoreBase, from_db_time, write_audit
-from turnout.storage.models import AuditEntry
+from turnout.storage.records import AuditEntry
 
 
 class AuditQueries(StoreBase):

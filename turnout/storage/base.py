@@ -20,6 +20,8 @@ import aiosqlite
 
 from turnout.storage.errors import Conflict, StorageError
 from turnout.storage.migrations import apply_migrations, load_migrations
+from turnout.storage.models import Member
+from turnout.storage.records import Prompt
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BUSY_TIMEOUT_MS = 5000
@@ -61,9 +63,11 @@ class StoreBase:
         # One connection is shared by every handler and task; the lock keeps one coroutine's
         # transaction from swallowing another's statements.
         self._lock = asyncio.Lock()
-        # Members are read on every update. This process is the only writer, so a cache kept
-        # here stays true as long as every query that changes a member forgets it.
-        self._members: dict[int, Any] = {}
+        # Members and their open prompts are read on every update. This process is the only
+        # writer, so copies kept here stay true as long as every query that changes a member
+        # or a prompt forgets (or updates) its copy.
+        self._members: dict[int, Member] = {}
+        self._prompts: dict[int, Prompt | None] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 

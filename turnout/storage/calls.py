@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, from_db_time, optional_time, to_db_time, write_audit
-from turnout.storage.models import Call, CallStatus
+import aiosqlite
+
+from turnout.storage.base import StoreBase, from_db_time, to_db_time, write_audit
+from turnout.storage.deliveries import insert_deliveries
+from turnout.storage.models import Call, CallStatus, NewCall
+from turnout.storage.purposes import CALL_PARTS, CallCopy, CallDeletion, CallPart
+from turnout.storage.rows import call_from
+
+#: A call's copies to queue: for each of its parts, one payload per chat.
+Copies = Sequence[tuple[CallPart, Sequence[tuple[int, str]]]]
 
 
 class CallQueries(StoreBase):
     async def create_call(
         self,
         author: int,
-        text: str,
-        entities: str,
-        media: str,
-        action_id: int | None,
-        targets: Sequence[int],
-        to_subscribers: bool,
+        new: NewCall,
         status: CallStatus,
         publish_at: datetime | None,
         now: datetime,
-        campaign_id: int | None = None,
+        copies: Copies = (),
     ) -> Call:
-        """Store a call ready to publish (now or at ``publish_at``); audited."""
+        """Store a call to publish now (with its ``copies`` queued in the same transaction) or
+        at ``publish_at``; audited."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 """
@@ -35,41 +38,60 @@ class CallQueries(StoreBase):
                                    created_at, updated_at)
                 VALUES (:author, :text, :entities, :media, :action_id, :targets,
                         :to_subscribers, :status, :publish_at, :campaign_id, :now, :now)
+                RETURNING *
                 """,
                 {
                     "author": author,
-                    "text": text,
-                    "entities": entities,
-                    "media": media,
-                    "action_id": action_id,
-                    "campaign_id": campaign_id,
-                    "targets": json.dumps(list(targets)),
-                    "to_subscribers": int(to_subscribers),
+                    "text": new.text,
+                    "entities": new.entities,
+                    "media": new.media,
+                    "action_id": new.action_id,
+                    "campaign_id": new.campaign_id,
+                    "targets": json.dumps(list(new.targets)),
+                    "to_subscribers": int(new.to_subscribers),
                     "status": status,
                     "publish_at": None if publish_at is None else to_db_time(publish_at),
                     "now": to_db_time(now),
                 },
             )
-            call_id = cursor.lastrowid
-            assert call_id is not None
+            row = await cursor.fetchone()
+            assert row is not None
+            call = call_from(row)
+            await _queue_copies(db, call.id, copies, now)
             await write_audit(
-                db, now, author, f"call:{status}", None, {"call": call_id, "targets": list(targets)}
+                db, now, author, f"call:{status}", None,
+                {"call": call.id, "targets": list(new.targets)},
+            )  # fmt: skip
+        return call
+
+    async def publish_scheduled_call(self, call_id: int, copies: Copies, now: datetime) -> bool:
+        """A scheduled call falls due: published, and its copies queued, in one transaction
+        (a crash cannot leave it published with no copies). False if it is not scheduled any
+        more (cancelled at this very moment, or published already)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE calls SET status = 'published', updated_at = :now
+                WHERE id = :id AND status = 'scheduled'
+                """,
+                {"id": call_id, "now": to_db_time(now)},
             )
-            async with db.execute("SELECT * FROM calls WHERE id = :id", {"id": call_id}) as rows:
-                row = await rows.fetchone()
-        assert row is not None
-        return _call(row)
+            if cursor.rowcount == 0:
+                return False
+            await _queue_copies(db, call_id, copies, now)
+            await write_audit(db, now, None, "call:published", None, {"call": call_id})
+        return True
 
     async def call(self, call_id: int) -> Call | None:
         row = await self._fetch_one("SELECT * FROM calls WHERE id = :id", {"id": call_id})
-        return None if row is None else _call(row)
+        return None if row is None else call_from(row)
 
     async def recent_calls(self, limit: int = 10) -> list[Call]:
         rows = await self._fetch_all(
             "SELECT * FROM calls WHERE status != 'draft' ORDER BY id DESC LIMIT :limit",
             {"limit": limit},
         )
-        return [_call(row) for row in rows]
+        return [call_from(row) for row in rows]
 
     async def due_calls(self, now: datetime) -> list[Call]:
         rows = await self._fetch_all(
@@ -79,7 +101,7 @@ class CallQueries(StoreBase):
             """,
             {"now": to_db_time(now)},
         )
-        return [_call(row) for row in rows]
+        return [call_from(row) for row in rows]
 
     async def next_call_due(self) -> datetime | None:
         row = await self._fetch_one(
@@ -87,9 +109,11 @@ class CallQueries(StoreBase):
         )
         return None if row is None or row["due"] is None else from_db_time(row["due"])
 
-    async def delete_call(self, call_id: int, actor: int, now: datetime) -> bool:
-        """Mark a published call deleted and skip its copies still waiting in the outbox, in one
-        transaction; the copies already sent are deleted by the caller."""
+    async def delete_call(
+        self, call_id: int, deletions: Sequence[tuple[int, str]], actor: int, now: datetime
+    ) -> bool:
+        """Mark a published call deleted, skip its copies still waiting in the outbox, and queue
+        the deletion of those sent (``deletions``: one payload per chat), in one transaction."""
         async with self._transaction() as db:
             cursor = await db.execute(
                 """
@@ -101,23 +125,42 @@ class CallQueries(StoreBase):
             if cursor.rowcount == 0:
                 return False
             await db.execute(
-                """
+                r"""
                 UPDATE deliveries SET status = 'skipped', last_error = 'the call was deleted',
                                       updated_at = :now
-                WHERE status = 'pending' AND purpose LIKE :prefix
+                WHERE status = 'pending' AND purpose LIKE :family ESCAPE '\'
                 """,
-                {"prefix": f"call:{call_id}:%", "now": to_db_time(now)},
+                {"family": CallCopy.of_call(call_id).like, "now": to_db_time(now)},
             )
+            await insert_deliveries(db, CallDeletion(call_id), deletions, now, now, None)
             await write_audit(db, now, actor, "call:deleted", None, {"call": call_id})
         return True
 
     async def call_copies_in_flight(self, call_id: int) -> int:
         """Copies being sent this very moment (they cannot be stopped, only waited for)."""
         row = await self._fetch_one(
-            "SELECT COUNT(*) FROM deliveries WHERE status = 'claimed' AND purpose LIKE :prefix",
-            {"prefix": f"call:{call_id}:%"},
+            r"""
+            SELECT COUNT(*) FROM deliveries
+            WHERE status = 'claimed' AND purpose LIKE :family ESCAPE '\'
+            """,
+            {"family": CallCopy.of_call(call_id).like},
         )
         return int(row[0]) if row else 0
+
+    async def call_copy_counts(self, call_ids: Sequence[int]) -> dict[int, int]:
+        """How many chats each call reached (its text or its media, sent)."""
+        keys = {CallCopy(call, part).key: call for call in call_ids for part in CALL_PARTS}
+        rows = await self._fetch_all(
+            """
+            SELECT purpose, chat_id FROM deliveries
+            WHERE status = 'sent' AND purpose IN (SELECT value FROM json_each(:keys))
+            """,
+            {"keys": json.dumps(sorted(keys))},
+        )
+        chats: dict[int, set[int]] = {call: set() for call in call_ids}
+        for row in rows:
+            chats[keys[row["purpose"]]].add(row["chat_id"])
+        return {call: len(reached) for call, reached in chats.items()}
 
     async def edit_call_text(
         self, call_id: int, text: str, entities: str, actor: int, now: datetime
@@ -160,18 +203,8 @@ class CallQueries(StoreBase):
         return True
 
 
-def _call(row: sqlite3.Row) -> Call:
-    return Call(
-        id=row["id"],
-        author=row["author"],
-        text=row["text"],
-        entities=row["entities"],
-        media=row["media"],
-        action_id=row["action_id"],
-        targets=tuple(json.loads(row["targets"])),
-        to_subscribers=bool(row["to_subscribers"]),
-        status=CallStatus(row["status"]),
-        publish_at=optional_time(row["publish_at"]),
-        created_at=from_db_time(row["created_at"]),
-        campaign_id=row["campaign_id"],
-    )
+async def _queue_copies(
+    db: aiosqlite.Connection, call_id: int, copies: Copies, now: datetime
+) -> None:
+    for part, messages in copies:
+        await insert_deliveries(db, CallCopy(call_id, part), messages, now, now, None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, from_db_time, to_db_time, write_audit
+from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.models import Channel
+from turnout.storage.rows import channel_from
 
 
 class ChannelQueries(StoreBase):
@@ -41,7 +41,7 @@ class ChannelQueries(StoreBase):
             ) as cursor:
                 row = await cursor.fetchone()
         assert row is not None
-        return _channel(row)
+        return channel_from(row)
 
     async def unlink_channel(self, chat_id: int, by: int, now: datetime) -> bool:
         async with self._transaction() as db:
@@ -57,11 +57,11 @@ class ChannelQueries(StoreBase):
         row = await self._fetch_one(
             "SELECT * FROM channels WHERE chat_id = :chat_id", {"chat_id": chat_id}
         )
-        return None if row is None else _channel(row)
+        return None if row is None else channel_from(row)
 
     async def channels(self) -> list[Channel]:
         rows = await self._fetch_all("SELECT * FROM channels ORDER BY title COLLATE NOCASE", {})
-        return [_channel(row) for row in rows]
+        return [channel_from(row) for row in rows]
 
     async def channel_lost(self, chat_id: int, now: datetime) -> Channel | None:
         """The bot can no longer post there: mark it, and return the channel only the first
@@ -76,16 +76,4 @@ class ChannelQueries(StoreBase):
                 {"chat_id": chat_id, "now": to_db_time(now)},
             )
             row = await cursor.fetchone()
-        return None if row is None else _channel(row)
-
-
-def _channel(row: sqlite3.Row) -> Channel:
-    return Channel(
-        chat_id=row["chat_id"],
-        title=row["title"],
-        username=row["username"],
-        kind=row["kind"],
-        linked_by=row["linked_by"],
-        linked_at=from_db_time(row["linked_at"]),
-        can_post=bool(row["can_post"]),
-    )
+        return None if row is None else channel_from(row)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
 
 from turnout.storage.base import StoreBase, from_db_time, to_db_time
-from turnout.storage.models import Delivery, DeliveryCounts, DeliveryStatus
+from turnout.storage.purposes import Purpose
+from turnout.storage.records import Delivery, DeliveryCounts, SentCopy
+from turnout.storage.rows import delivery_from, message_ids
 
 
 class DeliveryQueries(StoreBase):
@@ -32,7 +33,7 @@ class DeliveryQueries(StoreBase):
 
     async def enqueue_deliveries(
         self,
-        purpose: str,
+        purpose: Purpose,
         messages: Sequence[tuple[int, str]],
         due_at: datetime,
         now: datetime,
@@ -75,7 +76,7 @@ class DeliveryQueries(StoreBase):
                 {"now": to_db_time(now), "limit": limit},
             )
             rows = await cursor.fetchall()
-        return sorted((_delivery(row) for row in rows), key=lambda d: (d.due_at, d.id))
+        return sorted((delivery_from(row) for row in rows), key=lambda d: (d.due_at, d.id))
 
     async def mark_delivery_sent(
         self, delivery_id: int, message_ids: Sequence[int], now: datetime
@@ -96,27 +97,17 @@ class DeliveryQueries(StoreBase):
             },
         )
 
-    async def sent_copies(self, purpose_prefix: str) -> list[tuple[str, int, tuple[int, ...]]]:
-        """(purpose, chat id, message ids) of every message sent for purposes starting with
-        ``purpose_prefix`` (a call's copies, to edit or delete them)."""
+    async def sent_copies(self, purpose: Purpose) -> list[SentCopy]:
+        """Every message sent for ``purpose`` (a call's copies, to edit or delete them)."""
         rows = await self._fetch_all(
             """
-            SELECT purpose, chat_id, message_id, message_ids FROM deliveries
-            WHERE status = 'sent' AND purpose LIKE :prefix
+            SELECT chat_id, message_id, message_ids FROM deliveries
+            WHERE status = 'sent' AND purpose = :purpose
             ORDER BY id
             """,
-            {"prefix": purpose_prefix.replace("%", "") + "%"},
+            {"purpose": purpose.key},
         )
-        return [
-            (
-                row["purpose"],
-                row["chat_id"],
-                tuple(
-                    int(i) for i in (row["message_ids"] or str(row["message_id"])).split(",") if i
-                ),
-            )
-            for row in rows
-        ]
+        return [SentCopy(row["chat_id"], message_ids(row)) for row in rows]
 
     async def mark_delivery_failed(self, delivery_id: int, error: str, now: datetime) -> None:
         await self._execute(
@@ -180,7 +171,7 @@ class DeliveryQueries(StoreBase):
         self._members.pop(chat_id, None)
 
     async def rewrite_pending(
-        self, purpose: str, payload: str, now: datetime, chats: Sequence[int] | None = None
+        self, purpose: Purpose, payload: str, now: datetime, chats: Sequence[int] | None = None
     ) -> int:
         """Give the rows of ``purpose`` not sent yet a new payload (an edit made mid-send); only
         those of ``chats`` when given (each language its own payload)."""
@@ -191,17 +182,17 @@ class DeliveryQueries(StoreBase):
               AND (:chats IS NULL OR chat_id IN (SELECT value FROM json_each(:chats)))
             """,
             {
-                "purpose": purpose,
+                "purpose": purpose.key,
                 "payload": payload,
                 "now": to_db_time(now),
                 "chats": None if chats is None else json.dumps(list(chats)),
             },
         )
 
-    async def pending_chats(self, purpose: str) -> list[int]:
+    async def pending_chats(self, purpose: Purpose) -> list[int]:
         rows = await self._fetch_all(
             "SELECT chat_id FROM deliveries WHERE purpose = :purpose AND status = 'pending'",
-            {"purpose": purpose},
+            {"purpose": purpose.key},
         )
         return [row["chat_id"] for row in rows]
 
@@ -221,7 +212,7 @@ class DeliveryQueries(StoreBase):
         )
         return None if row is None or row["due_at"] is None else from_db_time(row["due_at"])
 
-    async def delivery_counts(self, purpose: str | None = None) -> list[DeliveryCounts]:
+    async def delivery_counts(self, purpose: Purpose | None = None) -> list[DeliveryCounts]:
         """Rows per status for each purpose (or the one asked for), purposes in order."""
         rows = await self._fetch_all(
             """
@@ -230,7 +221,7 @@ class DeliveryQueries(StoreBase):
             GROUP BY purpose, status
             ORDER BY purpose
             """,
-            {"purpose": purpose},
+            {"purpose": None if purpose is None else purpose.key},
         )
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
@@ -246,19 +237,20 @@ class DeliveryQueries(StoreBase):
             """,
             {"limit": limit},
         )
-        return [_delivery(row) for row in rows]
+        return [delivery_from(row) for row in rows]
 
-    async def deliveries_of(self, purpose: str) -> list[Delivery]:
+    async def deliveries_of(self, purpose: Purpose) -> list[Delivery]:
         """Every row of one purpose, by id (for progress views and tests)."""
         rows = await self._fetch_all(
-            "SELECT * FROM deliveries WHERE purpose = :purpose ORDER BY id", {"purpose": purpose}
+            "SELECT * FROM deliveries WHERE purpose = :purpose ORDER BY id",
+            {"purpose": purpose.key},
         )
-        return [_delivery(row) for row in rows]
+        return [delivery_from(row) for row in rows]
 
 
 async def insert_deliveries(
     db: aiosqlite.Connection,
-    purpose: str,
+    purpose: Purpose,
     messages: Sequence[tuple[int, str]],
     due_at: datetime,
     now: datetime,
@@ -276,7 +268,7 @@ async def insert_deliveries(
         """,
         [
             {
-                "purpose": purpose,
+                "purpose": purpose.key,
                 "chat_id": chat_id,
                 "payload": payload,
                 "due_at": to_db_time(due_at),
@@ -287,18 +279,3 @@ async def insert_deliveries(
         ],
     )
     return db.total_changes - before
-
-
-def _delivery(row: sqlite3.Row) -> Delivery:
-    return Delivery(
-        id=row["id"],
-        purpose=row["purpose"],
-        chat_id=row["chat_id"],
-        payload=row["payload"],
-        due_at=from_db_time(row["due_at"]),
-        status=DeliveryStatus(row["status"]),
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        message_id=row["message_id"],
-        updated_at=from_db_time(row["updated_at"]),
-    )

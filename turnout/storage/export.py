@@ -10,18 +10,10 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from turnout.storage.actions import action_from
 from turnout.storage.base import StoreBase, from_db_time
-from turnout.storage.models import (
-    Action,
-    Answer,
-    DayCount,
-    Report,
-    ReportStatus,
-    RsvpRecord,
-    Stats,
-)
-from turnout.storage.reports import report_from
+from turnout.storage.models import Action, Answer, Report, ReportStatus, RsvpRecord
+from turnout.storage.records import DayCount, Stats
+from turnout.storage.rows import action_from, report_from
 
 # Of one campaign's actions, when ``:campaign_id`` is set.
 _IN_CAMPAIGN = (

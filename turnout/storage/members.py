@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from turnout.storage.base import (
-    StoreBase,
-    from_db_time,
-    join_minutes,
-    parse_minutes,
-    to_db_time,
-)
+from turnout.storage.base import StoreBase, join_minutes, to_db_time
 from turnout.storage.models import Member, Recipient
+from turnout.storage.rows import member_from
 
 
 class MemberQueries(StoreBase):
@@ -57,7 +51,7 @@ class MemberQueries(StoreBase):
             ) as rows:
                 row = await rows.fetchone()
         assert row is not None  # written just above, in the same transaction
-        member = _member(row)
+        member = member_from(row)
         self._members[user_id] = member
         return member, created
 
@@ -70,7 +64,7 @@ class MemberQueries(StoreBase):
         )
         if row is None:
             return None
-        member = _member(row)
+        member = member_from(row)
         self._members[user_id] = member
         return member
 
@@ -177,17 +171,3 @@ class MemberQueries(StoreBase):
         )
         self._members.pop(user_id, None)
         return changed == 1
-
-
-def _member(row: sqlite3.Row) -> Member:
-    return Member(
-        user_id=row["user_id"],
-        first_name=row["first_name"],
-        language=row["language"],
-        timezone=row["timezone"],
-        subscribed=bool(row["subscribed"]),
-        reachable=bool(row["reachable"]),
-        created_at=from_db_time(row["created_at"]),
-        reminder_minutes=parse_minutes(row["reminder_minutes"]),
-        show_name=bool(row["show_name"]),
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -59,68 +59,6 @@ class Invite:
     expires_at: datetime
     used_by: int | None
     used_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One administrative act: who did what to whom, and when."""
-
-    id: int
-    at: datetime
-    actor_id: int | None
-    action: str
-    target_id: int | None
-    detail: str
-
-
-class DeliveryStatus(StrEnum):
-    """Where one outbox row is: waiting, being sent, or done one way or another."""
-
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One message to one chat for one purpose. ``payload`` is opaque JSON to the store."""
-
-    id: int
-    purpose: str
-    chat_id: int
-    payload: str
-    due_at: datetime
-    status: DeliveryStatus
-    attempts: int
-    last_error: str | None
-    message_id: int | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryCounts:
-    """How far the deliveries of one purpose have got."""
-
-    purpose: str
-    pending: int = 0
-    claimed: int = 0
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.pending + self.claimed + self.sent + self.failed + self.skipped
-
-    @property
-    def remaining(self) -> int:
-        return self.pending + self.claimed
-
-    @property
-    def done(self) -> bool:
-        return self.remaining == 0
 
 
 class ActionStatus(StrEnum):
@@ -271,6 +209,19 @@ class Call:
     """Its channel post then leads to "find an action near you" and "propose one"."""
 
 
+@dataclass(frozen=True, slots=True)
+class NewCall:
+    """What a broadcaster composes; the store adds id, author, status and times."""
+
+    text: str
+    entities: str
+    media: str
+    action_id: int | None
+    targets: tuple[int, ...]
+    to_subscribers: bool
+    campaign_id: int | None = None
+
+
 class ReportStatus(StrEnum):
     DRAFT = "draft"
     PENDING = "pending"
@@ -320,55 +271,6 @@ class Decision:
 
     decided: bool
     report: Report | None
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """Counts for ``/stats``; answers and statuses nobody has are missing (zero)."""
-
-    rsvps: dict[Answer, int]
-    reports: dict[ReportStatus, int]
-    members: int
-    subscribers: int
-    reachable: int
-
-
-@dataclass(frozen=True, slots=True)
-class DayCount:
-    day: date
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class DigestNumbers:
-    """The daily digest's counts: since the last digest, and reports still waiting."""
-
-    new_reports: int
-    pending: int
-    reviewed: int
-    rsvps: int
-    new_members: int
-
-
-@dataclass(frozen=True, slots=True)
-class Forgotten:
-    """What ``/forgetme`` deleted, and who moved up from a waitlist (action id, user ids)."""
-
-    roles: int
-    answers: int
-    reports: int
-    media: int
-    messages: int
-    promoted: tuple[tuple[int, tuple[int, ...]], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Purged:
-    """What a retention purge deleted."""
-
-    reports: int
-    media: int
-    answers: int
 
 
 class ProposalStatus(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from turnout.storage.actions import action_from
 from turnout.storage.base import StoreBase, to_db_time
 from turnout.storage.models import Action, PlaceCount
+from turnout.storage.rows import action_from
 
 _UPCOMING = "status = 'planned' AND starts_at > :now"
 #: Buttons in one list: Telegram refuses keyboards of about a hundred.

@@ -6,11 +6,15 @@ never leaves media records without their report.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from turnout.storage.actions import one_action, promote
+from turnout.storage.actions import one_action
 from turnout.storage.base import StoreBase, to_db_time, write_audit
-from turnout.storage.models import ActionStatus, Forgotten, Purged
+from turnout.storage.models import ActionStatus
+from turnout.storage.purposes import ProposalNotice
+from turnout.storage.records import Forgotten, Purged
+from turnout.storage.rsvps import promote
 
 # Columns that name a person in a role that must go on existing (the action they created, the
 # call they wrote...): the id becomes 0, "someone forgotten". Nullable ones become NULL.
@@ -77,14 +81,16 @@ class PrivacyQueries(StoreBase):
             cursor = await db.execute("DELETE FROM deliveries WHERE chat_id = :uid", uid)
             messages = cursor.rowcount
             # The notices of their proposals to organisers quote what they wrote.
+            async with db.execute(
+                "SELECT id FROM proposals WHERE proposer_id = :uid", uid
+            ) as cursor:
+                notices = [ProposalNotice(row["id"]).key for row in await cursor.fetchall()]
             await db.execute(
-                """
-                DELETE FROM deliveries WHERE purpose IN (
-                    SELECT 'proposal:' || id FROM proposals WHERE proposer_id = :uid
-                )
-                """,
-                uid,
+                "DELETE FROM deliveries WHERE purpose IN (SELECT value FROM json_each(:keys))",
+                {"keys": json.dumps(notices)},
             )
+            # A question left open holds what they were typing.
+            await db.execute("DELETE FROM prompts WHERE user_id = :uid", uid)
             await db.execute("DELETE FROM reports WHERE user_id = :uid", uid)  # media cascade
             await db.execute("DELETE FROM members WHERE user_id = :uid", uid)  # roles cascade
             for table, column in _STAFF_COLUMNS_TO_ZERO:
@@ -121,6 +127,7 @@ class PrivacyQueries(StoreBase):
             )
             await write_audit(db, now, None, "member:forgotten", None, {"member": pseudonym})
         self._members.pop(user_id, None)
+        self._prompts.pop(user_id, None)
         await self._scrub()
         return Forgotten(
             roles=roles,

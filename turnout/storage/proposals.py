@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -10,8 +9,9 @@ from datetime import datetime
 import aiosqlite
 
 from turnout.storage.actions import insert_action, one_action
-from turnout.storage.base import StoreBase, from_db_time, to_db_time, write_audit
+from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.models import Action, NewAction, Proposal, ProposalStatus
+from turnout.storage.rows import proposal_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,26 +240,4 @@ def as_new_action(proposal: Proposal) -> NewAction:
         country=proposal.country,
         host_id=proposal.proposer_id,
         campaign_id=proposal.campaign_id,
-    )
-
-
-def proposal_from(row: sqlite3.Row) -> Proposal:
-    return Proposal(
-        id=row["id"],
-        proposer_id=row["proposer_id"],
-        title=row["title"],
-        description=row["description"],
-        starts_at=from_db_time(row["starts_at"]),
-        timezone=row["timezone"],
-        place=row["place"],
-        city_id=row["city_id"],
-        city=row["city"],
-        country=row["country"],
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        expected=row["expected"],
-        campaign_id=row["campaign_id"],
-        status=ProposalStatus(row["status"]),
-        reason=row["reason"],
-        action_id=row["action_id"],
     )

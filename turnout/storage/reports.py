@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, optional_time, to_db_time, write_audit
+from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.deliveries import insert_deliveries
-from turnout.storage.models import Decision, DigestNumbers, Report, ReportMedia, ReportStatus
+from turnout.storage.models import Decision, Report, ReportMedia, ReportStatus
+from turnout.storage.purposes import ReviewChatNotice
+from turnout.storage.records import DigestNumbers
+from turnout.storage.rows import report_from
 
 _DRAFT_FIELDS = frozenset({"action_id", "action_chosen", "text", "latitude", "longitude"})
 
@@ -249,7 +252,7 @@ class ReportQueries(StoreBase):
         return [await self._with_media(row) for row in rows]
 
     async def enqueue_review_notice(
-        self, report_ids: Sequence[int], purpose: str, chat_id: int, payload: str, now: datetime
+        self, report_ids: Sequence[int], chat_id: int, payload: str, now: datetime
     ) -> int:
         """Queue the notice and mark its reports as told, in one transaction: a crash between
         the two neither loses nor repeats a notice. Returns the rows queued."""
@@ -261,6 +264,7 @@ class ReportQueries(StoreBase):
                 """,
                 {"ids": json.dumps(list(report_ids))},
             )
+            purpose = ReviewChatNotice(report_ids[0], report_ids[-1])
             return await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, None)
 
     async def digest_numbers(self, since: datetime) -> DigestNumbers:
@@ -290,37 +294,3 @@ class ReportQueries(StoreBase):
             {"id": row["id"]},
         )
         return report_from(row, media)
-
-
-def report_from(row: sqlite3.Row, media: Sequence[sqlite3.Row]) -> Report:
-    """A report row and its media rows (in the order sent) as a ``Report``."""
-    return Report(
-        id=row["id"],
-        user_id=row["user_id"],
-        action_id=row["action_id"],
-        action_chosen=bool(row["action_chosen"]),
-        text=row["text"],
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        status=ReportStatus(row["status"]),
-        review_note=row["review_note"],
-        media=tuple(
-            ReportMedia(
-                kind=m["kind"],
-                file_id=m["file_id"],
-                file_unique_id=m["file_unique_id"],
-                size=m["size"],
-                mime=m["mime"],
-                width=m["width"],
-                height=m["height"],
-                duration=m["duration"],
-                caption=m["caption"],
-                media_group_id=m["media_group_id"],
-                message_id=m["message_id"],
-            )
-            for m in media
-        ),
-        submitted_at=optional_time(row["submitted_at"]),
-        reviewer=row["reviewer"],
-        reviewed_at=optional_time(row["reviewed_at"]),
-    )

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+import aiosqlite
+
 from turnout.storage.base import (
     StoreBase,
     from_db_time,
-    optional_time,
     second_precision,
     to_db_time,
     write_audit,
 )
 from turnout.storage.models import Invite, Role, RoleGrant
+from turnout.storage.rows import invite_from
 
 
 class InviteOutcome(StrEnum):
@@ -125,7 +126,7 @@ class RoleQueries(StoreBase):
 
     async def invite(self, token: str) -> Invite | None:
         row = await self._fetch_one("SELECT * FROM invites WHERE token = :token", {"token": token})
-        return None if row is None else _invite(row)
+        return None if row is None else invite_from(row)
 
     async def redeem_invite(self, token: str, user_id: int, now: datetime) -> Redemption:
         """Use an invite once: the first opener before expiry gets the role, atomically."""
@@ -136,7 +137,7 @@ class RoleQueries(StoreBase):
                 row = await rows.fetchone()
             if row is None:
                 return Redemption(InviteOutcome.UNKNOWN)
-            invite = _invite(row)
+            invite = invite_from(row)
             if invite.used_by is not None:
                 return Redemption(InviteOutcome.USED, invite.role)
             if invite.expires_at <= now:
@@ -177,13 +178,15 @@ class RoleQueries(StoreBase):
         return Redemption(InviteOutcome.GRANTED, invite.role)
 
 
-def _invite(row: sqlite3.Row) -> Invite:
-    return Invite(
-        token=row["token"],
-        role=Role(row["role"]),
-        created_by=row["created_by"],
-        created_at=from_db_time(row["created_at"]),
-        expires_at=from_db_time(row["expires_at"]),
-        used_by=row["used_by"],
-        used_at=optional_time(row["used_at"]),
+async def insert_host_role(
+    db: aiosqlite.Connection, user_id: int, granted_by: int, now: datetime
+) -> None:
+    """Within a transaction: ``user_id`` hosts an action now (kept if they hosted before)."""
+    await db.execute(
+        """
+        INSERT INTO roles (user_id, role, granted_by, granted_at)
+        VALUES (:user_id, 'host', :by, :now)
+        ON CONFLICT (user_id, role) DO NOTHING
+        """,
+        {"user_id": user_id, "by": granted_by, "now": to_db_time(now)},
     )

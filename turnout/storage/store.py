@@ -1,13 +1,14 @@
 """The Store: the only place with SQL. One connection, one writer, one method per query.
 
-Every method maps rows to the frozen dataclasses of ``models`` before returning. A change that
-touches several rows (a grant and its audit entry, say) is one transaction. The queries are
-grouped by subject in their own modules; ``Store`` is all of them on one connection.
+Every method maps rows to the frozen dataclasses of ``models`` and ``records`` before returning.
+A change that touches several rows (a grant and its audit entry, say) is one transaction. The
+queries are grouped by subject in their own modules; ``Store`` is all of them on one connection.
 """
 
 from __future__ import annotations
 
 from turnout.storage.actions import ActionQueries
+from turnout.storage.agenda import AgendaQueries
 from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
 from turnout.storage.campaigns import CampaignQueries
@@ -15,11 +16,15 @@ from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
 from turnout.storage.members import MemberQueries
+from turnout.storage.notices import NoticeQueries
 from turnout.storage.places import PlaceQueries
 from turnout.storage.privacy import PrivacyQueries
+from turnout.storage.prompts import PromptQueries
 from turnout.storage.proposals import ProposalQueries
+from turnout.storage.reminders import ReminderQueries
 from turnout.storage.reports import ReportQueries
 from turnout.storage.roles import RoleQueries
+from turnout.storage.rsvps import RsvpQueries
 
 
 class Store(
@@ -28,6 +33,10 @@ class Store(
     AuditQueries,
     DeliveryQueries,
     ActionQueries,
+    RsvpQueries,
+    ReminderQueries,
+    NoticeQueries,
+    AgendaQueries,
     ChannelQueries,
     CallQueries,
     ReportQueries,
@@ -36,5 +45,6 @@ class Store(
     CampaignQueries,
     ExportQueries,
     PrivacyQueries,
+    PromptQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -11,6 +11,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
 from turnout.storage import Action, ActionStatus, Answer, RsvpCounts
+from turnout.views.buttons import (
+    ActionField,
+    ActionsPage,
+    ByPlace,
+    CalendarFile,
+    EditActionField,
+    ManageAction,
+    NearMe,
+    OpenAction,
+    Rsvp,
+)
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale, local_time
 
@@ -27,22 +38,6 @@ def display_zone(action: Action, reader: str) -> str:
     """The zone an action's time is shown in: a local action's own (its city's), so 18:00 in
     Lisbon reads 18:00 to everyone; otherwise the reader's."""
     return action.timezone if action.city else reader
-
-
-def show_data(action_id: int) -> str:
-    return f"act:{action_id}"
-
-
-def rsvp_data(action_id: int, answer: Answer) -> str:
-    return f"rsvp:{action_id}:{answer}"
-
-
-def calendar_data(action_id: int) -> str:
-    return f"ics:{action_id}"
-
-
-def page_data(page: int) -> str:
-    return f"acts:{page}"
 
 
 def map_link(action: Action) -> str | None:
@@ -96,29 +91,16 @@ def card(
         chosen = Answer.GOING if mine is Answer.WAITLISTED else mine
         rows.append(
             [
-                InlineKeyboardButton(
-                    ("✓ " if answer is chosen else "") + t(label),
-                    callback_data=rsvp_data(action.id, answer),
-                )
+                Rsvp(action.id, answer).button(("✓ " if answer is chosen else "") + t(label))
                 for answer, label in RSVP_LABELS.items()
             ]
         )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t("card.button.calendar"), callback_data=calendar_data(action.id)
-                )
-            ]
-        )
+        rows.append([CalendarFile(action.id).button(t("card.button.calendar"))])
         if organiser:
             rows.append(
                 [
-                    InlineKeyboardButton(
-                        t("card.button.edit"), callback_data=f"org:{action.id}:edit"
-                    ),
-                    InlineKeyboardButton(
-                        t("card.button.cancel"), callback_data=f"org:{action.id}:cancel"
-                    ),
+                    ManageAction(action.id, "edit").button(t("card.button.edit")),
+                    ManageAction(action.id, "cancel").button(t("card.button.cancel")),
                 ]
             )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
@@ -147,24 +129,18 @@ def action_list(
     for action in actions:
         when = local_time(action.starts_at, display_zone(action, timezone), t.language)
         lines.append(f"• <b>{html.escape(action.title, quote=False)}</b> — {when}")
-        buttons.append(
-            [InlineKeyboardButton(action.title[:60], callback_data=show_data(action.id))]
-        )
+        buttons.append([OpenAction(action.id).button(action.title[:60])])
     navigation = []
     if page > 0:
-        navigation.append(
-            InlineKeyboardButton(t("actions.previous"), callback_data=page_data(page - 1))
-        )
+        navigation.append(ActionsPage(page - 1).button(t("actions.previous")))
     if page + 1 < pages:
-        navigation.append(
-            InlineKeyboardButton(t("actions.next"), callback_data=page_data(page + 1))
-        )
+        navigation.append(ActionsPage(page + 1).button(t("actions.next")))
     if navigation:
         buttons.append(navigation)
     buttons.append(
         [
-            InlineKeyboardButton(t("places.by_place"), callback_data="plc"),
-            InlineKeyboardButton(t("places.near_me"), callback_data="near:ask"),
+            ByPlace().button(t("places.by_place")),
+            NearMe().button(t("places.near_me")),
         ]
     )
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))
@@ -202,31 +178,88 @@ def change_notice(t: Translator, action: Action, changes: frozenset[str], timezo
     return "\n".join(lines)
 
 
-EDITABLE_FIELDS = {
-    "title": N_("edit.field.title"),
-    "time": N_("edit.field.time"),
-    "place": N_("edit.field.place"),
-    "description": N_("edit.field.description"),
-    "capacity": N_("edit.field.capacity"),
-    "reminders": N_("edit.field.reminders"),
-    "campaign": N_("edit.field.campaign"),
+FIELD_LABELS = {
+    ActionField.TITLE: N_("edit.field.title"),
+    ActionField.TIME: N_("edit.field.time"),
+    ActionField.PLACE: N_("edit.field.place"),
+    ActionField.DESCRIPTION: N_("edit.field.description"),
+    ActionField.CAPACITY: N_("edit.field.capacity"),
+    ActionField.REMINDERS: N_("edit.field.reminders"),
+    ActionField.CAMPAIGN: N_("edit.field.campaign"),
 }
 #: What only organisers change (a host runs their action, campaigns are the organisers' view).
-ORGANISER_FIELDS = frozenset({"campaign"})
+ORGANISER_FIELDS = frozenset({ActionField.CAMPAIGN})
 
 
 def edit_menu(t: Translator, action: Action, *, organiser: bool = True) -> Reply:
     """Which field of the action to change: one button each."""
-    names = [
-        (name, key)
-        for name, key in EDITABLE_FIELDS.items()
-        if organiser or name not in ORGANISER_FIELDS
-    ]
+    names = [field for field in ActionField if organiser or field not in ORGANISER_FIELDS]
     rows = [
         [
-            InlineKeyboardButton(t(key), callback_data=f"org:{action.id}:field:{name}")
-            for name, key in names[index : index + 2]
+            EditActionField(action.id, field).button(t(FIELD_LABELS[field]))
+            for field in names[index : index + 2]
         ]
         for index in range(0, len(names), 2)
     ]
     return Reply(t("edit.choose", title=action.title), InlineKeyboardMarkup(rows))
+
+
+def cancel_confirmation(t: Translator, action: Action) -> Reply:
+    """Cancel: are you sure? Everyone who answered will be told."""
+    markup = InlineKeyboardMarkup(
+        [
+            [ManageAction(action.id, "cancel_yes").button(t("organise.cancel_yes"))],
+            [OpenAction(action.id).button(t("organise.cancel_no"))],
+        ]
+    )
+    return Reply(t("organise.cancel_confirm", title=action.title), markup)
+
+
+def field_value(
+    t: Translator, action: Action, field: ActionField, timezone: str, campaign: str | None = None
+) -> str:
+    """One field of an action as the Edit menu's Confirm step shows it."""
+    none = t("edit.value.none")
+    match field:
+        case ActionField.TITLE:
+            return html.escape(action.title, quote=False)
+        case ActionField.TIME:
+            return local_time(action.starts_at, display_zone(action, timezone), t.language)
+        case ActionField.PLACE:
+            return place_line(t, action) or none
+        case ActionField.DESCRIPTION:
+            return html.escape(action.description, quote=False) or none
+        case ActionField.CAPACITY:
+            return str(action.capacity) if action.capacity is not None else t("edit.value.no_limit")
+        case ActionField.REMINDERS:
+            minutes = sorted(action.reminder_minutes, reverse=True)
+            return ", ".join(_lead(t, m) for m in minutes) or none
+        case ActionField.CAMPAIGN:
+            return html.escape(campaign, quote=False) if campaign else none
+
+
+def edit_confirmation(
+    t: Translator,
+    before: Action,
+    after: Action,
+    field: ActionField,
+    timezone: str,
+    *,
+    campaigns: tuple[str | None, str | None] = (None, None),
+    tells: bool = False,
+) -> str:
+    """What an edit will change, before it is made: the field now, and as it will be."""
+    lines = [
+        t("edit.confirm", field=t(FIELD_LABELS[field]), title=before.title),
+        t("edit.before", value=Html(field_value(t, before, field, timezone, campaigns[0]))),
+        t("edit.after", value=Html(field_value(t, after, field, timezone, campaigns[1]))),
+    ]
+    if tells:
+        lines += ["", t("edit.tells")]
+    return "\n".join(lines)
+
+
+def _lead(t: Translator, minutes: int) -> str:
+    return format_timedelta(
+        timedelta(minutes=minutes), locale=babel_locale(t.language), threshold=1.1
+    )

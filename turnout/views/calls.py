@@ -5,25 +5,25 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.helpers import create_deep_linked_url
 
 from turnout.delivery import Button, Media, Payload
 from turnout.i18n import N_, Translator
+from turnout.limits import CAPTION_CHARACTERS
 from turnout.storage import Call, CallStatus, Channel
+from turnout.storage.purposes import CallPart
+from turnout.views.buttons import ManageCall, PromptButton
+from turnout.views.links import ActionLink, NearLink, ProposeLink, ReportLink, deep_link
 from turnout.views.reply import Reply
-
-#: Telegram's limit for a caption, in UTF-16 code units.
-CAPTION_LIMIT = 1024
 
 
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[str, Payload]]:
+def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[CallPart, Payload]]:
     """The messages a call is posted as: (part name, payload). One message usually; media and
     then the text when the text is too long for a caption, or when an album needs buttons."""
     entities = tuple(json.loads(call.entities))
@@ -37,50 +37,44 @@ def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[str, 
             (
                 Button(
                     t("call.button.going"),
-                    url=create_deep_linked_url(bot_username, f"act_{call.action_id}"),
+                    url=deep_link(bot_username, ActionLink(call.action_id)),
                 ),
                 Button(
                     t("call.button.report"),
-                    url=create_deep_linked_url(bot_username, f"rep_{call.action_id}"),
+                    url=deep_link(bot_username, ReportLink(call.action_id)),
                 ),
             ),
         )
     if call.campaign_id is not None:
+        campaign = call.campaign_id
         buttons += (
-            (
-                Button(
-                    t("call.button.near"),
-                    url=create_deep_linked_url(bot_username, f"near_{call.campaign_id}"),
-                ),
-            ),
-            (
-                Button(
-                    t("call.button.propose"),
-                    url=create_deep_linked_url(bot_username, f"prop_{call.campaign_id}"),
-                ),
-            ),
+            (Button(t("call.button.near"), url=deep_link(bot_username, NearLink(campaign))),),
+            (Button(t("call.button.propose"), url=deep_link(bot_username, ProposeLink(campaign))),),
         )
     if not media:
         return [("text", Payload(text, entities, buttons=buttons))]
-    fits = utf16_length(call.text) <= CAPTION_LIMIT
+    fits = utf16_length(call.text) <= CAPTION_CHARACTERS
     if len(media) == 1 and fits:
         return [("media", Payload(text, entities, media, buttons=buttons))]
     if fits and not buttons:
         return [("media", Payload(text, entities, media))]
-    parts = [("media", Payload(media=media))]
+    parts: list[tuple[CallPart, Payload]] = [("media", Payload(media=media))]
     if text or buttons:
         parts.append(("text", Payload(text or t("call.more"), entities, buttons=buttons)))
     return parts
 
 
-def purpose(call_id: int, part: str) -> str:
-    return f"call:{call_id}:{part}"
+#: The choices of /newcall's options, as its buttons carry them.
+TARGET, SUBSCRIBERS, ACTION, CAMPAIGN = "target", "subscribers", "action", "campaign"
+PREVIEW, PUBLISH, SCHEDULE, CANCEL = "preview", "publish", "schedule", "cancel"
+LINK_ACTION, LINK_CAMPAIGN = "act", "camp"
 
 
 def compose_options(
     t: Translator,
+    prompt: int,
     channels: Sequence[Channel],
-    targets: set[int],
+    targets: Collection[int],
     to_subscribers: bool,
     action_title: str | None,
     campaign_name: str | None = None,
@@ -91,53 +85,62 @@ def compose_options(
         lines.append(t("newcall.linked_action", title=action_title))
     if campaign_name:
         lines.append(t("newcall.linked_campaign", name=campaign_name))
+
+    def choice(label: str, name: str, value: int | None = None) -> InlineKeyboardButton:
+        return PromptButton(prompt, name, value).button(label)
+
     rows = [
         [
-            InlineKeyboardButton(
+            choice(
                 ("✓ " if channel.chat_id in targets else "") + channel.title[:50],
-                callback_data=f"nc:target:{channel.chat_id}",
+                TARGET,
+                channel.chat_id,
             )
         ]
         for channel in channels
         if channel.can_post
     ]
     rows.append(
+        [choice(("✓ " if to_subscribers else "") + t("newcall.button.subscribers"), SUBSCRIBERS)]
+    )
+    rows.append(
         [
-            InlineKeyboardButton(
-                ("✓ " if to_subscribers else "") + t("newcall.button.subscribers"),
-                callback_data="nc:subscribers",
-            )
+            choice(t("newcall.button.action"), ACTION),
+            choice(t("newcall.button.campaign"), CAMPAIGN),
         ]
     )
     rows.append(
         [
-            InlineKeyboardButton(t("newcall.button.action"), callback_data="nc:action"),
-            InlineKeyboardButton(t("newcall.button.campaign"), callback_data="nc:campaign"),
+            choice(t("newcall.button.preview"), PREVIEW),
+            choice(t("newcall.button.publish"), PUBLISH),
         ]
     )
     rows.append(
         [
-            InlineKeyboardButton(t("newcall.button.preview"), callback_data="nc:preview"),
-            InlineKeyboardButton(t("newcall.button.publish"), callback_data="nc:publish"),
-        ]
-    )
-    rows.append(
-        [
-            InlineKeyboardButton(t("newcall.button.schedule"), callback_data="nc:schedule"),
-            InlineKeyboardButton(t("newcall.button.cancel"), callback_data="nc:cancel"),
+            choice(t("newcall.button.schedule"), SCHEDULE),
+            choice(t("newcall.button.cancel"), CANCEL),
         ]
     )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
+def link_choices(
+    t: Translator, prompt: int, choice: str, items: Sequence[tuple[int, str]], none_label: str
+) -> InlineKeyboardMarkup:
+    """Which action (or campaign) a call links to: one button each, then "none"."""
+    rows = [[PromptButton(prompt, choice, item).button(name[:60])] for item, name in items]
+    rows.append([PromptButton(prompt, choice, None).button(t(none_label))])
+    return InlineKeyboardMarkup(rows)
+
+
 def parts_in(
     call: Call, translators: Mapping[str, Translator], bot_username: str
-) -> dict[str, list[tuple[str, Payload]]]:
+) -> dict[str, list[tuple[CallPart, Payload]]]:
     """The call's parts in each language (only the buttons differ; the parts are the same)."""
     return {language: call_parts(call, t, bot_username) for language, t in translators.items()}
 
 
-def text_part(parts: Sequence[tuple[str, Payload]]) -> tuple[str, Payload] | None:
+def text_part(parts: Sequence[tuple[CallPart, Payload]]) -> tuple[CallPart, Payload] | None:
     """The part of a call that carries its text: the text message, or the captioned media."""
     for name, payload in reversed(parts):
         if payload.text:
@@ -165,23 +168,13 @@ def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Rep
         if call.status is CallStatus.PUBLISHED:
             rows.append(
                 [
-                    InlineKeyboardButton(
-                        t("calls.button.edit", id=call.id), callback_data=f"calls:edit:{call.id}"
-                    ),
-                    InlineKeyboardButton(
-                        t("calls.button.delete", id=call.id),
-                        callback_data=f"calls:delete:{call.id}",
-                    ),
+                    ManageCall("edit", call.id).button(t("calls.button.edit", id=call.id)),
+                    ManageCall("delete", call.id).button(t("calls.button.delete", id=call.id)),
                 ]
             )
         elif call.status is CallStatus.SCHEDULED:
             rows.append(
-                [
-                    InlineKeyboardButton(
-                        t("calls.button.unschedule", id=call.id),
-                        callback_data=f"calls:unschedule:{call.id}",
-                    )
-                ]
+                [ManageCall("unschedule", call.id).button(t("calls.button.unschedule", id=call.id))]
             )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 

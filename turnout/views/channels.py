@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import Translator
 from turnout.storage import Channel
+from turnout.views.buttons import UnlinkChannel
 from turnout.views.reply import Reply
 
 
@@ -21,7 +22,5 @@ def channel_list(t: Translator, channels: Sequence[Channel]) -> Reply:
         state = "" if channel.can_post else " — " + t("channels.cannot_post")
         lines.append(f"• {channel.title}{handle}{state}")
         label = t("channels.button.unlink", title=channel.title[:40])
-        buttons.append(
-            [InlineKeyboardButton(label, callback_data=f"chan:unlink:{channel.chat_id}")]
-        )
+        buttons.append([UnlinkChannel(channel.chat_id).button(label)])
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons))

@@ -5,22 +5,20 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import Translator
 from turnout.storage import Member, Role
+from turnout.views.buttons import Subscription
 from turnout.views.reply import Reply
 from turnout.views.roles import role_names
-
-SUBSCRIBE = "sub:on"
-UNSUBSCRIBE = "sub:off"
 
 
 def subscription_keyboard(t: Translator, subscribed: bool) -> InlineKeyboardMarkup:
     if subscribed:
-        button = InlineKeyboardButton(t("start.button.unsubscribe"), callback_data=UNSUBSCRIBE)
+        button = Subscription("off").button(t("start.button.unsubscribe"))
     else:
-        button = InlineKeyboardButton(t("start.button.subscribe"), callback_data=SUBSCRIBE)
+        button = Subscription("on").button(t("start.button.subscribe"))
     return InlineKeyboardMarkup([[button]])
 
 

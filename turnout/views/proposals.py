@@ -13,20 +13,28 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from turnout.i18n import N_, Translator
 from turnout.places import City
 from turnout.storage import Action, PlaceCount, Proposal, ProposalStatus
-from turnout.views.actions import show_data
+from turnout.views.buttons import (
+    ByPlace,
+    DecideProposal,
+    EditProposalField,
+    NearMe,
+    OpenAction,
+    PromptButton,
+    ProposalField,
+    ProposalVerb,
+)
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale, local_time
 
-#: Callback data of the organisers' decisions on a proposal: ``pp:<verb>:<proposal id>``.
-DECISIONS = ("ok", "trust", "no", "edit")
 #: The fields an organiser may change before deciding, and their button labels.
 FIELD_LABELS = {
-    "title": N_("proposal.field.title"),
-    "time": N_("proposal.field.time"),
-    "place": N_("proposal.field.place"),
-    "description": N_("proposal.field.description"),
+    ProposalField.TITLE: N_("proposal.field.title"),
+    ProposalField.TIME: N_("proposal.field.time"),
+    ProposalField.PLACE: N_("proposal.field.place"),
+    ProposalField.DESCRIPTION: N_("proposal.field.description"),
 }
-PROPOSAL_FIELDS = tuple(FIELD_LABELS)
+#: The choice a city's button carries, under a list of cities to pick from.
+CITY = "city"
 
 
 def _escape(text: str) -> str:
@@ -50,10 +58,10 @@ def city_labels(t: Translator, cities: Sequence[City]) -> list[str]:
     ]
 
 
-def city_choices(t: Translator, cities: Sequence[City], prefix: str = "pc") -> Reply:
-    """The matching cities as buttons (``<prefix>:<geonames id>``)."""
+def city_choices(t: Translator, prompt: int, cities: Sequence[City]) -> Reply:
+    """The matching cities as buttons of the question ``prompt`` (each its GeoNames id)."""
     rows = [
-        [InlineKeyboardButton(label, callback_data=f"{prefix}:{city.id}")]
+        [PromptButton(prompt, CITY, city.id).button(label)]
         for city, label in zip(cities, city_labels(t, cities), strict=True)
     ]
     return Reply(t("propose.pick_city"), InlineKeyboardMarkup(rows))
@@ -82,16 +90,19 @@ def summary(t: Translator, proposal: Proposal) -> str:
 def notice(t: Translator, proposal: Proposal, who: str) -> Reply:
     """For organisers: the proposal with Approve / Approve and trust / Reject / Edit."""
     text = t("proposal.notice", id=proposal.id, who=who) + "\n\n" + summary(t, proposal)
-    data = f"{proposal.id}"
+
+    def decide(verb: ProposalVerb, label: str) -> InlineKeyboardButton:
+        return DecideProposal(verb, proposal.id).button(t(label))
+
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t("proposal.button.approve"), callback_data=f"pp:ok:{data}"),
-                InlineKeyboardButton(t("proposal.button.reject"), callback_data=f"pp:no:{data}"),
+                decide(ProposalVerb.APPROVE, N_("proposal.button.approve")),
+                decide(ProposalVerb.REJECT, N_("proposal.button.reject")),
             ],
             [
-                InlineKeyboardButton(t("proposal.button.trust"), callback_data=f"pp:trust:{data}"),
-                InlineKeyboardButton(t("proposal.button.edit"), callback_data=f"pp:edit:{data}"),
+                decide(ProposalVerb.TRUST, N_("proposal.button.trust")),
+                decide(ProposalVerb.EDIT, N_("proposal.button.edit")),
             ],
         ]
     )
@@ -114,21 +125,15 @@ def decided(t: Translator, proposal: Proposal, who: str, by: str | None) -> Repl
     markup = None
     if proposal.action_id is not None:
         markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t("proposal.button.open"), callback_data=show_data(proposal.action_id)
-                    )
-                ]
-            ]
+            [[OpenAction(proposal.action_id).button(t("proposal.button.open"))]]
         )
     return Reply("\n".join(lines), markup)
 
 
 def edit_fields(t: Translator, proposal_id: int) -> Reply:
     rows = [
-        [InlineKeyboardButton(t(label), callback_data=f"pe:{proposal_id}:{name}")]
-        for name, label in FIELD_LABELS.items()
+        [EditProposalField(proposal_id, field).button(t(label))]
+        for field, label in FIELD_LABELS.items()
     ]
     return Reply(t("proposal.which_field"), InlineKeyboardMarkup(rows))
 
@@ -154,7 +159,7 @@ def nearby(
     for action, km in found:
         when = short_when(t, action.starts_at, action.timezone, now)
         label = f"{distance_text(km)} · {when} · {action.title}"
-        rows.append([InlineKeyboardButton(label[:64], callback_data=show_data(action.id))])
+        rows.append([OpenAction(action.id).button(label[:64])])
     return Reply(t("near.title", count=len(found)), InlineKeyboardMarkup(rows))
 
 
@@ -178,12 +183,9 @@ def place_filter(t: Translator, places: Sequence[PlaceCount]) -> Reply:
         return Reply(t("places.none"))
     rows = []
     for place in places:
-        if place.city_id is not None:
-            label, data = place.city, f"plc:{place.country}:{place.city_id}"
-        else:
-            label = country_name_in(t, place.country)
-            data = f"plc:{place.country}"
-        rows.append([InlineKeyboardButton(f"{label} ({place.count})", callback_data=data)])
-    rows.append([InlineKeyboardButton(t("places.near_me"), callback_data="near:ask")])
+        label = place.city if place.city_id is not None else country_name_in(t, place.country)
+        where = ByPlace(place.country, place.city_id)
+        rows.append([where.button(f"{label} ({place.count})")])
+    rows.append([NearMe().button(t("places.near_me"))])
     heading = t("places.pick_city") if places[0].city_id else t("places.pick_country")
     return Reply(heading, InlineKeyboardMarkup(rows))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
 from turnout.storage import Action, DigestNumbers, Report, ReportStatus, RsvpCounts
+from turnout.views.buttons import ChooseReportAction, ReportDraftStep, WithdrawReport
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
@@ -39,12 +40,10 @@ def contents(t: Translator, report: Report) -> str:
     return ", ".join(parts) or t("report.empty")
 
 
-def action_choice(t: Translator, actions: Sequence[Action]) -> Reply:
-    rows = [
-        [InlineKeyboardButton(action.title[:60], callback_data=f"rpt:act:{action.id}")]
-        for action in actions
-    ]
-    rows.append([InlineKeyboardButton(t("report.button.other"), callback_data="rpt:act:other")])
+def action_choice(t: Translator, report: int, actions: Sequence[Action]) -> Reply:
+    """Which action the report ``report`` is about: one button each, then "other"."""
+    rows = [[ChooseReportAction(report, action.id).button(action.title[:60])] for action in actions]
+    rows.append([ChooseReportAction(report, None).button(t("report.button.other"))])
     return Reply(t("report.choose_action"), InlineKeyboardMarkup(rows))
 
 
@@ -53,10 +52,10 @@ def summary(t: Translator, report: Report, action_title: str | None) -> Reply:
     text = t("report.summary", about=about, contents=contents(t, report))
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t("report.button.submit"), callback_data="rpt:submit")],
+            [ReportDraftStep("submit", report.id).button(t("report.button.submit"))],
             [
-                InlineKeyboardButton(t("report.button.more"), callback_data="rpt:more"),
-                InlineKeyboardButton(t("report.button.cancel"), callback_data="rpt:cancel"),
+                ReportDraftStep("more", report.id).button(t("report.button.more")),
+                ReportDraftStep("cancel", report.id).button(t("report.button.cancel")),
             ],
         ]
     )
@@ -77,7 +76,7 @@ def my_reports(t: Translator, reports: Sequence[Report], titles: dict[int, str])
             lines.append("   " + t("report.note", note=report.review_note))
         if report.status is ReportStatus.PENDING:
             label = t("report.button.withdraw", id=report.id)
-            rows.append([InlineKeyboardButton(label, callback_data=f"rpt:withdraw:{report.id}")])
+            rows.append([WithdrawReport(report.id).button(label)])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
 from turnout.storage import Channel, Report, ReportMedia, ReportStatus
+from turnout.views.buttons import PublishReport, ReviewReport, ReviewVerb
 from turnout.views.reply import Reply
 from turnout.views.reports import STATUS_WORDS, contents
 from turnout.views.timefmt import local_time
@@ -39,15 +40,18 @@ def review_card(
     ``scope``: the action ``/review`` was limited to, kept through Skip and Next."""
     text = _card_text(t, report, action_title, who, timezone)
     text += "\n\n" + t.plural("review.waiting", waiting)
-    tail = f"{report.id}:{scope or 0}"
+
+    def decide(verb: ReviewVerb, label: str) -> InlineKeyboardButton:
+        return ReviewReport(verb, report.id, scope).button(t(label))
+
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t("review.button.approve"), callback_data=f"rv:ok:{tail}"),
-                InlineKeyboardButton(t("review.button.reject"), callback_data=f"rv:no:{tail}"),
-                InlineKeyboardButton(t("review.button.flag"), callback_data=f"rv:flag:{tail}"),
+                decide(ReviewVerb.APPROVE, N_("review.button.approve")),
+                decide(ReviewVerb.REJECT, N_("review.button.reject")),
+                decide(ReviewVerb.FLAG, N_("review.button.flag")),
             ],
-            [InlineKeyboardButton(t("review.button.skip"), callback_data=f"rv:skip:{tail}")],
+            [decide(ReviewVerb.SKIP, N_("review.button.skip"))],
         ]
     )
     return Reply(text, markup)
@@ -75,19 +79,15 @@ def decided_card(
     lines = [text, "", outcome]
     if report.review_note:
         lines.append(t("review.reason_line", reason=report.review_note))
-    next_data = f"rv:next:{report.id}:{scope or 0}"
-    rows = [[InlineKeyboardButton(t("review.button.next"), callback_data=next_data)]]
+    next_report = ReviewReport(ReviewVerb.NEXT, report.id, scope)
+    rows = [[next_report.button(t("review.button.next"))]]
     if report.status is ReportStatus.APPROVED and can_publish:
-        publish = InlineKeyboardButton(t("review.button.publish"), callback_data=f"pub:{report.id}")
-        rows.insert(0, [publish])
+        rows.insert(0, [PublishReport(report.id).button(t("review.button.publish"))])
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 def channel_choice(t: Translator, report_id: int, channels: Sequence[Channel]) -> Reply:
-    rows = [
-        [InlineKeyboardButton(c.title[:60], callback_data=f"pub:{report_id}:{c.chat_id}")]
-        for c in channels
-    ]
+    rows = [[PublishReport(report_id, c.chat_id).button(c.title[:60])] for c in channels]
     return Reply(t("publish.choose_channel", id=report_id), InlineKeyboardMarkup(rows))
 
 
@@ -165,8 +165,11 @@ def _card_text(
     return "\n".join(lines)
 
 
-def reason_prompt(t: Translator, report_id: int, flag: bool) -> Reply:
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t("review.button.no_reason"), callback_data=f"rv:bare:{report_id}")]]
-    )
-    return Reply(t("review.ask_flag_reason" if flag else "review.ask_reason"), markup)
+def member_told(
+    t: Translator, report_id: int, status: ReportStatus, about: str | None, note: str | None
+) -> str:
+    """What a member is told of the decision on their report (in their language)."""
+    lines = [t(OUTCOME_FOR_MEMBER[status], id=report_id, about=about or t("report.other"))]
+    if note:
+        lines.append(t("report.note", note=note))
+    return "\n".join(lines)

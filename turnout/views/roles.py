@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
 from turnout.storage import GRANTABLE_ROLES, Invite, Role, RoleGrant
+from turnout.views.buttons import InviteFor, RevokeRole
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
@@ -17,8 +18,6 @@ ROLE_NAMES = {
     Role.HOST: N_("role.host"),
     Role.OWNER: N_("role.owner"),
 }
-REVOKE = "role:revoke"
-INVITE = "invite"
 
 
 def role_name(t: Translator, role: Role) -> str:
@@ -27,10 +26,6 @@ def role_name(t: Translator, role: Role) -> str:
 
 def role_names(t: Translator, roles: frozenset[Role]) -> str:
     return ", ".join(role_name(t, role) for role in sorted(roles))
-
-
-def revoke_data(user_id: int, role: Role) -> str:
-    return f"{REVOKE}:{user_id}:{role}"
 
 
 def roles_overview(t: Translator, owner_ids: Sequence[int], grants: Sequence[RoleGrant]) -> Reply:
@@ -51,18 +46,13 @@ def roles_overview(t: Translator, owner_ids: Sequence[int], grants: Sequence[Rol
             )
         )
         label = t("roles.button.revoke", role=role_name(t, grant.role), name=grant.first_name)
-        buttons.append(
-            [InlineKeyboardButton(label, callback_data=revoke_data(grant.user_id, grant.role))]
-        )
+        buttons.append([RevokeRole(grant.user_id, grant.role).button(label)])
     return Reply("\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
 def invite_choice(t: Translator) -> Reply:
     """/invite without a role: one button per role that can be handed out."""
-    buttons = [
-        [InlineKeyboardButton(role_name(t, role), callback_data=f"{INVITE}:{role}")]
-        for role in GRANTABLE_ROLES
-    ]
+    buttons = [[InviteFor(role).button(role_name(t, role))] for role in GRANTABLE_ROLES]
     return Reply(t("invite.choose"), InlineKeyboardMarkup(buttons))
 
 

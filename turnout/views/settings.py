@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time, format_timedelta
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
 from turnout.storage import Member
+from turnout.views.buttons import SettingsChoice
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale
 
@@ -30,10 +31,7 @@ def language_name(language: str) -> str:
 
 
 def language_choice(t: Translator, languages: Sequence[str]) -> Reply:
-    rows = [
-        [InlineKeyboardButton(language_name(code), callback_data=f"set:lang:{code}")]
-        for code in languages
-    ]
+    rows = [[SettingsChoice("lang", code).button(language_name(code))] for code in languages]
     return Reply(t("settings.choose_language"), InlineKeyboardMarkup(rows))
 
 
@@ -67,10 +65,7 @@ def settings_view(
         ]
     )
     toggles = [
-        InlineKeyboardButton(
-            ("✓ " if wanted is None or m in wanted else "") + lead(t, m),
-            callback_data=f"set:rem:{m}",
-        )
+        SettingsChoice("rem", str(m)).button(_ticked(wanted is None or m in wanted, lead(t, m)))
         for m in offered
     ]
     name_button = (
@@ -78,19 +73,15 @@ def settings_view(
     )
     rows = [
         [
-            InlineKeyboardButton(t("settings.button.language"), callback_data="set:lang"),
-            InlineKeyboardButton(t("settings.button.timezone"), callback_data="set:tz"),
+            SettingsChoice("lang").button(t("settings.button.language")),
+            SettingsChoice("tz").button(t("settings.button.timezone")),
         ],
         toggles,
         [
-            InlineKeyboardButton(t("settings.button.all"), callback_data="set:rem:all"),
-            InlineKeyboardButton(t("settings.button.none"), callback_data="set:rem:none"),
+            SettingsChoice("rem", "all").button(t("settings.button.all")),
+            SettingsChoice("rem", "none").button(t("settings.button.none")),
         ],
-        [
-            InlineKeyboardButton(
-                t(name_button), callback_data="set:name:off" if member.show_name else "set:name:on"
-            )
-        ],
+        [SettingsChoice("name", "off" if member.show_name else "on").button(t(name_button))],
     ]
     return Reply(text, InlineKeyboardMarkup([row for row in rows if row]))
 
@@ -104,3 +95,7 @@ def toggled(
     if chosen >= set(offered):
         return None
     return tuple(sorted(chosen, reverse=True))
+
+
+def _ticked(chosen: bool, label: str) -> str:
+    return ("✓ " if chosen else "") + label

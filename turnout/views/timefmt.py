@@ -7,6 +7,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, format_time
+from telegram import InlineKeyboardMarkup
+
+from turnout.i18n import N_, Translator
+from turnout.scheduler.timeparse import Ambiguous, Refused
+from turnout.views.buttons import PromptButton
+from turnout.views.reply import Reply
 
 
 def babel_locale(language: str) -> Locale:
@@ -23,3 +29,32 @@ def local_time(moment: datetime, timezone: str, language: str) -> str:
     day = format_skeleton("yMMMEd", moment, tzinfo=zone, locale=locale, fuzzy=True)
     clock = format_time(moment, "short", tzinfo=zone, locale=locale)
     return f"{day} {clock} {moment.astimezone(zone).strftime('%Z')}"
+
+
+REFUSALS = {
+    "unreadable": N_("time.unreadable"),
+    "no_time": N_("time.no_time"),
+    "past": N_("time.past"),
+    "dst_gap": N_("time.dst_gap"),
+}
+AMBIGUITIES = {
+    "day_month": N_("time.ambiguous_day_month"),
+    "dst_repeat": N_("time.ambiguous_dst_repeat"),
+}
+#: The choice of a button that picks one of two readings of a time.
+PICK = "pick"
+
+
+def refusal(t: Translator, reading: Refused, timezone: str) -> str:
+    """Why a typed time cannot be used, with the nearest real time when there is one."""
+    hint = local_time(reading.suggestion, timezone, t.language) if reading.suggestion else ""
+    return t(REFUSALS[reading.reason], suggestion=hint, timezone=timezone)
+
+
+def readings(t: Translator, prompt: int, reading: Ambiguous, timezone: str) -> Reply:
+    """A time that can mean two moments: one button each, for the question ``prompt``."""
+    rows = [
+        [PromptButton(prompt, PICK, index).button(local_time(option, timezone, t.language))]
+        for index, option in enumerate(reading.options)
+    ]
+    return Reply(t(AMBIGUITIES[reading.reason]), InlineKeyboardMarkup(rows))

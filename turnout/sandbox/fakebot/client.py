@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from . import builders
+from .calls import ApiCall
 from .jsonutil import JSONDict, clone
-from .world import FakeChat, StoredMessage, UserRecord
+from .notifier import Notifier
+from .world import FakeChat, StoredMessage, UserRecord, World
 
-if TYPE_CHECKING:
-    from .server import FakeTelegram
+
+class Server(Protocol):
+    """What a ``FakeUser`` uses of the server it is bound to (a ``FakeTelegram``)."""
+
+    world: World
+    notifier: Notifier
+    calls: list[ApiCall]
+    internal_errors: list[BaseException]
+
+    @property
+    def pending_updates(self) -> list[JSONDict]: ...
+
+    def push_update(self, payload: JSONDict) -> JSONDict: ...
+
+    def deliver_message(self, stored: StoredMessage) -> JSONDict | None: ...
+
+    def push_callback_query(
+        self, user: Any, message: StoredMessage, data: str | None
+    ) -> JSONDict: ...
 
 
 def _preview(message: JSONDict) -> str:
@@ -33,14 +52,14 @@ _ALBUMS = itertools.count(1)
 
 
 class FakeUser:
-    """A person bound to a :class:`~.server.FakeTelegram`; created by ``add_user``.
+    """A person bound to a fake Telegram server; created by ``FakeTelegram.add_user``.
 
     Waiting methods keep a cursor per user: :meth:`reply` returns each bot message once, in
     the order the bot sent them, as they looked when sent. :attr:`inbox` shows the current
     state (after edits/deletions). Waiting is event-driven (no sleep polling).
     """
 
-    def __init__(self, server: FakeTelegram, record: UserRecord) -> None:
+    def __init__(self, server: Server, record: UserRecord) -> None:
         self.server = server
         self.record = record
         self._reply_cursor = 0
@@ -337,14 +356,30 @@ class FakeUser:
                 + ", ".join(_preview(m) for m in unexpected)
             )
 
-    async def edit(self, timeout: float = 5.0) -> JSONDict:  # noqa: ASYNC109
-        """The next edit of a bot message in the private chat (the message after the edit)."""
+    async def edit(
+        self,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        of: JSONDict | None = None,
+    ) -> JSONDict:
+        """The next edit of a bot message in the private chat (the message after the edit);
+        with ``of``, the next edit of that message, passing over edits of others."""
         chat = self.chat
         start = self._edit_cursor
-        if not await self.server.notifier.wait_for(lambda: len(chat.edit_log) > start, timeout):
+        wanted = None if of is None else of["message_id"]
+
+        def found() -> int | None:
+            for index in range(start, len(chat.edit_log)):
+                if wanted is None or chat.edit_log[index][0] == wanted:
+                    return index
+            return None
+
+        if not await self.server.notifier.wait_for(lambda: found() is not None, timeout):
             raise AssertionError(self._diagnose("message edit", timeout))
-        self._edit_cursor = start + 1
-        return clone(chat.edit_log[start][1])
+        index = found()
+        assert index is not None
+        self._edit_cursor = index + 1
+        return clone(chat.edit_log[index][1])
 
     def _answers(self) -> list[JSONDict]:
         return [

@@ -8,12 +8,13 @@ import random
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from aiohttp import web
 
 from . import builders
 from .calls import ApiCall
+from .client import FakeUser
 from .errors import ApiError, not_found, unauthorized
 from .faults import Chaos, Faults, TokenBucket
 from .jsonutil import JSONDict, clone
@@ -23,9 +24,6 @@ from .params import Params, read_request
 from .updates import UpdateHub
 from .webhook import WebhookDelivery, WebhookPusher
 from .world import FakeChat, StoredMessage, UserRecord, World
-
-if TYPE_CHECKING:
-    from .client import FakeUser
 
 log = logging.getLogger(__name__)
 
@@ -319,8 +317,6 @@ class FakeTelegram:
 
         ``started=False``: the user never opened the bot, so the bot cannot message them first.
         """
-        from .client import FakeUser
-
         record = self.world.add_user(
             first_name,
             language_code=language_code,

@@ -1,0 +1,91 @@
+"""Changing the text of a published call: the new text, then exactly what will change where
+(every copy, in every channel and subscriber's chat), and Confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from telegram import Update
+
+from turnout.delivery.send import send_payload
+from turnout.handlers.common import prompts
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.flows import End, Flow, Go, Outcome, Step, Turn
+from turnout.i18n import N_
+from turnout.usecases import calls
+from turnout.views.calls import call_parts
+from turnout.views.prompts import CANCEL, CHANGE, CONFIRM, confirm_keyboard
+from turnout.views.reply import Reply
+
+
+class CallEditDraft(BaseModel):
+    call: int
+    text: str = ""
+    entities: list[dict[str, Any]] = []
+
+
+async def begin(update: Update, context: TurnoutContext, call_id: int) -> None:
+    assert update.effective_user is not None
+    call = await calls.editable(context.services, update.effective_user.id, call_id)
+    await prompts.start(update, context, CALL_EDIT, CallEditDraft(call=call.id))
+
+
+Turn_ = Turn[CallEditDraft]
+
+
+async def ask_text(turn: Turn_) -> Reply:
+    return Reply(turn.t("calls.ask_text", id=turn.draft.call))
+
+
+async def got_text(turn: Turn_, text: str) -> Outcome:
+    message = turn.update.message
+    assert message is not None
+    entities = [entity.to_dict() for entity in message.entities or ()]
+    call = await calls.editable(turn.services, turn.user_id, turn.draft.call)
+    calls.edited(turn.services, call, text, entities)  # says now if it cannot be done
+    turn.draft.text, turn.draft.entities = text, entities
+    return Go("confirm")
+
+
+async def ask_confirm(turn: Turn_) -> Reply:
+    """The new text as it will read, and where it will change."""
+    s, t, draft = turn.services, turn.t, turn.draft
+    call = await calls.editable(s, turn.user_id, draft.call)
+    after = calls.edited(s, call, draft.text, draft.entities)
+    reach = await calls.reach(s, call)
+    await turn.say(t("calls.edit_preview", id=call.id))
+    for _, payload in call_parts(after, s.translator(s.catalogs.default_language), s.bot_username):
+        if payload.text:
+            await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
+    where = t("calls.edit_reach", channels=", ".join(reach.channels) or "—",
+              subscribers=reach.subscribers)  # fmt: skip
+    return Reply(where, confirm_keyboard(t, turn.prompt.id))
+
+
+async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    t, draft = turn.t, turn.draft
+    if choice == CHANGE:
+        return Go("text")
+    if choice == CANCEL:
+        await turn.say(t("edit.stopped"))
+        return End()
+    if choice != CONFIRM:
+        return None
+    count = await calls.edit_text(
+        turn.services, turn.user_id, draft.call, draft.text, draft.entities
+    )
+    await turn.say(t("calls.editing", count=count))
+    return End()
+
+
+CALL_EDIT: Flow[CallEditDraft] = Flow(
+    name="call_edit",
+    draft=CallEditDraft,
+    first="text",
+    steps={
+        "text": Step(N_("expects.new_text"), ask_text, text=got_text),
+        "confirm": Step(N_("expects.confirm"), ask_confirm, press=confirm_pressed),
+    },
+    cancelled=N_("edit.stopped"),
+)

@@ -1,0 +1,131 @@
+"""The shapes of a flow: a question asked step by step, each step waiting for its answer.
+
+A ``Flow`` is a draft (a pydantic model, kept as JSON with the person's open prompt, so a
+restart loses nothing) and named ``Step``s. A step asks its question and takes what it accepts
+(text, a place on the map, media, one of its buttons); what it returns says where the flow goes
+next: ``Go`` to another step, ``Stay`` on this one (having said why), or ``End``. The engine
+that runs them, and routes each message and press to the right one, is ``prompts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from turnout.handlers.common.context import TurnoutContext
+from turnout.i18n import Translator
+from turnout.storage import Prompt
+from turnout.usecases.services import Services
+from turnout.views.buttons import PromptButton
+from turnout.views.reply import Reply
+
+D = TypeVar("D", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Go:
+    """Ask the question of ``step`` next."""
+
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """Stay on this step; say ``text`` first when there is one."""
+
+    text: str | None = None
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """The flow is over: the step has said its last word."""
+
+
+Outcome = Go | Stay | End
+
+
+@dataclass
+class Turn(Generic[D]):
+    """One message or press handled by a flow: who, which prompt, and the draft so far."""
+
+    update: Update
+    context: TurnoutContext
+    prompt: Prompt
+    draft: D
+    answered: bool = False
+    """A press was answered (with a toast) by the step itself."""
+
+    @property
+    def t(self) -> Translator:
+        return self.context.t
+
+    @property
+    def services(self) -> Services:
+        return self.context.services
+
+    @property
+    def user_id(self) -> int:
+        return self.prompt.user_id
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message if self.update.callback_query is None else None
+
+    def button(self, label: str, choice: str, value: int | None = None) -> InlineKeyboardButton:
+        """A button of this question."""
+        return PromptButton(self.prompt.id, choice, value).button(label)
+
+    def keyboard(self, *rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([list(row) for row in rows if row])
+
+    async def say(self, answer: Reply | str) -> Message:
+        if isinstance(answer, str):
+            answer = Reply(answer)
+        return await self.context.bot.send_message(
+            self.prompt.chat_id, answer.text, reply_markup=answer.markup
+        )
+
+    async def toast(self, text: str, *, alert: bool = False) -> None:
+        query = self.update.callback_query
+        if query is not None and not self.answered:
+            await query.answer(text[:200], show_alert=alert)
+            self.answered = True
+
+
+Ask = Callable[[Turn[D]], Awaitable[Reply]]
+OnText = Callable[[Turn[D], str], Awaitable[Outcome]]
+OnMessage = Callable[[Turn[D], Message], Awaitable[Outcome]]
+OnPress = Callable[[Turn[D], str, int | None], Awaitable[Outcome | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Step(Generic[D]):
+    """One question. ``expects`` is the message key of what it waits for ("the title of the
+    action"), said when something else arrives. ``press`` returns None for a choice that is
+    not this step's (a button of an earlier question)."""
+
+    expects: str
+    ask: Ask[D]
+    text: OnText[D] | None = None
+    place: OnMessage[D] | None = None
+    media: OnMessage[D] | None = None
+    press: OnPress[D] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flow(Generic[D]):
+    """A question flow: its name (stored with the prompt), its draft, its steps, and the
+    commands that stay with it (/cancel always; /back and /skip act like those buttons)."""
+
+    name: str
+    draft: type[D]
+    first: str
+    steps: Mapping[str, Step[D]]
+    commands: frozenset[str] = field(default=frozenset({"cancel"}))
+    cancelled: str | None = None
+    """The message key said on /cancel; the generic "… cancelled" without one."""

@@ -1,0 +1,26 @@
+"""Knowing who a member is: recognising them on every update, and registering them."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from turnout.handlers.common.context import TurnoutContext
+from turnout.storage import Member
+from turnout.usecases import members
+from turnout.usecases.members import Person
+
+
+async def recognise_member(update: Update, context: TurnoutContext) -> None:
+    """Runs before every feature: loads the member so replies use the language they chose."""
+    if update.effective_user is not None:
+        context.recognise(await context.store.member(update.effective_user.id))
+
+
+async def ensure_member(update: Update, context: TurnoutContext) -> tuple[Member, bool]:
+    """Register the user of a private-chat update (or refresh them); True when they are new."""
+    user = update.effective_user
+    assert user is not None  # only private-chat handlers call this
+    person = Person(user.id, user.first_name, user.language_code)
+    member, created = await members.register(context.services, person)
+    context.recognise(member)
+    return member, created

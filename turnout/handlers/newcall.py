@@ -1,0 +1,284 @@
+"""/newcall: compose a call once, choose where it goes, preview it exactly, publish or schedule.
+
+The text keeps the author's own formatting (Telegram's entities), and may come with a photo,
+video or document; the parts of an album, which arrive as separate messages, are gathered by
+their ``media_group_id`` so that an album is posted as an album.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+from telegram import Message, Update
+
+from turnout.delivery.progress import follow_progress
+from turnout.delivery.send import send_payload
+from turnout.handlers.common import prompts
+from turnout.handlers.common.albums import after_album
+from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
+from turnout.handlers.common.replies import edit_in_place
+from turnout.i18n import N_
+from turnout.scheduler.timeparse import Ambiguous, Parsed, parse_time
+from turnout.storage import NewCall
+from turnout.usecases import calls
+from turnout.views.calls import (
+    ACTION,
+    CAMPAIGN,
+    CANCEL,
+    LINK_ACTION,
+    LINK_CAMPAIGN,
+    PREVIEW,
+    PUBLISH,
+    SCHEDULE,
+    SUBSCRIBERS,
+    TARGET,
+    compose_options,
+    link_choices,
+)
+from turnout.views.delivery import progress
+from turnout.views.reply import Reply
+from turnout.views.timefmt import AMBIGUITIES, local_time, refusal
+
+#: How long after an album's last part the options wait for more.
+ALBUM_QUIET = 1.5
+
+
+class CallDraft(BaseModel):
+    text: str = ""
+    entities: list[dict[str, Any]] = []
+    media: list[dict[str, str]] = []
+    album: str | None = None
+    action_id: int | None = None
+    action_title: str | None = None
+    campaign_id: int | None = None
+    campaign_name: str | None = None
+    targets: list[int] = []
+    to_subscribers: bool = False
+
+    def as_new(self) -> NewCall:
+        return NewCall(
+            text=self.text,
+            entities=json.dumps(self.entities),
+            media=json.dumps(self.media),
+            action_id=self.action_id,
+            targets=tuple(sorted(self.targets)),
+            to_subscribers=self.to_subscribers,
+            campaign_id=self.campaign_id,
+        )
+
+    def take(self, message: Message) -> bool:
+        """Add what the message carries; False if it carries nothing usable."""
+        item: dict[str, str] | None = None
+        if message.photo:
+            item = {"kind": "photo", "file_id": message.photo[-1].file_id}
+        elif message.video is not None:
+            item = {"kind": "video", "file_id": message.video.file_id}
+        elif message.document is not None:
+            item = {"kind": "document", "file_id": message.document.file_id}
+        if item is not None:
+            self.media.append(item)
+        text = message.text or message.caption or ""
+        entities = message.entities or message.caption_entities or ()
+        if text and not self.text:
+            self.text = text
+            self.entities = [entity.to_dict() for entity in entities]
+        return item is not None or bool(text)
+
+
+Turn_ = Turn[CallDraft]
+
+
+async def begin(update: Update, context: TurnoutContext) -> None:
+    await prompts.start(update, context, NEWCALL, CallDraft())
+
+
+# -- composing -----------------------------------------------------------------------------
+
+
+async def ask_content(turn: Turn_) -> Reply:
+    return Reply(turn.t("newcall.ask"))
+
+
+async def got_text(turn: Turn_, text: str) -> Outcome:
+    assert turn.update.message is not None
+    turn.draft.take(turn.update.message)
+    return Go("options")
+
+
+async def got_media(turn: Turn_, message: Message) -> Outcome:
+    """Media with a caption; the first part of an album, or one more."""
+    draft = turn.draft
+    if message.media_group_id is None:
+        if turn.prompt.step != "compose":
+            return Stay(turn.t("newcall.expected"))
+        if not draft.take(message):
+            return Stay(turn.t("newcall.unsupported"))
+        return Go("options")
+    if draft.album is not None and message.media_group_id != draft.album:
+        return Stay(turn.t("newcall.expected"))
+    draft.album = message.media_group_id
+    draft.take(message)
+    # More parts are on their way: the options come once, after the last of them.
+    _options_after_album(turn)
+    return Stay()
+
+
+def _options_after_album(turn: Turn_) -> None:
+    update, context, prompt_id = turn.update, turn.context, turn.prompt.id
+
+    async def show() -> None:
+        await prompts.ask_again(update, context, NEWCALL, prompt_id, "options")
+
+    after_album(context, f"album-options-{turn.prompt.chat_id}", ALBUM_QUIET, show)
+
+
+async def compose_text(turn: Turn_, text: str) -> Outcome:
+    """At the options, text is not what is waited for (the call is composed already)."""
+    return Stay(turn.t("newcall.expected"))
+
+
+# -- the options ---------------------------------------------------------------------------
+
+
+async def ask_options(turn: Turn_) -> Reply:
+    draft, t = turn.draft, turn.t
+    options = compose_options(
+        t,
+        turn.prompt.id,
+        await turn.services.store.channels(),
+        draft.targets,
+        draft.to_subscribers,
+        draft.action_title,
+        draft.campaign_name,
+    )
+    summary = t("newcall.summary", media=len(draft.media), chars=len(draft.text))
+    return Reply(summary + "\n\n" + options.text, options.markup)
+
+
+async def option_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    draft, s = turn.draft, turn.services
+    if choice in (TARGET, SUBSCRIBERS):
+        if choice == SUBSCRIBERS:
+            draft.to_subscribers = not draft.to_subscribers
+        elif value is not None:
+            draft.targets = sorted(set(draft.targets) ^ {value})
+        query = turn.update.callback_query
+        assert query is not None
+        options = await ask_options(turn)
+        await turn.toast("")
+        await edit_in_place(query, options.text, options.markup)
+        return Stay()
+    if choice == ACTION:
+        return Go("link_action")
+    if choice == CAMPAIGN:
+        return Go("link_campaign")
+    if choice == PREVIEW:
+        await turn.say(turn.t("newcall.preview"))
+        for payload in calls.preview(s, draft.as_new(), turn.user_id):
+            await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
+        return Go("options")
+    if choice == PUBLISH:
+        return await _publish(turn)
+    if choice == SCHEDULE:
+        await calls.check(s, turn.user_id, draft.as_new())
+        return Go("when")
+    if choice == CANCEL:
+        await turn.say(turn.t("newcall.cancelled"))
+        return End()
+    return None
+
+
+async def _publish(turn: Turn_) -> Outcome:
+    context, t = turn.context, turn.t
+    _, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
+    status = await turn.say(t("newcall.publishing"))
+    context.application.create_task(
+        follow_progress(
+            turn.services.outbox,
+            followed,
+            context.bot,
+            turn.prompt.chat_id,
+            status.message_id,
+            lambda counts: progress(t, counts),
+            running=lambda: context.application.running,
+        ),
+        name=f"progress-{followed}",
+    )
+    return End()
+
+
+# -- linking an action or a campaign -------------------------------------------------------
+
+
+async def ask_action(turn: Turn_) -> Reply:
+    upcoming = await turn.services.store.upcoming_actions(turn.context.now(), 10)
+    items = [(action.id, action.title) for action in upcoming]
+    markup = link_choices(
+        turn.t, turn.prompt.id, LINK_ACTION, items, N_("newcall.button.no_action")
+    )
+    return Reply(turn.t("newcall.ask_action"), markup)
+
+
+async def action_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice != LINK_ACTION:
+        return None
+    action = await turn.services.store.action(value) if value is not None else None
+    turn.draft.action_id = action.id if action else None
+    turn.draft.action_title = action.title if action else None
+    return Go("options")
+
+
+async def ask_campaign(turn: Turn_) -> Reply:
+    items = [(c.id, c.name) for c in await turn.services.store.campaigns(10)]
+    none = N_("newcall.button.no_campaign")
+    markup = link_choices(turn.t, turn.prompt.id, LINK_CAMPAIGN, items, none)
+    return Reply(turn.t("newcall.ask_campaign"), markup)
+
+
+async def campaign_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice != LINK_CAMPAIGN:
+        return None
+    campaign = await turn.services.store.campaign(value) if value is not None else None
+    turn.draft.campaign_id = campaign.id if campaign else None
+    turn.draft.campaign_name = campaign.name if campaign else None
+    return Go("options")
+
+
+# -- scheduling ----------------------------------------------------------------------------
+
+
+async def ask_when(turn: Turn_) -> Reply:
+    return Reply(turn.t("newcall.ask_when", timezone=turn.context.timezone))
+
+
+async def got_when(turn: Turn_, text: str) -> Outcome:
+    t, zone = turn.t, turn.context.timezone
+    reading = parse_time(text, zone, turn.context.now())
+    if isinstance(reading, Ambiguous):
+        return Stay(t(AMBIGUITIES[reading.reason]) + "\n" + t("newcall.be_exact"))
+    if not isinstance(reading, Parsed):
+        return Stay(refusal(t, reading, zone))
+    await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), reading.at)
+    await turn.say(t("newcall.scheduled", time=local_time(reading.at, zone, t.language)))
+    return End()
+
+
+NEWCALL: Flow[CallDraft] = Flow(
+    name="newcall",
+    draft=CallDraft,
+    first="compose",
+    steps={
+        "compose": Step(N_("expects.call"), ask_content, text=got_text, media=got_media),
+        "options": Step(
+            N_("expects.choice"), ask_options, text=compose_text, media=got_media,
+            press=option_pressed,
+        ),
+        "link_action": Step(N_("expects.choice"), ask_action, press=action_pressed),
+        "link_campaign": Step(N_("expects.choice"), ask_campaign, press=campaign_pressed),
+        "when": Step(N_("expects.time"), ask_when, text=got_when),
+    },
+    cancelled=N_("newcall.cancelled"),
+)  # fmt: skip

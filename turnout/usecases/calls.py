@@ -1,0 +1,269 @@
+"""Calls to action: publishing one now or later, and editing, deleting or calling off one
+already out. Every copy goes through the outbox, one row per chat and part, so publishing twice
+(a retry, a restart) posts nothing twice; a call is published and its copies queued in one
+transaction. Each copy speaks the reader's language: channels the bot's default, subscribers
+their own (only the buttons differ)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from telegram.error import TelegramError
+
+from turnout.delivery import Payload
+from turnout.permissions import BROADCASTERS, allowed
+from turnout.storage import Call, CallStatus, NewCall, Role
+from turnout.storage.calls import Copies
+from turnout.storage.purposes import CallCopy, CallEdit, CallPart, stamp
+from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
+from turnout.usecases.services import Services
+from turnout.views.calls import call_parts, parts_in, text_part
+
+log = logging.getLogger(__name__)
+
+ADMINS = ("administrator", "creator")
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a call's copies are: the channels by title, and how many subscribers."""
+
+    channels: tuple[str, ...]
+    subscribers: int
+
+    @property
+    def total(self) -> int:
+        return len(self.channels) + self.subscribers
+
+
+def as_call(new: NewCall, author: int, now: datetime) -> Call:
+    """A call not stored yet, as it will be posted (for the preview)."""
+    return Call(
+        id=0,
+        author=author,
+        text=new.text,
+        entities=new.entities,
+        media=new.media,
+        action_id=new.action_id,
+        targets=new.targets,
+        to_subscribers=new.to_subscribers,
+        status=CallStatus.DRAFT,
+        publish_at=None,
+        created_at=now,
+        campaign_id=new.campaign_id,
+    )
+
+
+def preview(s: Services, new: NewCall, author: int) -> list[Payload]:
+    """The messages the call is posted as, exactly (channels read the default language)."""
+    t = s.translator(s.catalogs.default_language)
+    return [payload for _, payload in call_parts(as_call(new, author, s.now()), t, s.bot_username)]
+
+
+async def check(s: Services, actor: int, new: NewCall) -> None:
+    """Why the call cannot go out, if anything: roles, somewhere to go, admin rights in every
+    target channel (asked of Telegram now)."""
+    held = await s.roles_of(actor)
+    if not allowed(held, BROADCASTERS):
+        raise NotAllowed()
+    if not new.targets and not new.to_subscribers:
+        raise Invalid("newcall.nowhere")
+    if Role.OWNER in held:
+        return
+    for chat_id in sorted(new.targets):
+        try:
+            member = await s.bot.get_chat_member(chat_id, actor)
+        except TelegramError:
+            member = None
+        if member is None or member.status not in ADMINS:
+            channel = await s.store.channel(chat_id)
+            raise Declined("newcall.not_admin", title=channel.title if channel else chat_id)
+
+
+async def publish_now(s: Services, actor: int, new: NewCall) -> tuple[Call, CallCopy]:
+    """Publish at once; return the call and the purpose whose progress the author watches."""
+    await check(s, actor, new)
+    now = s.now()
+    copies, last = await _copies(s, as_call(new, actor, now))
+    call = await s.store.create_call(actor, new, CallStatus.PUBLISHED, None, now, copies)
+    s.outbox.wake()
+    return call, CallCopy(call.id, last)
+
+
+async def schedule(s: Services, actor: int, new: NewCall, at: datetime) -> Call:
+    """Publish at ``at``; the scheduler does it then (``publish_due``)."""
+    await check(s, actor, new)
+    now = s.now()
+    if at <= now:
+        raise Invalid("time.past")
+    call = await s.store.create_call(actor, new, CallStatus.SCHEDULED, at, now)
+    await s.hooks.planner_changed()
+    return call
+
+
+async def publish_due(s: Services) -> int:
+    """Publish the scheduled calls whose time has come; return how many went out."""
+    published = 0
+    for call in await s.store.due_calls(s.now()):
+        copies, _ = await _copies(s, call)
+        # Only if it is still scheduled: a schedule called off at this moment stays off.
+        if await s.store.publish_scheduled_call(call.id, copies, s.now()):
+            published += 1
+            log.info("scheduled call %d published", call.id)
+    if published:
+        s.outbox.wake()
+    return published
+
+
+async def _copies(s: Services, call: Call) -> tuple[Copies, CallPart]:
+    """Every copy of ``call``: each part to each target channel and each subscriber, in the
+    reader's language; and the last part (whose progress shows that all went out)."""
+    catalogs = s.catalogs
+    default = catalogs.default_language
+    subscribers = await s.store.subscribers() if call.to_subscribers else []
+    languages = {default} | {catalogs.resolve(person.language) for person in subscribers}
+    by_language = parts_in(
+        call, {language: catalogs.translator(language) for language in languages}, s.bot_username
+    )
+    parts = by_language[default]
+    copies = []
+    for index, (part, payload) in enumerate(parts):
+        messages = [(chat, payload.to_json()) for chat in call.targets]
+        messages += [
+            (person.user_id, by_language[catalogs.resolve(person.language)][index][1].to_json())
+            for person in subscribers
+        ]
+        copies.append((part, messages))
+    log.info("call %d: %d parts to %d channels and %d subscribers", call.id, len(parts),
+             len(call.targets), len(subscribers))  # fmt: skip
+    return copies, parts[-1][0]
+
+
+async def recent(s: Services, limit: int = 10) -> tuple[list[Call], dict[int, int]]:
+    """/calls: the recent calls, and how many chats each reached."""
+    calls = await s.store.recent_calls(limit)
+    return calls, await s.store.call_copy_counts([call.id for call in calls])
+
+
+async def editable(s: Services, actor: int, call_id: int) -> Call:
+    """A published call that ``actor`` may change."""
+    if not allowed(await s.roles_of(actor), BROADCASTERS):
+        raise NotAllowed()
+    call = await s.store.call(call_id)
+    if call is None or call.status is not CallStatus.PUBLISHED:
+        raise Gone("calls.gone")
+    return call
+
+
+def edited(s: Services, call: Call, text: str, entities: Sequence[object]) -> Call:
+    """The call with a new text, checked: it must keep its layout (a text that moves from a
+    caption to a message of its own, or back, cannot be edited in place)."""
+    if not text.strip():
+        raise Invalid("calls.ask_text", id=call.id)
+    after = replace(call, text=text, entities=json.dumps(list(entities)))
+    t = s.translator(s.catalogs.default_language)
+    before_parts = [name for name, _ in call_parts(call, t, s.bot_username)]
+    after_parts = [name for name, _ in call_parts(after, t, s.bot_username)]
+    if before_parts != after_parts:
+        raise Invalid("calls.layout_changed")
+    return after
+
+
+async def reach(s: Services, call: Call) -> Reach:
+    """Where the copies of a call's text are (sent or still queued)."""
+    found = text_part(call_parts(call, s.translator(None), s.bot_username))
+    if found is None:
+        return Reach((), 0)
+    purpose = CallCopy(call.id, found[0])
+    chats = [copy.chat_id for copy in await s.store.sent_copies(purpose)]
+    chats += await s.store.pending_chats(purpose)
+    titles = []
+    for chat in sorted({chat for chat in chats if chat < 0}):
+        channel = await s.store.channel(chat)
+        titles.append(channel.title if channel else str(chat))
+    return Reach(tuple(sorted(titles, key=str.casefold)), len({c for c in chats if c > 0}))
+
+
+async def edit_text(
+    s: Services, actor: int, call_id: int, text: str, entities: Sequence[object]
+) -> int:
+    """Replace the text of every copy (the message, or the caption it is in); return how many
+    copies already sent are being edited."""
+    call = await editable(s, actor, call_id)
+    after = edited(s, call, text, entities)
+    now = s.now()
+    if not await s.store.edit_call_text(call.id, after.text, after.entities, actor, now):
+        raise Gone("calls.gone")  # deleted meanwhile
+    return await _edit_everywhere(s, after)
+
+
+async def _edit_everywhere(s: Services, call: Call) -> int:
+    """Edit the copies already sent; give those still queued the new text. Each copy in the
+    language it went out in: the default in channels, the subscriber's own in private."""
+    catalogs = s.catalogs
+    default = catalogs.default_language
+    found = text_part(call_parts(call, catalogs.translator(default), s.bot_username))
+    if found is None:
+        return 0
+    part = found[0]
+    purpose = CallCopy(call.id, part)
+    now = s.now()
+    copies = await s.store.sent_copies(purpose)
+    pending = await s.store.pending_chats(purpose)
+    languages = await s.store.languages_of(
+        [chat for chat in (*pending, *(copy.chat_id for copy in copies)) if chat > 0]
+    )
+
+    def language(chat: int) -> str:
+        return catalogs.resolve(languages.get(chat, default))
+
+    wanted = {default} | {language(chat) for chat in languages}
+    payloads = {
+        lang: dict(parts)[part]
+        for lang, parts in parts_in(
+            call, {lang: catalogs.translator(lang) for lang in wanted}, s.bot_username
+        ).items()
+    }
+    for lang, payload in payloads.items():
+        chats = [chat for chat in pending if language(chat) == lang]
+        if chats:
+            await s.store.rewrite_pending(purpose, payload.to_json(), now, chats)
+    edits = [
+        (copy.chat_id, replace(payloads[language(copy.chat_id)], edit_of=copy.message_ids[0]))
+        for copy in copies
+        if copy.message_ids
+    ]
+    await s.outbox.enqueue(CallEdit(call.id, stamp(now)), edits)
+    return len(edits)
+
+
+async def delete(s: Services, actor: int, call_id: int) -> int:
+    """Delete every copy of a published call; return in how many chats."""
+    call = await editable(s, actor, call_id)
+    # Copies on their way this instant can be deleted only once they have arrived.
+    if await s.store.call_copies_in_flight(call.id):
+        raise Declined("calls.still_sending")
+    # Every message of the call in each chat (media and text, when it went as two).
+    messages: dict[int, tuple[int, ...]] = {}
+    for part in ("text", "media"):
+        for copy in await s.store.sent_copies(CallCopy(call.id, part)):
+            messages[copy.chat_id] = messages.get(copy.chat_id, ()) + copy.message_ids
+    deletions = [(chat, Payload(delete=ids).to_json()) for chat, ids in messages.items()]
+    if not await s.store.delete_call(call.id, deletions, actor, s.now()):
+        raise Gone("calls.gone")
+    s.outbox.wake()
+    return len(deletions)
+
+
+async def unschedule(s: Services, actor: int, call_id: int) -> None:
+    """Call off a scheduled call; it stays a draft, never published."""
+    if not allowed(await s.roles_of(actor), BROADCASTERS):
+        raise NotAllowed()
+    if not await s.store.set_call_status(
+        call_id, CallStatus.DRAFT, actor, s.now(), expected=CallStatus.SCHEDULED
+    ):
+        raise Gone("calls.gone")

@@ -1,0 +1,108 @@
+"""Timed work: what the scheduler hands to the outbox when its time has come.
+
+The database says what is due; the scheduler (``turnout.bot.jobs``) only wakes this. Each run
+hands every due reminder to the outbox (one row per recipient, in their language and time zone,
+expiring when the action starts), every due change notice, every scheduled call, and tells
+people whose question lapsed unanswered. Each is queued and marked done in one transaction, and
+the outbox purposes are unique, so a run repeated after a crash queues nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from turnout.delivery import Payload
+from turnout.scheduler.reminders import sort_due
+from turnout.storage.purposes import Reminder
+from turnout.usecases import calls
+from turnout.usecases.services import Services
+from turnout.views.actions import change_notice, reminder
+from turnout.views.prompts import lapsed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What one run handed on."""
+
+    reminders: int = 0
+    notices: int = 0
+    calls: int = 0
+    lapsed: int = 0
+
+
+async def run_due(s: Services) -> Done:
+    """Everything due now."""
+    done = Done(
+        reminders=await send_reminders(s),
+        notices=await send_notices(s),
+        calls=await calls.publish_due(s),
+        lapsed=await lapse_prompts(s),
+    )
+    if done != Done():
+        s.outbox.wake()
+    return done
+
+
+async def send_reminders(s: Services) -> int:
+    """The reminders due now; several of one action that fell due together (the bot was down)
+    make one, the latest; those of an action that started or changed are skipped."""
+    now, store = s.now(), s.store
+    send, skip = sort_due(await store.due_reminders(now), now)
+    for due in skip:
+        await store.skip_reminder(due.action.id, due.revision, due.offset_minutes)
+        log.info("reminder %dm of action %d skipped", due.offset_minutes, due.action.id)
+    for due in send:
+        action, minutes = due.action, due.offset_minutes
+        recipients = await store.reminder_recipients(action.id, minutes)
+        messages = [
+            (
+                person.user_id,
+                Payload(
+                    reminder(s.translator(person.language), action, minutes, person.timezone)
+                ).to_json(),
+            )
+            for person in recipients
+        ]
+        # Queued and settled in one transaction, and only while the reminder is still planned:
+        # a time changed since it was read makes this a no-op instead of a stale reminder.
+        queued = await store.enqueue_reminder(
+            Reminder(action.id, due.revision, minutes), messages, now, expires_at=action.starts_at
+        )
+        log.info("reminder %dm of action %d: %d recipients", minutes, action.id, queued)
+    return len(send)
+
+
+async def send_notices(s: Services) -> int:
+    """Change notices due now, to everyone who answered, each in their zone and language."""
+    now, store = s.now(), s.store
+    due = await store.due_notices(now)
+    for notice_id, action, changes in due:
+        recipients = await store.rsvp_recipients(action.id)
+        messages = [
+            (
+                person.user_id,
+                Payload(
+                    change_notice(s.translator(person.language), action, changes, person.timezone)
+                ).to_json(),
+            )
+            for person in recipients
+        ]
+        await store.enqueue_notice(notice_id, messages, now)
+        log.info("change notice of action %d: %d recipients", action.id, len(messages))
+    return len(due)
+
+
+async def lapse_prompts(s: Services) -> int:
+    """Questions nobody answered in time: closed, and their person told so, once."""
+    now, store = s.now(), s.store
+    minutes = int(s.settings.prompt_timeout.total_seconds() // 60)
+    told = 0
+    for prompt in await store.expired_prompts(now):
+        t = await s.translator_of(prompt.user_id)
+        text = lapsed(t, prompt.flow, minutes)
+        if await store.lapse_prompt(prompt.id, Payload(text).to_json(), now):
+            told += 1
+    return told

@@ -1,0 +1,95 @@
+"""Exports and statistics for organisers: everything members sent, as a ZIP, and the counts.
+
+The export itself (``turnout.export``) knows nothing of Telegram: the download function is
+passed in. Every export is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from turnout.export import ExportError
+from turnout.export.archive import ExportRequest, ExportResult, Fetch, Progress, write_export
+from turnout.i18n import Translator
+from turnout.permissions import ORGANISERS, allowed
+from turnout.storage import Action, Campaign, DayCount, Stats
+from turnout.usecases.errors import Declined, Gone, NotAllowed
+from turnout.usecases.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an export or /stats covers: one action, one campaign, or everything."""
+
+    action: Action | None = None
+    campaign: Campaign | None = None
+
+    def title(self, t: Translator) -> str:
+        if self.campaign is not None:
+            return t("export.title_campaign", name=self.campaign.name)
+        if self.action is not None:
+            return t("export.title_action", title=self.action.title)
+        return t("export.title_all")
+
+
+async def action_scope(s: Services, action_id: int | None) -> Scope:
+    """One action by its number (None: everything)."""
+    if action_id is None:
+        return Scope()
+    action = await s.store.action(action_id)
+    if action is None:
+        raise Gone("arguments.no_such_action", id=action_id)
+    return Scope(action=action)
+
+
+async def campaign_scope(s: Services, name: str) -> Scope:
+    campaign = await s.store.campaign_named(name[:100])
+    if campaign is None:
+        raise Gone("export.no_campaign", name=name[:100])
+    return Scope(campaign=campaign)
+
+
+async def export(
+    s: Services,
+    actor: int,
+    scope: Scope,
+    path: Path,
+    t: Translator,
+    fetch: Fetch | None,
+    progress: Progress | None,
+) -> ExportResult:
+    """Write the export of ``scope`` to ``path``, with the media when ``fetch`` is given."""
+    if not allowed(await s.roles_of(actor), ORGANISERS):
+        raise NotAllowed()
+    request = ExportRequest(
+        action_id=scope.action.id if scope.action else None,
+        t=t,
+        timezone=s.settings.timezone,
+        title=scope.title(t),
+        fetch=fetch,
+        progress=progress,
+        campaign_id=scope.campaign.id if scope.campaign else None,
+    )
+    try:
+        result = await write_export(s.store, path, request)
+    except ExportError as error:
+        raise Declined("export.failed", reason=str(error)) from error
+    detail = {
+        "action": request.action_id,
+        "campaign": request.campaign_id,
+    }
+    await s.store.audit(s.now(), actor, "export", None, detail)
+    return result
+
+
+async def stats(
+    s: Services, actor: int, scope: Scope
+) -> tuple[Stats, list[DayCount], list[DayCount]]:
+    """/stats: the counts, and (RSVPs, reports) per day for the chart."""
+    if not allowed(await s.roles_of(actor), ORGANISERS):
+        raise NotAllowed()
+    action_id = scope.action.id if scope.action else None
+    counts = await s.store.stats_counts(action_id)
+    rsvps, reports = await s.store.daily_counts(action_id)
+    return counts, rsvps, reports
