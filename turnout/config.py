@@ -59,7 +59,8 @@ def _split(value: Any) -> Any:
 
 
 class Settings(BaseSettings):
-    """The settings of DESIGN.md §3.4, validated. Field ``x`` is read from ``TURNOUT_X``."""
+    """Every setting of the README's "Configuration", validated. Field ``x`` is read from
+    ``TURNOUT_X``."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,

@@ -1,4 +1,5 @@
-"""The stable pseudonym organisers see instead of a member's identity (DESIGN.md §2.5)."""
+"""The stable pseudonym organisers see instead of a member's identity (README, "What the bot
+stores")."""
 
 from __future__ import annotations
 

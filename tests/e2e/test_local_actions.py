@@ -1,5 +1,5 @@
 """Local actions worldwide: members propose, organisers decide, hosts run their own action,
-everyone finds the one near them, and campaigns group it all (DESIGN.md §2.6)."""
+everyone finds the one near them, and campaigns group it all (README, "Local actions")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outbox (DESIGN.md §3.3): persistent fan-out, rate limits, retries, progress."""
+"""The outbox (README, "The outbox"): persistent fan-out, rate limits, retries, progress."""
 
 from turnout.delivery.errors import BadPayload, DeliveryError
 from turnout.delivery.outbox import Outbox

@@ -37,7 +37,7 @@ from turnout.export.media import (
 )
 from turnout.i18n import Translator
 from turnout.pseudonym import pseudonym, shown_as
-from turnout.storage import Action, Report, ReportStatus, Store
+from turnout.storage import Action, Report, ReportMedia, ReportStatus, Store
 from turnout.views.reports import STATUS_WORDS
 
 Fetch = Callable[[str], Awaitable[bytes]]
@@ -53,6 +53,20 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 RSVP_COLUMNS = ["action_id", "action", "member", "answer", "answered_utc", "answered_local"]
 _FILE_KIND = {"video": "video", "animation": "video", "voice": "audio"}
+"""How the page shows an item of each kind; anything else is shown as an image."""
+
+
+@dataclass(frozen=True, slots=True)
+class _InZip:
+    """A media item written into the ZIP: its path there, and its kind as stored
+    (``ReportMedia.kind``), which decides how the page shows it."""
+
+    name: str
+    kind: str
+
+
+_Outcome = _InZip | LeftOut
+"""What became of one media item: written into the ZIP, or left out with the reason's key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +105,10 @@ async def write_export(store: Store, path: Path, request: ExportRequest) -> Expo
     partial = path.with_name(path.name + ".partial")
     try:
         return await _write(store, path, partial, request, actions, key, total)
+    except OSError as error:
+        # A full disk or a lost folder: the export failed, the bot did not.
+        partial.unlink(missing_ok=True)
+        raise ExportError(error.strerror or type(error).__name__) from error
     except BaseException:
         # Half an export is still members' reports: it does not stay on the server.
         partial.unlink(missing_ok=True)
@@ -236,9 +254,10 @@ class _Writer:
             zone = action.timezone if action else self.request.timezone
             value = str(action.id) if action else "other"
             self.seen_actions[value] = title
-            files = [outcomes[(report.id, n)] for n in range(len(report.media))]
-            names = [name for name in files if not name.startswith("!")]
-            reasons = [t(name[1:]) for name in files if name.startswith("!")]
+            handled = [outcomes[(report.id, n)] for n in range(len(report.media))]
+            files = [outcome for outcome in handled if isinstance(outcome, _InZip)]
+            names = [file.name for file in files]
+            reasons = [t(outcome.reason) for outcome in handled if isinstance(outcome, LeftOut)]
             who = shown_as(self.key, report.user_id, shown.get(report.user_id))
             submitted = report.submitted_at
             row = [
@@ -265,69 +284,70 @@ class _Writer:
                 who=who,
                 text=report.text,
                 location=location,
-                files=[(_FILE_KIND.get(_kind_of(report, name), "image"), name) for name in names],
+                files=[(_FILE_KIND.get(file.kind, "image"), file.name) for file in files],
                 left_out=reasons,
             )
             self.sheets.add(cells, record, card)
             self.reports += 1
 
-    async def _media(self, batch: list[Report]) -> dict[tuple[int, int], str]:
-        """Each item's path in the ZIP, or "!" and the reason it was left out."""
-        outcomes: dict[tuple[int, int], str] = {}
-        jobs = []
+    async def _media(self, batch: list[Report]) -> dict[tuple[int, int], _Outcome]:
+        """What became of each item, by (report id, index in the report)."""
+        outcomes: dict[tuple[int, int], _Outcome] = {}
+        downloads: dict[tuple[int, int], asyncio.Task[_Outcome]] = {}
         downloading = self.request.fetch is not None
-        for report in batch:
-            for index, item in enumerate(report.media):
-                plan = export_plan(item, downloading)
-                if isinstance(plan, LeftOut):
-                    outcomes[(report.id, index)] = "!" + plan.reason
-                    self.left_out += 1
-                    self.done += 1
-                    continue
-                base = f"media/report-{report.id:06d}-{index + 1:02d}"
-                jobs.append(self._one(report.id, index, item.file_id, plan, base, outcomes))
         # A task group: if one fails unexpectedly, the others stop too (before the ZIP closes).
-        async with asyncio.TaskGroup() as group:
-            for job in jobs:
-                group.create_task(job)
+        try:
+            async with asyncio.TaskGroup() as group:
+                for report in batch:
+                    for index, item in enumerate(report.media):
+                        plan = export_plan(item, downloading)
+                        if isinstance(plan, LeftOut):
+                            outcomes[(report.id, index)] = plan
+                            self.left_out += 1
+                            self.done += 1
+                            continue
+                        base = f"media/report-{report.id:06d}-{index + 1:02d}"
+                        task = group.create_task(self._one(item, plan, base))
+                        downloads[(report.id, index)] = task
+        except BaseExceptionGroup as failed:
+            # Callers catch the failure itself (a full disk, a lost export), not the group.
+            raise failed.exceptions[0] from None
+        outcomes.update((place, task.result()) for place, task in downloads.items())
+        if self.request.progress is not None and outcomes and not downloads:
+            # Items left out before any download still count towards the total.
+            await self.request.progress(self.done, self.total)
         return outcomes
 
-    async def _one(
-        self,
-        report_id: int,
-        index: int,
-        file_id: str,
-        plan: InExport,
-        base: str,
-        outcomes: dict[tuple[int, int], str],
-    ) -> None:
+    async def _one(self, item: ReportMedia, plan: InExport, base: str) -> _Outcome:
+        """Download, clean or check, and write one item as ``base`` and its extension."""
         assert self.request.fetch is not None
         async with self.slots:
+            outcome: _Outcome
             try:
-                data = await self.request.fetch(file_id)
+                data = await self.request.fetch(item.file_id)
                 extension = plan.extension
                 if plan.clean:
                     data, extension, _ = await asyncio.to_thread(clean_image, data)
                 elif plan.check_place and video_has_location(data):
                     raise _HasPlace
             except CannotClean:
-                outcomes[(report_id, index)] = "!" + UNREADABLE
-                self.left_out += 1
+                outcome = LeftOut(UNREADABLE)
             except _HasPlace:
-                outcomes[(report_id, index)] = "!" + VIDEO_WITH_PLACE
-                self.left_out += 1
+                outcome = LeftOut(VIDEO_WITH_PLACE)
             except ExportError:
-                outcomes[(report_id, index)] = "!" + DOWNLOAD_FAILED
-                self.left_out += 1
+                outcome = LeftOut(DOWNLOAD_FAILED)
             else:
-                name = f"{base}.{extension}"
+                outcome = _InZip(f"{base}.{extension}", item.kind)
                 # Already compressed: stored, not deflated again.
-                self.archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
-                outcomes[(report_id, index)] = name
+                self.archive.writestr(outcome.name, data, compress_type=zipfile.ZIP_STORED)
+            if isinstance(outcome, _InZip):
                 self.files += 1
+            else:
+                self.left_out += 1
             self.done += 1
             if self.request.progress is not None:
                 await self.request.progress(self.done, self.total)
+            return outcome
 
 
 async def _write_rsvps(
@@ -360,11 +380,6 @@ async def _write_rsvps(
 
 def _text(raw: IO[bytes]) -> IO[str]:
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
-
-
-def _kind_of(report: Report, name: str) -> str:
-    index = int(name.rsplit("-", 1)[1].split(".")[0]) - 1
-    return report.media[index].kind
 
 
 def _utc(moment: datetime | None) -> str:

@@ -1,5 +1,6 @@
 """Files without what they say about their author: EXIF (GPS, camera, time), XMP, IPTC, ICC
-and text chunks are dropped by re-building the image from its pixels alone (DESIGN.md §2.5).
+and text chunks are dropped by re-building the image from its pixels alone (README, "What the
+bot stores").
 
 Photos Telegram compressed have lost their metadata already; a photo sent *as a file* keeps all
 of it, including where it was taken. Formats Pillow cannot read here (HEIC without a plugin,

@@ -1,4 +1,4 @@
-"""Which media of a report go into an export, and how (DESIGN.md §2.5).
+"""Which media of a report go into an export, and how (README, "Reports").
 
 Everything goes in without metadata, or stays out with a reason the organiser reads: pictures
 are cleaned; videos and animations go as they are unless they say where they were filmed;

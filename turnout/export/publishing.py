@@ -1,4 +1,4 @@
-"""What of an approved report may go to a channel, and how (DESIGN.md §2.5).
+"""What of an approved report may go to a channel, and how (README, "Reports").
 
 Photos Telegram compressed are re-sent by file id: their metadata is gone already. Pictures sent
 as files still carry it (GPS, camera, time) and are downloaded, cleaned and uploaded again.

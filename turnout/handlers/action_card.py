@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from telegram import Update
 
-from turnout.handlers.common.cards import action_card
+from turnout.handlers.common.cards import action_card, out_of_date
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.permissions import ORGANISERS, allowed
 from turnout.usecases import actions
+from turnout.usecases.errors import Gone
 from turnout.views.actions import cancel_confirmation, edit_menu
 from turnout.views.buttons import ManageAction
 
 
 async def manage_button(update: Update, context: TurnoutContext, data: ManageAction) -> None:
+    try:
+        await _manage(update, context, data)
+    except Gone as error:  # cancelled since the card was shown
+        await out_of_date(update, context, data.action, error)
+
+
+async def _manage(update: Update, context: TurnoutContext, data: ManageAction) -> None:
     query = update.callback_query
     assert query is not None
     s, user_id, t = context.services, query.from_user.id, context.t

@@ -13,10 +13,10 @@ from pydantic import BaseModel
 from telegram import Message, Update
 
 from turnout.handlers.common import prompts
-from turnout.handlers.common.cards import action_card, action_zone
+from turnout.handlers.common.cards import action_card, action_zone, out_of_date
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
-from turnout.handlers.common.times import read_time
+from turnout.handlers.common.times import picked, read_time
 from turnout.i18n import N_
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Action
@@ -33,7 +33,7 @@ from turnout.usecases.actions import (
     changed,
     tells_members,
 )
-from turnout.usecases.errors import Invalid, NotAllowed
+from turnout.usecases.errors import Gone, Invalid, NotAllowed
 from turnout.usecases.fields import Spot
 from turnout.views.actions import ORGANISER_FIELDS, edit_confirmation
 from turnout.views.buttons import ActionField, EditActionField
@@ -96,7 +96,11 @@ async def field_button(update: Update, context: TurnoutContext, data: EditAction
     query = update.callback_query
     assert query is not None
     s, user_id = context.services, query.from_user.id
-    await actions.managed(s, user_id, data.action)
+    try:
+        await actions.managed(s, user_id, data.action)
+    except Gone as error:
+        await out_of_date(update, context, data.action, error)
+        return
     if data.field in ORGANISER_FIELDS and not await _organiser(context, user_id):
         raise NotAllowed()
     await prompts.start(
@@ -172,13 +176,10 @@ async def got_place(turn: Turn_, message: Message) -> Outcome:
 
 async def value_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
     """One of two readings of an ambiguous time."""
-    options = turn.draft.options
     if choice != PICK:
         return None
-    if value is None or not 0 <= value < len(options):
-        return Stay()
-    turn.draft.starts_at = options[value]
-    return Go("confirm")
+    turn.draft.starts_at = picked(turn.draft.options, value) or turn.draft.starts_at
+    return Go("confirm") if turn.draft.starts_at else Stay()
 
 
 async def ask_confirm(turn: Turn_) -> Reply:
@@ -212,6 +213,8 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     if choice != CONFIRM:
         return None
     draft = turn.draft
+    if not await turn.close():
+        return End()
     updated = await actions.edit_action(
         turn.services, turn.user_id, draft.action_id, draft.change()
     )
@@ -220,16 +223,18 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     return End()
 
 
-ACTION_EDIT: Flow[EditDraft] = Flow(
-    name="action_edit",
-    draft=EditDraft,
-    first="value",
-    steps={
+ACTION_EDIT = Flow(
+    "action_edit",
+    EditDraft,
+    {
         "value": Step(
-            N_("expects.new_value"), ask_value, text=got_value, place=got_place,
+            N_("expects.new_value"),
+            ask_value,
+            text=got_value,
+            place=got_place,
             press=value_pressed,
         ),
         "confirm": Step(N_("expects.confirm"), ask_confirm, press=confirm_pressed),
     },
     cancelled=N_("edit.stopped"),
-)  # fmt: skip
+)

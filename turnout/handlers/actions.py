@@ -7,11 +7,11 @@ from telegram import InputFile, Update
 from turnout.handlers.common.cards import action_card
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, reply
-from turnout.usecases.errors import Gone
+from turnout.usecases.actions import shown
 from turnout.views.actions import PAGE_SIZE, action_list
 from turnout.views.buttons import ActionsPage, CalendarFile, OpenAction
 from turnout.views.ics import action_calendar
-from turnout.views.links import ActionLink, deep_link
+from turnout.views.links import Link, deep_link
 from turnout.views.reply import Reply
 
 
@@ -32,9 +32,7 @@ async def open_card(update: Update, context: TurnoutContext, data: OpenAction) -
     """A card from a list, sent as a new message so the list stays."""
     query = update.callback_query
     assert query is not None
-    action = await context.store.action(data.action)
-    if action is None:
-        raise Gone()
+    action = await shown(context.services, data.action)
     await query.answer()
     card = await action_card(context, query.from_user.id, action)
     await context.bot.send_message(query.from_user.id, card.text, reply_markup=card.markup)
@@ -43,10 +41,7 @@ async def open_card(update: Update, context: TurnoutContext, data: OpenAction) -
 async def show_card(update: Update, context: TurnoutContext, action_id: int) -> None:
     """The card of a shared action (a link into the bot)."""
     assert update.effective_user is not None
-    action = await context.store.action(action_id)
-    if action is None:
-        await reply(update, context.t("card.gone"))
-        return
+    action = await shown(context.services, action_id)
     await reply(update, await action_card(context, update.effective_user.id, action))
 
 
@@ -54,11 +49,9 @@ async def calendar_button(update: Update, context: TurnoutContext, data: Calenda
     """The action as an .ics file."""
     query = update.callback_query
     assert query is not None
-    action = await context.store.action(data.action)
-    if action is None:
-        raise Gone()
+    action = await shown(context.services, data.action)
     username = context.bot.username
-    link = deep_link(username, ActionLink(action.id))
+    link = deep_link(username, Link("act", action.id))
     ics = action_calendar(action, f"{username}.t.me", link, context.now())
     await query.answer()
     await context.bot.send_document(

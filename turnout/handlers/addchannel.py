@@ -57,10 +57,9 @@ def _reference(message: Message) -> int | str | None:
     return text if text.startswith("@") else int(text)
 
 
-ADD_CHANNEL: Flow[LinkDraft] = Flow(
-    name="addchannel",
-    draft=LinkDraft,
-    first="channel",
-    steps={"channel": Step(N_("expects.channel"), ask_channel, text=got_text, media=got_channel)},
+ADD_CHANNEL = Flow(
+    "addchannel",
+    LinkDraft,
+    {"channel": Step(N_("expects.channel"), ask_channel, text=got_text, media=got_channel)},
     cancelled=N_("channels.stopped"),
 )

@@ -58,8 +58,9 @@ async def ask_confirm(turn: Turn_) -> Reply:
     for _, payload in call_parts(after, s.translator(s.catalogs.default_language), s.bot_username):
         if payload.text:
             await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
-    where = t("calls.edit_reach", channels=", ".join(reach.channels) or "—",
-              subscribers=reach.subscribers)  # fmt: skip
+    where = t(
+        "calls.edit_reach", channels=", ".join(reach.channels) or "—", subscribers=reach.subscribers
+    )
     return Reply(where, confirm_keyboard(t, turn.prompt.id))
 
 
@@ -72,6 +73,8 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         return End()
     if choice != CONFIRM:
         return None
+    if not await turn.close():
+        return End()
     count = await calls.edit_text(
         turn.services, turn.user_id, draft.call, draft.text, draft.entities
     )
@@ -79,11 +82,10 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     return End()
 
 
-CALL_EDIT: Flow[CallEditDraft] = Flow(
-    name="call_edit",
-    draft=CallEditDraft,
-    first="text",
-    steps={
+CALL_EDIT = Flow(
+    "call_edit",
+    CallEditDraft,
+    {
         "text": Step(N_("expects.new_text"), ask_text, text=got_text),
         "confirm": Step(N_("expects.confirm"), ask_confirm, press=confirm_pressed),
     },

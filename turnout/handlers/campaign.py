@@ -13,7 +13,7 @@ from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import reply
 from turnout.usecases import campaigns
 from turnout.views.campaigns import campaign_list, overview
-from turnout.views.links import NearLink, ProposeLink, deep_link
+from turnout.views.links import Link, deep_link
 
 
 async def campaign_command(update: Update, context: TurnoutContext) -> None:
@@ -26,7 +26,7 @@ async def campaign_command(update: Update, context: TurnoutContext) -> None:
     numbers, created = await campaigns.open_campaign(s, user_id, name)
     campaign, username = numbers.campaign, s.bot_username
     links = (
-        deep_link(username, ProposeLink(campaign.id)),
-        deep_link(username, NearLink(campaign.id)),
+        deep_link(username, Link("prop", campaign.id)),
+        deep_link(username, Link("near", campaign.id)),
     )
     await reply(update, overview(context.t, numbers, links, created=created))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from telegram import InlineKeyboardMarkup, Update
 
 from turnout.handlers.common.context import TurnoutContext
@@ -41,15 +43,5 @@ async def forget_button(update: Update, context: TurnoutContext, data: ForgetMe)
         return
     forgotten, who = await members.forget(context.services, query.from_user.id)
     await query.answer()
-    await edit_in_place(
-        query,
-        t(
-            "privacy.done",
-            roles=forgotten.roles,
-            answers=forgotten.answers,
-            reports=forgotten.reports,
-            media=forgotten.media,
-            messages=forgotten.messages,
-            pseudonym=who,
-        ),
-    )
+    counts = {name: value for name, value in asdict(forgotten).items() if name != "promoted"}
+    await edit_in_place(query, t("privacy.done", pseudonym=who, **counts))

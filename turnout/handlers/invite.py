@@ -12,7 +12,7 @@ from turnout.permissions import parse_grantable_role
 from turnout.storage import InviteOutcome, Role
 from turnout.usecases import roles
 from turnout.views.buttons import InviteFor
-from turnout.views.links import InviteLink, deep_link
+from turnout.views.links import Link, deep_link
 from turnout.views.roles import invite_choice, invite_created, role_name
 
 _OUTCOME_KEYS = {
@@ -61,5 +61,5 @@ async def _create(update: Update, context: TurnoutContext, role: Role) -> str:
     """A fresh invite, and its link for the owner."""
     member, _ = await ensure_member(update, context)
     new_invite = await roles.create_invite(context.services, member.user_id, role)
-    link = deep_link(context.services.bot_username, InviteLink(new_invite.token))
+    link = deep_link(context.services.bot_username, Link("inv", new_invite.token))
     return invite_created(context.t, new_invite, link, member.timezone).text

@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, Message, Update
 from turnout.config import format_duration
 from turnout.handlers.common import cities, prompts
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.drafts import ActionDraft
+from turnout.handlers.common.drafts import BACK, SKIP, ActionDraft, field_step, still_ahead
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
-from turnout.handlers.common.times import read_time
+from turnout.handlers.common.times import picked, read_time
 from turnout.i18n import N_
 from turnout.scheduler.zones import looks_like_zone, resolve_timezone
 from turnout.storage import RsvpCounts
@@ -24,21 +24,13 @@ from turnout.usecases import fields
 from turnout.usecases.actions import create_action
 from turnout.usecases.errors import Invalid
 from turnout.views.actions import card
-from turnout.views.links import ActionLink, deep_link
+from turnout.views.links import Link, deep_link
 from turnout.views.proposals import CITY, city_choices
 from turnout.views.reply import Reply
 from turnout.views.timefmt import PICK, local_time
 
 Turn_ = Turn[ActionDraft]
-BACK, SKIP, NONE, HERE, YES, CREATE, CANCEL = (
-    "back",
-    "skip",
-    "none",
-    "here",
-    "yes",
-    "create",
-    "cancel",
-)
+NONE, HERE, YES, CREATE, CANCEL = "none", "here", "yes", "create", "cancel"
 
 
 async def begin(update: Update, context: TurnoutContext) -> None:
@@ -51,18 +43,6 @@ def _zone(turn: Turn_) -> str:
 
 def _back(turn: Turn_) -> list[InlineKeyboardButton]:
     return [turn.button(turn.t("newaction.button.back"), BACK)]
-
-
-# -- title ---------------------------------------------------------------------------------
-
-
-async def ask_title(turn: Turn_) -> Reply:
-    return Reply(turn.t("newaction.ask_title"))
-
-
-async def got_title(turn: Turn_, text: str) -> Outcome:
-    turn.draft.title = fields.title(text)
-    return Go("city")
 
 
 # -- city ----------------------------------------------------------------------------------
@@ -128,11 +108,8 @@ async def got_time(turn: Turn_, text: str) -> Outcome:
 
 async def time_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
     if choice == PICK:
-        options = turn.draft.options
-        if value is None or not 0 <= value < len(options):
-            return Stay()
-        turn.draft.starts_at = options[value]
-        return Go("confirm_time")
+        turn.draft.starts_at = picked(turn.draft.options, value) or turn.draft.starts_at
+        return Go("confirm_time") if turn.draft.starts_at else Stay()
     return Go("city") if choice == BACK else None
 
 
@@ -151,11 +128,7 @@ async def ask_confirm_time(turn: Turn_) -> Reply:
 
 async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
     if choice == YES:
-        starts_at = turn.draft.starts_at
-        if starts_at is None or starts_at <= turn.context.now():
-            await turn.say(turn.t("time.past"))
-            return Go("time")
-        return Go("place")
+        return Go("place") if await still_ahead(turn) else Go("time")
     if choice == PICK:
         return await time_pressed(turn, choice, value)
     return Go("time") if choice == BACK else None
@@ -187,26 +160,6 @@ async def place_by_location(turn: Turn_, message: Message) -> Outcome:
     return Go("description")
 
 
-async def ask_description(turn: Turn_) -> Reply:
-    skip = turn.button(turn.t("newaction.button.skip"), SKIP)
-    return Reply(turn.t("newaction.ask_description"), turn.keyboard([skip], _back(turn)))
-
-
-async def got_description(turn: Turn_, text: str) -> Outcome:
-    turn.draft.description = fields.description(text)
-    return Go("capacity")
-
-
-async def ask_capacity(turn: Turn_) -> Reply:
-    none = turn.button(turn.t("newaction.button.no_limit"), SKIP)
-    return Reply(turn.t("newaction.ask_capacity"), turn.keyboard([none], _back(turn)))
-
-
-async def got_capacity(turn: Turn_, text: str) -> Outcome:
-    turn.draft.capacity = fields.capacity(text)
-    return Go("reminders")
-
-
 def _default_offsets(turn: Turn_) -> list[int]:
     return list(fields.minutes_before(turn.context.settings.reminder_offsets))
 
@@ -225,20 +178,6 @@ async def ask_reminders(turn: Turn_) -> Reply:
 async def got_reminders(turn: Turn_, text: str) -> Outcome:
     turn.draft.reminder_minutes = list(fields.reminders(text))
     return Go("preview")
-
-
-async def description_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice == SKIP:
-        turn.draft.description = ""
-        return Go("capacity")
-    return Go("place") if choice == BACK else None
-
-
-async def capacity_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice == SKIP:  # No limit
-        turn.draft.capacity = None
-        return Go("reminders")
-    return Go("description") if choice == BACK else None
 
 
 async def reminders_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
@@ -274,23 +213,28 @@ async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     if choice != CREATE:
         return None
     draft = turn.draft
-    if draft.starts_at is None or draft.starts_at <= turn.context.now():
-        await turn.say(turn.t("time.past"))
+    if not await still_ahead(turn):
         return Go("time")
+    if not await turn.close():
+        return End()
     action = await create_action(turn.services, turn.user_id, draft.as_new(_zone(turn)))
-    link = deep_link(turn.services.bot_username, ActionLink(action.id))
+    link = deep_link(turn.services.bot_username, Link("act", action.id))
     await turn.say(turn.t("newaction.created", link=link))
     return End()
 
 
-NEWACTION: Flow[ActionDraft] = Flow(
-    name="newaction",
-    draft=ActionDraft,
-    first="title",
-    steps={
-        "title": Step(N_("expects.title"), ask_title, text=got_title),
+NEWACTION = Flow(
+    "newaction",
+    ActionDraft,
+    {
+        "title": field_step(
+            N_("expects.title"), N_("newaction.ask_title"), fields.title, "title", "city"
+        ),
         "city": Step(
-            N_("expects.city"), ask_city, text=got_city_name, place=city_by_location,
+            N_("expects.city"),
+            ask_city,
+            text=got_city_name,
+            place=city_by_location,
             press=city_pressed,
         ),
         "time": Step(N_("expects.time"), ask_time, text=got_time, press=time_pressed),
@@ -298,23 +242,38 @@ NEWACTION: Flow[ActionDraft] = Flow(
             N_("expects.choice"), ask_confirm_time, text=got_time, press=confirm_pressed
         ),
         "place": Step(
-            N_("expects.place"), ask_place, text=got_place, place=place_by_location,
+            N_("expects.place"),
+            ask_place,
+            text=got_place,
+            place=place_by_location,
             press=place_pressed,
         ),
-        "description": Step(
-            N_("expects.description"), ask_description, text=got_description,
-            press=description_pressed,
+        "description": field_step(
+            N_("expects.description"),
+            N_("newaction.ask_description"),
+            fields.description,
+            "description",
+            "capacity",
+            skip=N_("newaction.button.skip"),
+            back="place",
         ),
-        "capacity": Step(
-            N_("expects.capacity"), ask_capacity, text=got_capacity,
-            press=capacity_pressed,
+        "capacity": field_step(
+            N_("expects.capacity"),
+            N_("newaction.ask_capacity"),
+            fields.capacity,
+            "capacity",
+            "reminders",
+            skip=N_("newaction.button.no_limit"),
+            back="description",
         ),
         "reminders": Step(
-            N_("expects.reminders"), ask_reminders, text=got_reminders,
+            N_("expects.reminders"),
+            ask_reminders,
+            text=got_reminders,
             press=reminders_pressed,
         ),
         "preview": Step(N_("expects.choice"), ask_preview, press=preview_pressed),
     },
     commands=frozenset({"cancel", "back", "skip"}),
     cancelled=N_("newaction.cancelled"),
-)  # fmt: skip
+)

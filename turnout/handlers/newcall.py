@@ -8,6 +8,7 @@ their ``media_group_id`` so that an album is posted as an album.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -193,6 +194,9 @@ async def option_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome
 
 async def _publish(turn: Turn_) -> Outcome:
     context, t = turn.context, turn.t
+    await calls.check(turn.services, turn.user_id, turn.draft.as_new())  # says why, and stays
+    if not await turn.close():
+        return End()
     _, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
     status = await turn.say(t("newcall.publishing"))
     context.application.create_task(
@@ -213,38 +217,48 @@ async def _publish(turn: Turn_) -> Outcome:
 # -- linking an action or a campaign -------------------------------------------------------
 
 
-async def ask_action(turn: Turn_) -> Reply:
+def _linking(
+    ask: str,
+    choice: str,
+    none: str,
+    items: Callable[[Turn_], Awaitable[list[tuple[int, str]]]],
+    pick: Callable[[Turn_, int | None], Awaitable[None]],
+) -> Step[CallDraft]:
+    """A step that links the call to one of ``items`` (id, label), or to none; then back to
+    the options."""
+
+    async def question(turn: Turn_) -> Reply:
+        markup = link_choices(turn.t, turn.prompt.id, choice, await items(turn), none)
+        return Reply(turn.t(ask), markup)
+
+    async def pressed(turn: Turn_, pressed: str, value: int | None) -> Outcome | None:
+        if pressed != choice:
+            return None
+        await pick(turn, value)
+        return Go("options")
+
+    return Step(N_("expects.choice"), question, press=pressed)
+
+
+async def _upcoming(turn: Turn_) -> list[tuple[int, str]]:
     upcoming = await turn.services.store.upcoming_actions(turn.context.now(), 10)
-    items = [(action.id, action.title) for action in upcoming]
-    markup = link_choices(
-        turn.t, turn.prompt.id, LINK_ACTION, items, N_("newcall.button.no_action")
-    )
-    return Reply(turn.t("newcall.ask_action"), markup)
+    return [(action.id, action.title) for action in upcoming]
 
 
-async def action_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice != LINK_ACTION:
-        return None
+async def _pick_action(turn: Turn_, value: int | None) -> None:
     action = await turn.services.store.action(value) if value is not None else None
     turn.draft.action_id = action.id if action else None
     turn.draft.action_title = action.title if action else None
-    return Go("options")
 
 
-async def ask_campaign(turn: Turn_) -> Reply:
-    items = [(c.id, c.name) for c in await turn.services.store.campaigns(10)]
-    none = N_("newcall.button.no_campaign")
-    markup = link_choices(turn.t, turn.prompt.id, LINK_CAMPAIGN, items, none)
-    return Reply(turn.t("newcall.ask_campaign"), markup)
+async def _campaigns(turn: Turn_) -> list[tuple[int, str]]:
+    return [(campaign.id, campaign.name) for campaign in await turn.services.store.campaigns(10)]
 
 
-async def campaign_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice != LINK_CAMPAIGN:
-        return None
+async def _pick_campaign(turn: Turn_, value: int | None) -> None:
     campaign = await turn.services.store.campaign(value) if value is not None else None
     turn.draft.campaign_id = campaign.id if campaign else None
     turn.draft.campaign_name = campaign.name if campaign else None
-    return Go("options")
 
 
 # -- scheduling ----------------------------------------------------------------------------
@@ -261,24 +275,43 @@ async def got_when(turn: Turn_, text: str) -> Outcome:
         return Stay(t(AMBIGUITIES[reading.reason]) + "\n" + t("newcall.be_exact"))
     if not isinstance(reading, Parsed):
         return Stay(refusal(t, reading, zone))
+    if reading.at <= turn.context.now():
+        return Stay(t("time.past"))
+    await calls.check(turn.services, turn.user_id, turn.draft.as_new())
+    if not await turn.close():
+        return End()
     await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), reading.at)
     await turn.say(t("newcall.scheduled", time=local_time(reading.at, zone, t.language)))
     return End()
 
 
-NEWCALL: Flow[CallDraft] = Flow(
-    name="newcall",
-    draft=CallDraft,
-    first="compose",
-    steps={
+NEWCALL = Flow(
+    "newcall",
+    CallDraft,
+    {
         "compose": Step(N_("expects.call"), ask_content, text=got_text, media=got_media),
         "options": Step(
-            N_("expects.choice"), ask_options, text=compose_text, media=got_media,
+            N_("expects.choice"),
+            ask_options,
+            text=compose_text,
+            media=got_media,
             press=option_pressed,
         ),
-        "link_action": Step(N_("expects.choice"), ask_action, press=action_pressed),
-        "link_campaign": Step(N_("expects.choice"), ask_campaign, press=campaign_pressed),
+        "link_action": _linking(
+            N_("newcall.ask_action"),
+            LINK_ACTION,
+            N_("newcall.button.no_action"),
+            _upcoming,
+            _pick_action,
+        ),
+        "link_campaign": _linking(
+            N_("newcall.ask_campaign"),
+            LINK_CAMPAIGN,
+            N_("newcall.button.no_campaign"),
+            _campaigns,
+            _pick_campaign,
+        ),
         "when": Step(N_("expects.time"), ask_when, text=got_when),
     },
     cancelled=N_("newcall.cancelled"),
-)  # fmt: skip
+)

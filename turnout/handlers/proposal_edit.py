@@ -11,11 +11,9 @@ from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Outcome, Stay, Step, Turn
 from turnout.handlers.common.replies import reply
 from turnout.i18n import N_
-from turnout.permissions import ORGANISERS, allowed
 from turnout.scheduler.timeparse import Ambiguous, Parsed, parse_time
 from turnout.usecases import fields, proposals
 from turnout.usecases.actions import NewDescription, NewPlace, NewTime, NewTitle
-from turnout.usecases.errors import Gone, NotAllowed
 from turnout.usecases.fields import Spot
 from turnout.usecases.proposals import ProposalChange
 from turnout.views.buttons import EditProposalField, ProposalField
@@ -41,19 +39,15 @@ async def choose_field(update: Update, context: TurnoutContext, proposal_id: int
     """Which field to change."""
     query = update.callback_query
     assert query is not None
-    if not allowed(await context.roles_of(query.from_user.id), ORGANISERS):
-        raise NotAllowed()
-    proposal = await context.store.proposal(proposal_id)
-    if proposal is None:
-        raise Gone("proposal.gone")
+    proposal = await proposals.pending_one(context.services, query.from_user.id, proposal_id)
     await query.answer()
     await reply(update, edit_fields(context.t, proposal.id))
 
 
 async def field_button(update: Update, context: TurnoutContext, data: EditProposalField) -> None:
-    proposal = await context.store.proposal(data.proposal)
-    if proposal is None:
-        raise Gone("proposal.gone")
+    assert update.effective_user is not None
+    s, user_id = context.services, update.effective_user.id
+    proposal = await proposals.pending_one(s, user_id, data.proposal)
     draft = ProposalEditDraft(proposal=proposal.id, field=data.field, timezone=proposal.timezone)
     await prompts.start(update, context, PROPOSAL_EDIT, draft)
 
@@ -88,10 +82,9 @@ async def got_value(turn: Turn_, text: str) -> Outcome:
     return End()
 
 
-PROPOSAL_EDIT: Flow[ProposalEditDraft] = Flow(
-    name="proposal_edit",
-    draft=ProposalEditDraft,
-    first="value",
-    steps={"value": Step(N_("expects.new_value"), ask_value, text=got_value)},
+PROPOSAL_EDIT = Flow(
+    "proposal_edit",
+    ProposalEditDraft,
+    {"value": Step(N_("expects.new_value"), ask_value, text=got_value)},
     cancelled=N_("edit.stopped"),
 )

@@ -11,22 +11,21 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from turnout.handlers.common import cities, prompts
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.drafts import ActionDraft
+from turnout.handlers.common.drafts import ActionDraft, field_step, still_ahead
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
 from turnout.handlers.common.members import ensure_member
 from turnout.handlers.common.replies import reply
-from turnout.handlers.common.times import read_time
+from turnout.handlers.common.times import picked, read_time
 from turnout.i18n import N_
-from turnout.storage import Proposal, ProposalStatus
 from turnout.usecases import fields, proposals
 from turnout.views.buttons import ProposeFor
-from turnout.views.links import ActionLink, deep_link
+from turnout.views.links import Link, deep_link
 from turnout.views.proposals import CITY, city_choices, summary
 from turnout.views.reply import Reply
 from turnout.views.timefmt import PICK
 
 Turn_ = Turn[ActionDraft]
-SKIP, SUBMIT, CANCEL = "skip", "submit", "cancel"
+SUBMIT, CANCEL = "submit", "cancel"
 
 
 async def begin(update: Update, context: TurnoutContext) -> None:
@@ -51,15 +50,6 @@ async def invited(update: Update, context: TurnoutContext, campaign_id: int) -> 
     button = ProposeFor(campaign.id).button(context.t("propose.button.start"))
     text = context.t("propose.for_campaign", name=campaign.name)
     await reply(update, Reply(text, InlineKeyboardMarkup([[button]])))
-
-
-async def ask_title(turn: Turn_) -> Reply:
-    return Reply(turn.t("propose.ask_title"))
-
-
-async def got_title(turn: Turn_, text: str) -> Outcome:
-    turn.draft.title = fields.title(text)
-    return Go("city")
 
 
 async def ask_city(turn: Turn_) -> Reply:
@@ -107,61 +97,15 @@ async def got_time(turn: Turn_, text: str) -> Outcome:
 
 
 async def time_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    options = turn.draft.options
     if choice != PICK:
         return None
-    if value is None or not 0 <= value < len(options):
-        return Stay()
-    turn.draft.starts_at = options[value]
-    return _after_time(turn)
+    turn.draft.starts_at = picked(turn.draft.options, value) or turn.draft.starts_at
+    return _after_time(turn) if turn.draft.starts_at else Stay()
 
 
 def _after_time(turn: Turn_) -> Outcome:
     # A venue named the meeting point already.
     return Go("description") if turn.draft.place else Go("meeting")
-
-
-async def ask_meeting(turn: Turn_) -> Reply:
-    return Reply(turn.t("propose.ask_meeting_point"))
-
-
-async def got_meeting(turn: Turn_, text: str) -> Outcome:
-    turn.draft.place = fields.place_name(text)
-    return Go("description")
-
-
-async def ask_description(turn: Turn_) -> Reply:
-    skip = turn.button(turn.t("newaction.button.skip"), SKIP)
-    return Reply(turn.t("propose.ask_description"), turn.keyboard([skip]))
-
-
-async def got_description(turn: Turn_, text: str) -> Outcome:
-    turn.draft.description = fields.description(text)
-    return Go("expected")
-
-
-async def description_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice != SKIP:
-        return None
-    turn.draft.description = ""
-    return Go("expected")
-
-
-async def ask_expected(turn: Turn_) -> Reply:
-    dont_know = turn.button(turn.t("propose.button.dont_know"), SKIP)
-    return Reply(turn.t("propose.ask_expected"), turn.keyboard([dont_know]))
-
-
-async def got_expected(turn: Turn_, text: str) -> Outcome:
-    turn.draft.expected = fields.expected(text)
-    return Go("preview")
-
-
-async def expected_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    if choice != SKIP:
-        return None
-    turn.draft.expected = None
-    return Go("preview")
 
 
 async def ask_preview(turn: Turn_) -> Reply:
@@ -170,7 +114,9 @@ async def ask_preview(turn: Turn_) -> Reply:
         [turn.button(t("propose.button.submit"), SUBMIT)],
         [turn.button(t("newaction.button.cancel"), CANCEL)],
     )
-    return Reply(t("propose.preview") + "\n\n" + summary(t, _as_proposal(turn)), markup)
+    return Reply(
+        t("propose.preview") + "\n\n" + summary(t, turn.draft.as_proposal(turn.user_id)), markup
+    )
 
 
 async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
@@ -180,65 +126,60 @@ async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         return End()
     if choice != SUBMIT:
         return None
-    if draft.starts_at is None or draft.starts_at <= turn.context.now():
-        await turn.say(t("time.past"))
+    if not await still_ahead(turn):
         return Go("time")
     new = draft.as_new(draft.timezone, host_id=turn.user_id)
+    if not await turn.close():
+        return End()
     outcome = await proposals.submit(turn.services, turn.user_id, new, draft.expected)
     if outcome.action is not None:
-        link = deep_link(turn.services.bot_username, ActionLink(outcome.action.id))
+        link = deep_link(turn.services.bot_username, Link("act", outcome.action.id))
         await turn.say(t("propose.published", link=link))
     else:
         await turn.say(t("propose.sent"))
     return End()
 
 
-def _as_proposal(turn: Turn_) -> Proposal:
-    """The draft as the proposal it will be, for the preview."""
-    draft = turn.draft
-    new = draft.as_new(draft.timezone, host_id=turn.user_id)
-    return Proposal(
-        id=0,
-        proposer_id=turn.user_id,
-        title=new.title,
-        description=new.description,
-        starts_at=new.starts_at,
-        timezone=new.timezone,
-        place=new.place,
-        city_id=new.city_id,
-        city=new.city,
-        country=new.country,
-        latitude=new.latitude,
-        longitude=new.longitude,
-        expected=draft.expected,
-        campaign_id=new.campaign_id,
-        status=ProposalStatus.PENDING,
-        reason=None,
-        action_id=None,
-    )
-
-
-PROPOSE: Flow[ActionDraft] = Flow(
-    name="propose",
-    draft=ActionDraft,
-    first="title",
-    steps={
-        "title": Step(N_("expects.title"), ask_title, text=got_title),
+PROPOSE = Flow(
+    "propose",
+    ActionDraft,
+    {
+        "title": field_step(
+            N_("expects.title"), N_("propose.ask_title"), fields.title, "title", "city"
+        ),
         "city": Step(
-            N_("expects.city"), ask_city, text=got_city_name, place=city_by_location,
+            N_("expects.city"),
+            ask_city,
+            text=got_city_name,
+            place=city_by_location,
             press=city_pressed,
         ),
         "time": Step(N_("expects.time"), ask_time, text=got_time, press=time_pressed),
-        "meeting": Step(N_("expects.meeting_point"), ask_meeting, text=got_meeting),
-        "description": Step(
-            N_("expects.description"), ask_description, text=got_description,
-            press=description_pressed,
+        "meeting": field_step(
+            N_("expects.meeting_point"),
+            N_("propose.ask_meeting_point"),
+            fields.place_name,
+            "place",
+            "description",
         ),
-        "expected": Step(
-            N_("expects.expected"), ask_expected, text=got_expected, press=expected_pressed
+        "description": field_step(
+            N_("expects.description"),
+            N_("propose.ask_description"),
+            fields.description,
+            "description",
+            "expected",
+            skip=N_("newaction.button.skip"),
+        ),
+        "expected": field_step(
+            N_("expects.expected"),
+            N_("propose.ask_expected"),
+            fields.expected,
+            "expected",
+            "preview",
+            skip=N_("propose.button.dont_know"),
         ),
         "preview": Step(N_("expects.choice"), ask_preview, press=preview_pressed),
     },
     commands=frozenset({"cancel", "skip"}),
     cancelled=N_("propose.cancelled"),
-)  # fmt: skip
+)

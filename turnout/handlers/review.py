@@ -15,6 +15,7 @@ from turnout.storage import ReportMedia, ReportStatus
 from turnout.usecases import review
 from turnout.usecases.errors import Gone, NotAllowed
 from turnout.views.buttons import ReviewReport, ReviewVerb
+from turnout.views.reports import STATUS_WORDS
 from turnout.views.review import media_batches, review_card
 
 
@@ -93,6 +94,16 @@ async def review_button(update: Update, context: TurnoutContext, data: ReviewRep
         return
     if not await review.may_review(s, user_id, report=data.report):
         raise NotAllowed()
+    report = await s.store.report(data.report)
+    if report is None:
+        raise Gone("review.gone")
+    if report.status is not ReportStatus.PENDING:
+        # Decided meanwhile (by someone else, or on another device): no reason to ask for.
+        status = context.t(STATUS_WORDS[report.status])
+        await query.answer(context.t("review.already_decided", status=status), show_alert=True)
+        shown = await review.show(s, report)
+        await show_decided(update, context, shown, False, scope, chat_id, None)
+        return
     flag = data.verb is ReviewVerb.FLAG
     card = query.message.message_id if query.message else None
     await review_reason.begin(update, context, data.report, flag, scope, chat_id, card)

@@ -112,10 +112,9 @@ async def _got_zone(turn: Turn[ZoneDraft], text: str) -> Outcome:
     return End()
 
 
-TIMEZONE: Flow[ZoneDraft] = Flow(
-    name="timezone",
-    draft=ZoneDraft,
-    first="zone",
-    steps={"zone": Step(expects=N_("expects.zone"), ask=_ask_zone, text=_got_zone)},
+TIMEZONE = Flow(
+    "timezone",
+    ZoneDraft,
+    {"zone": Step(expects=N_("expects.zone"), ask=_ask_zone, text=_got_zone)},
     cancelled=N_("settings.unchanged"),
 )

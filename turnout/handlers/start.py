@@ -8,14 +8,7 @@ from turnout.handlers import actions, invite, places, propose, report
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.members import ensure_member
 from turnout.handlers.common.replies import reply
-from turnout.views.links import (
-    ActionLink,
-    InviteLink,
-    NearLink,
-    ProposeLink,
-    ReportLink,
-    read_start,
-)
+from turnout.views.links import read_start
 from turnout.views.members import welcome
 
 
@@ -25,14 +18,17 @@ async def start(update: Update, context: TurnoutContext) -> None:
     if link is None or created:
         # A link followed by someone new: the greeting first, then what the link asks for.
         await reply(update, welcome(context.t, member, returning=not created))
-    match link:
-        case InviteLink(token):
-            await invite.redeem(update, context, token)
-        case ReportLink(action):
-            await report.begin(update, context, action)
-        case NearLink(campaign):
+    if link is None:
+        return
+    match link.to:
+        case "inv":
+            await invite.redeem(update, context, str(link.value))
+        case "rep":
+            await report.begin(update, context, link.number)
+        case "near":
+            campaign = None if link.value is None else link.number
             await places.ask_location(update, context, campaign)
-        case ProposeLink(campaign):
-            await propose.invited(update, context, campaign)
-        case ActionLink(action):
-            await actions.show_card(update, context, action)
+        case "prop":
+            await propose.invited(update, context, link.number)
+        case "act":
+            await actions.show_card(update, context, link.number)

@@ -8,8 +8,6 @@ import logging
 import signal
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from aiohttp import web
 
@@ -20,6 +18,7 @@ from turnout.config import Settings, load_settings
 from turnout.sandbox import demo
 from turnout.sandbox.clock import SandboxClock
 from turnout.sandbox.fakebot import FakeTelegram
+from turnout.sandbox.fakebot.lifecycle import StartStop
 from turnout.sandbox.web.app import SandboxWeb
 from turnout.storage import Store
 
@@ -48,7 +47,7 @@ class SandboxOptions:
     """Only this computer: the page has no login, and acts as anyone."""
 
 
-class Sandbox:
+class Sandbox(StartStop):
     """Start with ``async with Sandbox(options) as sandbox:``; the page is at ``sandbox.url``."""
 
     def __init__(self, options: SandboxOptions) -> None:
@@ -166,18 +165,6 @@ class Sandbox:
                 await self._bot
             self._bot = None
         await self.telegram.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     def request_stop(self) -> None:
         """Ask the bot to stop; :meth:`wait` returns once it has."""

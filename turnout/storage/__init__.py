@@ -29,10 +29,12 @@ from turnout.storage.models import (
     RsvpChange,
     RsvpCounts,
     RsvpRecord,
+    carried,
 )
 from turnout.storage.proposals import ProposalOutcome
 from turnout.storage.records import (
     AuditEntry,
+    CallDeleted,
     DayCount,
     Delivery,
     DeliveryCounts,
@@ -54,6 +56,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "Call",
+    "CallDeleted",
     "CallStatus",
     "Campaign",
     "CampaignOverview",
@@ -94,4 +97,5 @@ __all__ = [
     "Stats",
     "StorageError",
     "Store",
+    "carried",
 ]

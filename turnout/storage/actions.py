@@ -12,12 +12,19 @@ from typing import Any
 
 import aiosqlite
 
-from turnout.storage.base import StoreBase, join_minutes, to_db_time, write_audit
+from turnout.storage.base import (
+    StoreBase,
+    join_minutes,
+    move_status,
+    rows_changed,
+    to_db_time,
+    write_audit,
+)
 from turnout.storage.models import Action, NewAction
 from turnout.storage.notices import merge_notice
 from turnout.storage.reminders import drop_reminders, plan_reminder_rows
 from turnout.storage.roles import insert_host_role
-from turnout.storage.rows import action_from
+from turnout.storage.rows import action_from, one_action
 from turnout.storage.rsvps import promote
 
 #: The columns ``edit_action`` may change: those that neither move the action in time nor
@@ -103,14 +110,16 @@ class ActionQueries(StoreBase):
         if unknown:
             raise ValueError(f"not editable this way: {sorted(unknown)}")
         # Column names come from the fixed EDITABLE set above, never from input.
-        assignments = ", ".join(f"{name} = :{name}" for name in sorted(changes))
+        assignments = ", ".join(
+            [*(f"{name} = :{name}" for name in sorted(changes)), "updated_at = :now"]
+        )
         async with self._transaction() as db:
-            cursor = await db.execute(
-                f"UPDATE actions SET {assignments}, updated_at = :now "  # noqa: S608
+            if not await rows_changed(
+                db,
+                f"UPDATE actions SET {assignments} "  # noqa: S608
                 "WHERE id = :id AND status = 'planned'",
                 {**changes, "id": action_id, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return None
             if notice_due is not None:
                 await merge_notice(db, action_id, {"place"}, notice_due)
@@ -127,14 +136,14 @@ class ActionQueries(StoreBase):
         in one transaction; audited. Returns the action and who moved up; None if unknown or no
         longer planned."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 """
                 UPDATE actions SET capacity = :capacity, updated_at = :now
                 WHERE id = :id AND status = 'planned'
                 """,
                 {"id": action_id, "capacity": capacity, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return None
             promoted = await promote(db, action_id, capacity, now)
             await write_audit(
@@ -163,7 +172,8 @@ class ActionQueries(StoreBase):
         ``reminders`` plans from the action as stored, read in the same transaction, so two
         organisers changing the time and the reminders at once cannot undo each other."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 """
                 UPDATE actions SET starts_at = COALESCE(:starts_at, starts_at),
                                    reminder_minutes = CASE WHEN :keep THEN reminder_minutes
@@ -178,8 +188,7 @@ class ActionQueries(StoreBase):
                     "minutes": join_minutes(reminder_minutes),
                     "now": to_db_time(now),
                 },
-            )
-            if cursor.rowcount == 0:
+            ):
                 return None
             action = await one_action(db, action_id)
             assert action is not None
@@ -197,14 +206,7 @@ class ActionQueries(StoreBase):
         """Cancel: no reminder of it goes out any more, and everyone who answered is told (the
         notice is due at once), in one transaction. None if unknown or not planned."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE actions SET status = 'cancelled', updated_at = :now
-                WHERE id = :id AND status = 'planned'
-                """,
-                {"id": action_id, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            if not await move_status(db, "actions", action_id, "planned", "cancelled", now):
                 return None
             await drop_reminders(db, action_id, now)
             await merge_notice(db, action_id, {"cancelled"}, now)
@@ -256,10 +258,3 @@ async def insert_action(
         await insert_host_role(db, new.host_id, created_by, now)
     await write_audit(db, now, created_by, "action:create", new.host_id, {"action": action_id})
     return action_id
-
-
-async def one_action(db: aiosqlite.Connection, action_id: int) -> Action | None:
-    """Within a transaction: the action as it is now."""
-    async with db.execute("SELECT * FROM actions WHERE id = :id", {"id": action_id}) as cursor:
-        row = await cursor.fetchone()
-    return None if row is None else action_from(row)

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from turnout.storage.base import StoreBase, from_db_time, write_audit
+from turnout.storage.base import StoreBase, write_audit
 from turnout.storage.records import AuditEntry
+from turnout.storage.rows import audit_from
 
 
 class AuditQueries(StoreBase):
@@ -28,14 +29,4 @@ class AuditQueries(StoreBase):
         rows = await self._fetch_all(
             "SELECT * FROM audit_log ORDER BY id DESC LIMIT :limit", {"limit": limit}
         )
-        return [
-            AuditEntry(
-                id=row["id"],
-                at=from_db_time(row["at"]),
-                actor_id=row["actor_id"],
-                action=row["action"],
-                target_id=row["target_id"],
-                detail=row["detail"],
-            )
-            for row in rows
-        ]
+        return [audit_from(row) for row in rows]

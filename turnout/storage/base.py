@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import unicodedata
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import aiosqlite
 
@@ -41,6 +42,12 @@ def from_db_time(text: str) -> datetime:
 
 def optional_time(text: str | None) -> datetime | None:
     return None if text is None else from_db_time(text)
+
+
+def folded(name: str) -> str:
+    """A name as compared in any case and of any alphabet ("Grève", "GRÈVE"): SQLite's NOCASE
+    folds ASCII letters only. Also the SQL function ``casefold`` of every connection."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def join_minutes(minutes: tuple[int, ...] | None) -> str | None:
@@ -91,6 +98,7 @@ class StoreBase:
             await db.execute("PRAGMA foreign_keys = ON")
             # Deleted rows are overwritten, not left in free pages (/forgetme, retention).
             await db.execute("PRAGMA secure_delete = ON")
+            await db.create_function("casefold", 1, folded, deterministic=True)
             await apply_migrations(db, steps)
         except sqlite3.Error as error:
             await db.close()
@@ -159,6 +167,30 @@ class StoreBase:
             except sqlite3.Error as error:
                 raise StorageError(str(error)) from error
             return cursor.rowcount
+
+
+async def rows_changed(db: aiosqlite.Connection, sql: str, params: Mapping[str, Any]) -> bool:
+    """Within a transaction: run one writing statement; whether it changed any row."""
+    cursor = await db.execute(sql, params)
+    return cursor.rowcount > 0
+
+
+async def move_status(
+    db: aiosqlite.Connection,
+    table: Literal["actions", "calls"],
+    row_id: int,
+    expected: str,
+    status: str,
+    now: datetime,
+) -> bool:
+    """Within a transaction: move one action or call from ``expected`` to ``status``; False if
+    it is not in ``expected`` (another person, or the scheduler, moved it meanwhile)."""
+    return await rows_changed(
+        db,
+        f"UPDATE {table} SET status = :status, updated_at = :now "  # noqa: S608 - fixed names
+        "WHERE id = :id AND status = :expected",
+        {"id": row_id, "status": status, "expected": expected, "now": to_db_time(now)},
+    )
 
 
 async def write_audit(

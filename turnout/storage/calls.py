@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import aiosqlite
 
-from turnout.storage.base import StoreBase, from_db_time, to_db_time, write_audit
+from turnout.storage.base import (
+    StoreBase,
+    from_db_time,
+    move_status,
+    rows_changed,
+    to_db_time,
+    write_audit,
+)
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Call, CallStatus, NewCall
 from turnout.storage.purposes import CALL_PARTS, CallCopy, CallDeletion, CallPart
-from turnout.storage.rows import call_from
+from turnout.storage.records import CallDeleted
+from turnout.storage.rows import call_from, message_ids
 
 #: A call's copies to queue: for each of its parts, one payload per chat.
 Copies = Sequence[tuple[CallPart, Sequence[tuple[int, str]]]]
@@ -69,14 +77,7 @@ class CallQueries(StoreBase):
         (a crash cannot leave it published with no copies). False if it is not scheduled any
         more (cancelled at this very moment, or published already)."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE calls SET status = 'published', updated_at = :now
-                WHERE id = :id AND status = 'scheduled'
-                """,
-                {"id": call_id, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            if not await move_status(db, "calls", call_id, "scheduled", "published", now):
                 return False
             await _queue_copies(db, call_id, copies, now)
             await write_audit(db, now, None, "call:published", None, {"call": call_id})
@@ -110,42 +111,53 @@ class CallQueries(StoreBase):
         return None if row is None or row["due"] is None else from_db_time(row["due"])
 
     async def delete_call(
-        self, call_id: int, deletions: Sequence[tuple[int, str]], actor: int, now: datetime
-    ) -> bool:
-        """Mark a published call deleted, skip its copies still waiting in the outbox, and queue
-        the deletion of those sent (``deletions``: one payload per chat), in one transaction."""
+        self, call_id: int, deletion: Callable[[tuple[int, ...]], str], actor: int, now: datetime
+    ) -> CallDeleted:
+        """Mark a published call deleted, skip its rows still waiting in the outbox, and queue
+        the deletion of every message sent of it (``deletion`` writes one chat's payload from
+        its message ids), in one transaction; audited.
+
+        Refused while a copy is being sent: it would arrive after the deletion and stay. The
+        check and the deletion share the transaction, so no copy slips in between."""
+        family = {"family": CallCopy.of_call(call_id).like}
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE calls SET status = 'deleted', updated_at = :now
-                WHERE id = :id AND status = 'published'
+            async with db.execute(
+                r"""
+                SELECT COUNT(*) FROM deliveries
+                WHERE status = 'claimed' AND purpose LIKE :family ESCAPE '\'
                 """,
-                {"id": call_id, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
-                return False
+                family,
+            ) as cursor:
+                sending = await cursor.fetchone()
+            if sending is not None and sending[0]:
+                return CallDeleted("sending")
+            if not await move_status(db, "calls", call_id, "published", "deleted", now):
+                return CallDeleted("gone")
             await db.execute(
                 r"""
                 UPDATE deliveries SET status = 'skipped', last_error = 'the call was deleted',
                                       updated_at = :now
                 WHERE status = 'pending' AND purpose LIKE :family ESCAPE '\'
                 """,
-                {"family": CallCopy.of_call(call_id).like, "now": to_db_time(now)},
+                {**family, "now": to_db_time(now)},
             )
-            await insert_deliveries(db, CallDeletion(call_id), deletions, now, now, None)
+            # Every message of the call in each chat (media and text, when it went as two).
+            async with db.execute(
+                """
+                SELECT chat_id, message_id, message_ids FROM deliveries
+                WHERE status = 'sent' AND purpose IN (SELECT value FROM json_each(:keys))
+                ORDER BY id
+                """,
+                {"keys": json.dumps([CallCopy(call_id, part).key for part in CALL_PARTS])},
+            ) as cursor:
+                rows = await cursor.fetchall()
+            messages: dict[int, tuple[int, ...]] = {}
+            for row in rows:
+                messages[row["chat_id"]] = messages.get(row["chat_id"], ()) + message_ids(row)
+            payloads = [(chat, deletion(ids)) for chat, ids in messages.items()]
+            await insert_deliveries(db, CallDeletion(call_id), payloads, now, now, None)
             await write_audit(db, now, actor, "call:deleted", None, {"call": call_id})
-        return True
-
-    async def call_copies_in_flight(self, call_id: int) -> int:
-        """Copies being sent this very moment (they cannot be stopped, only waited for)."""
-        row = await self._fetch_one(
-            r"""
-            SELECT COUNT(*) FROM deliveries
-            WHERE status = 'claimed' AND purpose LIKE :family ESCAPE '\'
-            """,
-            {"family": CallCopy.of_call(call_id).like},
-        )
-        return int(row[0]) if row else 0
+        return CallDeleted("deleted", len(payloads))
 
     async def call_copy_counts(self, call_ids: Sequence[int]) -> dict[int, int]:
         """How many chats each call reached (its text or its media, sent)."""
@@ -166,14 +178,14 @@ class CallQueries(StoreBase):
         self, call_id: int, text: str, entities: str, actor: int, now: datetime
     ) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 """
                 UPDATE calls SET text = :text, entities = :entities, updated_at = :now
                 WHERE id = :id AND status IN ('scheduled', 'published')
                 """,
                 {"id": call_id, "text": text, "entities": entities, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return False
             await write_audit(db, now, actor, "call:edit", None, {"call": call_id})
         return True
@@ -190,14 +202,7 @@ class CallQueries(StoreBase):
         """Move a call on from ``expected`` only (so a schedule cancelled at the moment it
         falls due is either published or cancelled, never both); audited. False if not."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE calls SET status = :status, updated_at = :now
-                WHERE id = :id AND status = :expected
-                """,
-                {"id": call_id, "status": status, "expected": expected, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            if not await move_status(db, "calls", call_id, expected, status, now):
                 return False
             await write_audit(db, now, actor, f"call:{status}", None, {"call": call_id})
         return True

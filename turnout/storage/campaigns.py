@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, to_db_time, write_audit
+from turnout.storage.base import StoreBase, folded, to_db_time, write_audit
 from turnout.storage.models import Campaign, CampaignOverview, PlaceCount
 
 
@@ -13,17 +13,18 @@ class CampaignQueries(StoreBase):
         """The campaign of this name (any case), created if new; True if it was created."""
         async with self._transaction() as db:
             async with db.execute(
-                "SELECT id, name FROM campaigns WHERE name = :name", {"name": name}
+                "SELECT id, name FROM campaigns WHERE folded = :folded ORDER BY id LIMIT 1",
+                {"folded": folded(name)},
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
                 return Campaign(row["id"], row["name"]), False
             cursor = await db.execute(
                 """
-                INSERT INTO campaigns (name, created_by, created_at)
-                VALUES (:name, :actor, :now)
+                INSERT INTO campaigns (name, folded, created_by, created_at)
+                VALUES (:name, :folded, :actor, :now)
                 """,
-                {"name": name, "actor": actor_id, "now": to_db_time(now)},
+                {"name": name, "folded": folded(name), "actor": actor_id, "now": to_db_time(now)},
             )
             campaign_id = cursor.lastrowid
             assert campaign_id is not None
@@ -38,7 +39,8 @@ class CampaignQueries(StoreBase):
 
     async def campaign_named(self, name: str) -> Campaign | None:
         row = await self._fetch_one(
-            "SELECT id, name FROM campaigns WHERE name = :name", {"name": name}
+            "SELECT id, name FROM campaigns WHERE folded = :folded ORDER BY id LIMIT 1",
+            {"folded": folded(name)},
         )
         return None if row is None else Campaign(row["id"], row["name"])
 

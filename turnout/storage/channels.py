@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, to_db_time, write_audit
+from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audit
 from turnout.storage.models import Channel
 from turnout.storage.rows import channel_from
 
@@ -45,10 +45,9 @@ class ChannelQueries(StoreBase):
 
     async def unlink_channel(self, chat_id: int, by: int, now: datetime) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM channels WHERE chat_id = :chat_id", {"chat_id": chat_id}
-            )
-            if cursor.rowcount == 0:
+            if not await rows_changed(
+                db, "DELETE FROM channels WHERE chat_id = :chat_id", {"chat_id": chat_id}
+            ):
                 return False
             await write_audit(db, now, by, "channel:unlink", chat_id, {})
         return True

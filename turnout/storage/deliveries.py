@@ -21,15 +21,18 @@ class DeliveryQueries(StoreBase):
         row = await self._fetch_one(
             """
             SELECT MAX(
-                (SELECT COALESCE(MAX(COALESCE(
-                    (SELECT MAX(value) FROM json_each(deliveries.message_ids)), message_id, 0
-                )), 0) FROM deliveries),
+                (SELECT COALESCE(MAX(message_id), 0) FROM deliveries),
                 (SELECT COALESCE(MAX(message_id), 0) FROM report_media)
             )
             """,
             {},
         )
-        return int(row[0] or 0) if row else 0
+        highest = int(row[0] or 0) if row else 0
+        # An album's ids are kept as "10,11,12" (its first in message_id): read the rest here.
+        albums = await self._fetch_all(
+            "SELECT message_id, message_ids FROM deliveries WHERE message_ids LIKE '%,%'", {}
+        )
+        return max([highest, *(max(message_ids(album)) for album in albums)])
 
     async def enqueue_deliveries(
         self,

@@ -10,6 +10,11 @@ from turnout.storage.base import StoreBase, join_minutes, to_db_time
 from turnout.storage.models import Member, Recipient
 from turnout.storage.rows import member_from
 
+#: What ``_set_member`` may change.
+_CHOICES = frozenset(
+    {"subscribed", "reminder_minutes", "timezone", "language", "show_name", "reachable"}
+)
+
 
 class MemberQueries(StoreBase):
     async def register_member(
@@ -82,61 +87,23 @@ class MemberQueries(StoreBase):
 
     async def set_subscribed(self, user_id: int, subscribed: bool, now: datetime) -> bool:
         """Turn delivery of new calls on or off; False if there is no such member."""
-        changed = await self._execute(
-            """
-            UPDATE members SET subscribed = :subscribed, updated_at = :now
-            WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "subscribed": int(subscribed), "now": to_db_time(now)},
-        )
-        self._members.pop(user_id, None)
-        return changed == 1
+        return await self._set_member(user_id, "subscribed", int(subscribed), now)
 
     async def set_reminder_minutes(
         self, user_id: int, minutes: tuple[int, ...] | None, now: datetime
     ) -> bool:
         """Which reminders the member wants: None every one, () none."""
-        changed = await self._execute(
-            """
-            UPDATE members SET reminder_minutes = :minutes, updated_at = :now
-            WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "minutes": join_minutes(minutes), "now": to_db_time(now)},
-        )
-        self._members.pop(user_id, None)
-        return changed == 1
+        return await self._set_member(user_id, "reminder_minutes", join_minutes(minutes), now)
 
     async def set_timezone(self, user_id: int, timezone: str, now: datetime) -> bool:
-        changed = await self._execute(
-            """
-            UPDATE members SET timezone = :timezone, updated_at = :now
-            WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "timezone": timezone, "now": to_db_time(now)},
-        )
-        self._members.pop(user_id, None)
-        return changed == 1
+        return await self._set_member(user_id, "timezone", timezone, now)
 
     async def set_language(self, user_id: int, language: str, now: datetime) -> bool:
-        changed = await self._execute(
-            """
-            UPDATE members SET language = :language, updated_at = :now WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "language": language, "now": to_db_time(now)},
-        )
-        self._members.pop(user_id, None)
-        return changed == 1
+        return await self._set_member(user_id, "language", language, now)
 
     async def set_show_name(self, user_id: int, show: bool, now: datetime) -> bool:
         """Whether organisers see the member's first name next to their pseudonym."""
-        changed = await self._execute(
-            """
-            UPDATE members SET show_name = :show, updated_at = :now WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "show": int(show), "now": to_db_time(now)},
-        )
-        self._members.pop(user_id, None)
-        return changed == 1
+        return await self._set_member(user_id, "show_name", int(show), now)
 
     async def languages_of(self, user_ids: Sequence[int]) -> dict[int, str]:
         """The language of each of ``user_ids`` that is a member (for messages many get)."""
@@ -162,12 +129,17 @@ class MemberQueries(StoreBase):
 
     async def set_reachable(self, user_id: int, reachable: bool, now: datetime) -> bool:
         """Record that the member blocked the bot (or came back); False if unknown."""
+        return await self._set_member(user_id, "reachable", int(reachable), now)
+
+    async def _set_member(self, user_id: int, column: str, value: object, now: datetime) -> bool:
+        """One choice of a member; the copy kept in memory is forgotten."""
+        if column not in _CHOICES:
+            raise ValueError(f"not a member's choice: {column}")
+        # The column name comes from the fixed set above, never from input.
         changed = await self._execute(
-            """
-            UPDATE members SET reachable = :reachable, updated_at = :now
-            WHERE user_id = :user_id
-            """,
-            {"user_id": user_id, "reachable": int(reachable), "now": to_db_time(now)},
+            f"UPDATE members SET {column} = :value, updated_at = :now "  # noqa: S608
+            "WHERE user_id = :user_id",
+            {"user_id": user_id, "value": value, "now": to_db_time(now)},
         )
         self._members.pop(user_id, None)
         return changed == 1

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
+
+
+def carried(kind: type[T], source: object, **given: Any) -> T:
+    """A ``kind`` (a dataclass) made of ``given``, and for its other fields the attributes of
+    ``source`` of the same name: a proposal as the action it becomes, a draft as its preview."""
+    names = [field.name for field in fields(cast(Any, kind)) if field.name not in given]
+    found = {name: getattr(source, name) for name in names if hasattr(source, name)}
+    return cast(Callable[..., T], kind)(**found, **given)
 
 
 class Role(StrEnum):
-    """What a user may do beyond being a member (DESIGN.md §1)."""
+    """What a user may do beyond being a member (README, "Roles")."""
 
     ORGANISER = "organiser"
     BROADCASTER = "broadcaster"
@@ -98,7 +110,7 @@ class Action:
     country: str = ""
     """ISO 3166 code, with ``city`` from the gazetteer; empty when only a place name is known."""
     host_id: int | None = None
-    """The member whose proposal it was (DESIGN.md §2.6)."""
+    """The member whose proposal it was (README, "Local actions")."""
     campaign_id: int | None = None
 
     @property

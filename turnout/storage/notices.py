@@ -14,7 +14,7 @@ from turnout.storage.base import StoreBase, to_db_time
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Action
 from turnout.storage.purposes import ChangeNotice
-from turnout.storage.rows import action_from
+from turnout.storage.rows import action_from, one_action
 
 #: What a notice can be about.
 NOTICE_CHANGES = frozenset({"time", "place", "cancelled"})
@@ -44,20 +44,32 @@ class NoticeQueries(StoreBase):
         ]
 
     async def enqueue_notice(
-        self, notice_id: int, messages: list[tuple[int, str]], now: datetime
+        self,
+        notice_id: int,
+        told: tuple[Action, frozenset[str]],
+        messages: list[tuple[int, str]],
+        now: datetime,
     ) -> int:
         """Hand a due notice to the outbox and mark it enqueued, in one transaction: a crash
-        between the two neither loses nor repeats it. Returns the rows queued."""
+        between the two neither loses nor repeats it. Returns the rows queued.
+
+        ``told`` is the action and the changes the messages were written from. If either
+        changed since (another edit merged into the notice while they were written), nothing is
+        queued and the notice stays planned: the next pass tells the newest state."""
+        action, changes = told
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                UPDATE action_notices SET status = 'enqueued'
-                WHERE id = :id AND status = 'planned'
-                """,
+            async with db.execute(
+                "SELECT changes FROM action_notices WHERE id = :id AND status = 'planned'",
                 {"id": notice_id},
-            )
-            if cursor.rowcount == 0:
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None or frozenset(row["changes"].split(",")) != changes:
                 return 0
+            if await one_action(db, action.id) != action:
+                return 0
+            await db.execute(
+                "UPDATE action_notices SET status = 'enqueued' WHERE id = :id", {"id": notice_id}
+            )
             return await insert_deliveries(db, ChangeNotice(notice_id), messages, now, now, None)
 
 

@@ -1,4 +1,5 @@
-"""Forgetting a member, and purging what the retention period no longer allows (DESIGN.md §2.5).
+"""Forgetting a member, and purging what the retention period no longer allows (README, "What
+the bot stores").
 
 Both are one transaction each: a member is either entirely there or entirely gone, and a purge
 never leaves media records without their report.
@@ -9,11 +10,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from turnout.storage.actions import one_action
 from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.models import ActionStatus
-from turnout.storage.purposes import ProposalNotice
+from turnout.storage.purposes import ProposalNotice, ReviewChatNotice
 from turnout.storage.records import Forgotten, Purged
+from turnout.storage.rows import one_action
 from turnout.storage.rsvps import promote
 
 # Columns that name a person in a role that must go on existing (the action they created, the
@@ -88,6 +89,24 @@ class PrivacyQueries(StoreBase):
             await db.execute(
                 "DELETE FROM deliveries WHERE purpose IN (SELECT value FROM json_each(:keys))",
                 {"keys": json.dumps(notices)},
+            )
+            # The review chat's notices of their reports name them (a pseudonym, a first name
+            # shown). One notice may tell of others' reports too: those stay in the review
+            # queue all the same, and /review shows them.
+            async with db.execute("SELECT id FROM reports WHERE user_id = :uid", uid) as cursor:
+                theirs = {row["id"] for row in await cursor.fetchall()}
+            async with db.execute(
+                "SELECT id, purpose FROM deliveries WHERE purpose LIKE :like ESCAPE '\\'",
+                {"like": ReviewChatNotice.FAMILY.like},
+            ) as cursor:
+                naming = [
+                    row["id"]
+                    for row in await cursor.fetchall()
+                    if (notice := ReviewChatNotice.read(row["purpose"])) and notice.covers(theirs)
+                ]
+            await db.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(:ids))",
+                {"ids": json.dumps(naming)},
             )
             # A question left open holds what they were typing.
             await db.execute("DELETE FROM prompts WHERE user_id = :uid", uid)

@@ -8,10 +8,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from turnout.storage.actions import insert_action, one_action
-from turnout.storage.base import StoreBase, to_db_time, write_audit
-from turnout.storage.models import Action, NewAction, Proposal, ProposalStatus
-from turnout.storage.rows import proposal_from
+from turnout.storage.actions import insert_action
+from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audit
+from turnout.storage.models import Action, NewAction, Proposal, ProposalStatus, carried
+from turnout.storage.rows import one_action, proposal_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,21 +136,8 @@ class ProposalQueries(StoreBase):
                 return None
             if proposal.status is not ProposalStatus.PENDING:
                 return ProposalOutcome(proposal, None, decided=False)
-            await db.execute(
-                """
-                UPDATE proposals SET status = 'rejected', reason = :reason, decided_by = :actor,
-                                     decided_at = :now
-                WHERE id = :id
-                """,
-                {"id": proposal_id, "reason": reason, "actor": actor_id, "now": to_db_time(now)},
-            )
-            await write_audit(
-                db,
-                now,
-                actor_id,
-                "proposal:reject",
-                proposal.proposer_id,
-                {"proposal": proposal_id, "reason": reason},
+            await _record_decision(
+                db, proposal_id, proposal.proposer_id, actor_id, now, reason=reason
             )
             decided = await _one(db, proposal_id)
         assert decided is not None
@@ -170,11 +157,11 @@ class ProposalQueries(StoreBase):
         }
         assignments = ", ".join(f"{key} = :{key}" for key in sorted(values))
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 f"UPDATE proposals SET {assignments} WHERE id = :id AND status = 'pending'",  # noqa: S608 - names from the allowed set
                 {**values, "id": proposal_id},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return None
             await write_audit(
                 db,
@@ -196,25 +183,43 @@ async def _approve(
     now: datetime,
 ) -> Action:
     action_id = await insert_action(db, new, actor_id, reminders, now)
-    await db.execute(
-        """
-        UPDATE proposals SET status = 'approved', action_id = :action_id, decided_by = :actor,
-                             decided_at = :now
-        WHERE id = :id
-        """,
-        {"id": proposal_id, "action_id": action_id, "actor": actor_id, "now": to_db_time(now)},
-    )
-    await write_audit(
-        db,
-        now,
-        actor_id,
-        "proposal:approve",
-        new.host_id,
-        {"proposal": proposal_id, "action": action_id},
-    )
+    await _record_decision(db, proposal_id, new.host_id, actor_id, now, action_id=action_id)
     action = await one_action(db, action_id)
     assert action is not None
     return action
+
+
+async def _record_decision(
+    db: aiosqlite.Connection,
+    proposal_id: int,
+    proposer_id: int | None,
+    actor_id: int,
+    now: datetime,
+    *,
+    action_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Within a transaction: a pending proposal approved (as ``action_id``) or rejected (with
+    ``reason``), audited."""
+    approved = action_id is not None
+    await db.execute(
+        """
+        UPDATE proposals SET status = :status, action_id = :action_id, reason = :reason,
+                             decided_by = :actor, decided_at = :now
+        WHERE id = :id
+        """,
+        {
+            "id": proposal_id,
+            "status": ProposalStatus.APPROVED if approved else ProposalStatus.REJECTED,
+            "action_id": action_id,
+            "reason": reason,
+            "actor": actor_id,
+            "now": to_db_time(now),
+        },
+    )
+    verb, said = ("approve", "action") if approved else ("reject", "reason")
+    detail = {"proposal": proposal_id, said: action_id if approved else reason}
+    await write_audit(db, now, actor_id, f"proposal:{verb}", proposer_id, detail)
 
 
 async def _one(db: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
@@ -225,19 +230,6 @@ async def _one(db: aiosqlite.Connection, proposal_id: int) -> Proposal | None:
 
 def as_new_action(proposal: Proposal) -> NewAction:
     """The action a proposal becomes, hosted by its proposer (reminders: none yet)."""
-    return NewAction(
-        title=proposal.title,
-        description=proposal.description,
-        starts_at=proposal.starts_at,
-        timezone=proposal.timezone,
-        place=proposal.place,
-        latitude=proposal.latitude,
-        longitude=proposal.longitude,
-        capacity=None,
-        reminder_minutes=(),
-        city_id=proposal.city_id,
-        city=proposal.city,
-        country=proposal.country,
-        host_id=proposal.proposer_id,
-        campaign_id=proposal.campaign_id,
+    return carried(
+        NewAction, proposal, capacity=None, reminder_minutes=(), host_id=proposal.proposer_id
     )

@@ -2,9 +2,9 @@
 
 A purpose is the first half of the outbox's unique key (purpose, chat): enqueuing the same purpose
 to the same chat twice sends once. Every purpose is one small class here, so the string it is
-stored as is spelled in one place, and the queries that pick out a family of rows (every reminder
-of one action, every copy of one call) ask for it by a typed ``Family`` rather than a hand-built
-``LIKE`` pattern.
+stored as is spelled in one place (its ``template``, filled from its fields), and the queries
+that pick out a family of rows (every reminder of one action, every copy of one call) ask for it
+by a typed ``Family`` rather than a hand-built ``LIKE`` pattern.
 
 The stored strings are those of earlier versions, so rows queued before an upgrade keep their
 meaning.
@@ -12,9 +12,9 @@ meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 CallPart = Literal["text", "media"]
 CALL_PARTS: tuple[CallPart, ...] = ("text", "media")
@@ -40,14 +40,17 @@ class Family:
         return escaped + "%"
 
 
+@dataclass(frozen=True, slots=True)
 class Purpose:
-    """Base of every purpose; ``key`` is what the ``deliveries.purpose`` column holds."""
+    """Base of every purpose; ``key`` is what the ``deliveries.purpose`` column holds: the
+    class's ``template`` filled with its fields."""
 
-    __slots__ = ()
+    template: ClassVar[str]
 
     @property
     def key(self) -> str:
-        raise NotImplementedError
+        values: dict[str, Any] = asdict(self)
+        return self.template.format(**values)
 
     def __str__(self) -> str:
         return self.key
@@ -58,13 +61,10 @@ class Reminder(Purpose):
     """One reminder of an action: unique per action, time revision and offset, so a reminder
     planned again after a crash, or for a new time, is a row of its own."""
 
+    template: ClassVar[str] = "reminder:{action}:r{revision}:{minutes}m"
     action: int
     revision: int
     minutes: int
-
-    @property
-    def key(self) -> str:
-        return f"reminder:{self.action}:r{self.revision}:{self.minutes}m"
 
     @staticmethod
     def of_action(action: int) -> Family:
@@ -75,91 +75,80 @@ class Reminder(Purpose):
 class ChangeNotice(Purpose):
     """A change of time or place, or a cancellation, told to everyone who answered."""
 
+    template: ClassVar[str] = "notice:{notice}"
     notice: int
-
-    @property
-    def key(self) -> str:
-        return f"notice:{self.notice}"
 
 
 @dataclass(frozen=True, slots=True)
 class WaitlistPromotion(Purpose):
     """Members told they moved up from the waitlist; one batch per moment seats were freed."""
 
+    template: ClassVar[str] = "promoted:{action}:{at}"
     action: int
     at: str
-
-    @property
-    def key(self) -> str:
-        return f"promoted:{self.action}:{self.at}"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportDecided(Purpose):
     """A member told what became of their report."""
 
+    template: ClassVar[str] = "review:{report}"
     report: int
-
-    @property
-    def key(self) -> str:
-        return f"review:{self.report}"
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewChatNotice(Purpose):
     """The review chat told of the reports ``first`` to ``last``."""
 
+    template: ClassVar[str] = "review-notice:{first}-{last}"
     first: int
     last: int
 
-    @property
-    def key(self) -> str:
-        return f"review-notice:{self.first}-{self.last}"
+    FAMILY: ClassVar[Family] = Family("review-notice:")
+
+    @classmethod
+    def read(cls, key: str) -> ReviewChatNotice | None:
+        """The notice a stored key names; None for a key of another purpose."""
+        if not key.startswith(cls.FAMILY.prefix):
+            return None
+        first, _, last = key.removeprefix(cls.FAMILY.prefix).partition("-")
+        return cls(int(first), int(last)) if first.isdigit() and last.isdigit() else None
+
+    def covers(self, report_ids: set[int]) -> bool:
+        return any(self.first <= report <= self.last for report in report_ids)
 
 
 @dataclass(frozen=True, slots=True)
 class Digest(Purpose):
     """The review chat's daily digest, once per local day."""
 
+    template: ClassVar[str] = "digest:{day}"
     day: str
-
-    @property
-    def key(self) -> str:
-        return f"digest:{self.day}"
 
 
 @dataclass(frozen=True, slots=True)
 class ProposalNotice(Purpose):
     """Organisers told of a member's proposal (it quotes what the member wrote)."""
 
+    template: ClassVar[str] = "proposal:{proposal}"
     proposal: int
-
-    @property
-    def key(self) -> str:
-        return f"proposal:{self.proposal}"
 
 
 @dataclass(frozen=True, slots=True)
 class ProposalDecided(Purpose):
     """A proposer told whether their proposal was approved."""
 
+    template: ClassVar[str] = "proposal-outcome:{proposal}"
     proposal: int
-
-    @property
-    def key(self) -> str:
-        return f"proposal-outcome:{self.proposal}"
 
 
 @dataclass(frozen=True, slots=True)
 class CallCopy(Purpose):
     """One part of a call (its text, or its media) to every chat it goes to."""
 
+    template: ClassVar[str] = "call:{call}:{part}"
     call: int
     part: CallPart
-
-    @property
-    def key(self) -> str:
-        return f"call:{self.call}:{self.part}"
 
     @staticmethod
     def of_call(call: int) -> Family:
@@ -171,69 +160,43 @@ class CallCopy(Purpose):
 class CallEdit(Purpose):
     """An edit of every copy of a call already sent."""
 
+    template: ClassVar[str] = "call:{call}:edit-{at}"
     call: int
     at: str
-
-    @property
-    def key(self) -> str:
-        return f"call:{self.call}:edit-{self.at}"
 
 
 @dataclass(frozen=True, slots=True)
 class CallDeletion(Purpose):
     """Every copy of a call deleted."""
 
+    template: ClassVar[str] = "call:{call}:delete"
     call: int
-
-    @property
-    def key(self) -> str:
-        return f"call:{self.call}:delete"
 
 
 @dataclass(frozen=True, slots=True)
 class RoleChange(Purpose):
     """A member told that a role was granted or taken away."""
 
+    template: ClassVar[str] = "role:{user}:{at}"
     user: int
     at: str
-
-    @property
-    def key(self) -> str:
-        return f"role:{self.user}:{self.at}"
 
 
 @dataclass(frozen=True, slots=True)
 class ChannelLost(Purpose):
     """Whoever linked a channel told that the bot can no longer post there."""
 
+    template: ClassVar[str] = "channel-lost:{chat}:{at}"
     chat: int
     at: str
-
-    @property
-    def key(self) -> str:
-        return f"channel-lost:{self.chat}:{self.at}"
 
 
 @dataclass(frozen=True, slots=True)
 class PromptLapse(Purpose):
     """A person told that a question the bot asked them lapsed unanswered."""
 
+    template: ClassVar[str] = "prompt-lapsed:{prompt}"
     prompt: int
-
-    @property
-    def key(self) -> str:
-        return f"prompt-lapsed:{self.prompt}"
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduledCallOutcome(Purpose):
-    """A broadcaster told that their scheduled call went out."""
-
-    call: int
-
-    @property
-    def key(self) -> str:
-        return f"scheduled:{self.call}"
 
 
 #: Every purpose class, for the test that keeps their keys apart.
@@ -252,5 +215,4 @@ PURPOSES: tuple[type[Purpose], ...] = (
     RoleChange,
     ChannelLost,
     PromptLapse,
-    ScheduledCallOutcome,
 )

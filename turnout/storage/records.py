@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from turnout.storage.models import Answer, ReportStatus
 
@@ -127,6 +128,16 @@ class SentCopy:
 
     chat_id: int
     message_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallDeleted:
+    """What deleting a published call did: ``deleted`` with the chats whose copies are to be
+    deleted; ``sending`` (nothing done: copies are on their way this instant, and could not
+    be deleted before they arrive); ``gone`` (not a published call)."""
+
+    outcome: Literal["deleted", "sending", "gone"]
+    chats: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from turnout.storage.base import StoreBase, from_db_time, to_db_time
+from turnout.storage.base import StoreBase, from_db_time, rows_changed, to_db_time
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import DueReminder
 from turnout.storage.purposes import Reminder
@@ -49,7 +49,8 @@ class ReminderQueries(StoreBase):
         """Hand a due reminder to the outbox and mark it enqueued, in one transaction, only if
         it is still planned for the action's current time; return the rows queued."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 """
                 UPDATE reminders SET status = 'enqueued'
                 WHERE action_id = :action_id AND revision = :revision
@@ -61,8 +62,7 @@ class ReminderQueries(StoreBase):
                     "revision": purpose.revision,
                     "offset_minutes": purpose.minutes,
                 },
-            )
-            if cursor.rowcount == 0:
+            ):
                 return 0
             return await insert_deliveries(db, purpose, messages, now, now, expires_at)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from turnout.storage.base import StoreBase, to_db_time, write_audit
+from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audit
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Decision, Report, ReportMedia, ReportStatus
 from turnout.storage.purposes import ReviewChatNotice
@@ -64,13 +64,15 @@ class ReportQueries(StoreBase):
         )
 
     async def add_report_media(self, report_id: int, media: ReportMedia) -> bool:
-        """Keep one item; False if that message was already stored (delivered twice)."""
+        """Keep one item in a draft; False if that message was already stored (delivered
+        twice) or the report is no longer a draft (an album still arriving after /done)."""
         changed = await self._execute(
             """
             INSERT INTO report_media (report_id, kind, file_id, file_unique_id, size, mime, width,
                                       height, duration, caption, media_group_id, message_id)
-            VALUES (:report_id, :kind, :file_id, :file_unique_id, :size, :mime, :width, :height,
-                    :duration, :caption, :media_group_id, :message_id)
+            SELECT id, :kind, :file_id, :file_unique_id, :size, :mime, :width, :height,
+                   :duration, :caption, :media_group_id, :message_id
+            FROM reports WHERE id = :report_id AND status = 'draft'
             ON CONFLICT (report_id, message_id) DO NOTHING
             """,
             {"report_id": report_id, **asdict(media)},
@@ -176,7 +178,8 @@ class ReportQueries(StoreBase):
         if status not in (ReportStatus.APPROVED, ReportStatus.REJECTED, ReportStatus.FLAGGED):
             raise ValueError(f"not a decision: {status}")
         async with self._transaction() as db:
-            cursor = await db.execute(
+            decided = await rows_changed(
+                db,
                 """
                 UPDATE reports
                 SET status = :status, review_note = :note, reviewer = :reviewer,
@@ -191,7 +194,6 @@ class ReportQueries(StoreBase):
                     "now": to_db_time(now),
                 },
             )
-            decided = cursor.rowcount == 1
             if decided:
                 await write_audit(
                     db, now, reviewer, f"report:{status}", None,
@@ -205,22 +207,22 @@ class ReportQueries(StoreBase):
         """Reserve publishing an approved report to a channel, audited; False if it was
         published there already (or is being published) or is not approved."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            claimed = await rows_changed(
+                db,
                 """
                 INSERT INTO report_publications (report_id, channel_id, published_by,
                                                  published_at)
-                SELECT id, :channel_id, :actor, :now FROM reports
-                WHERE id = :report_id AND status = 'approved'
+                SELECT id, :channel, :actor, :now FROM reports
+                WHERE id = :report AND status = 'approved'
                 ON CONFLICT (report_id, channel_id) DO NOTHING
                 """,
                 {
-                    "report_id": report_id,
-                    "channel_id": channel_id,
+                    "report": report_id,
+                    "channel": channel_id,
                     "actor": actor,
                     "now": to_db_time(now),
                 },
             )
-            claimed = cursor.rowcount == 1
             if claimed:
                 await write_audit(
                     db, now, actor, "report:published", None,
@@ -256,6 +258,8 @@ class ReportQueries(StoreBase):
     ) -> int:
         """Queue the notice and mark its reports as told, in one transaction: a crash between
         the two neither loses nor repeats a notice. Returns the rows queued."""
+        if not report_ids:
+            return 0
         async with self._transaction() as db:
             await db.execute(
                 """

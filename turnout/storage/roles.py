@@ -11,6 +11,7 @@ import aiosqlite
 from turnout.storage.base import (
     StoreBase,
     from_db_time,
+    rows_changed,
     second_precision,
     to_db_time,
     write_audit,
@@ -67,15 +68,15 @@ class RoleQueries(StoreBase):
     async def grant_role(self, user_id: int, role: Role, actor_id: int, now: datetime) -> bool:
         """Grant a role and audit it; False (and nothing written) if the user already has it."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 """
                 INSERT INTO roles (user_id, role, granted_by, granted_at)
                 VALUES (:user_id, :role, :actor_id, :now)
                 ON CONFLICT (user_id, role) DO NOTHING
                 """,
                 {"user_id": user_id, "role": role, "actor_id": actor_id, "now": to_db_time(now)},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return False
             await write_audit(db, now, actor_id, "role:grant", user_id, {"role": role})
         return True
@@ -83,11 +84,11 @@ class RoleQueries(StoreBase):
     async def revoke_role(self, user_id: int, role: Role, actor_id: int, now: datetime) -> bool:
         """Take a role away and audit it; False (and nothing written) if it was not held."""
         async with self._transaction() as db:
-            cursor = await db.execute(
+            if not await rows_changed(
+                db,
                 "DELETE FROM roles WHERE user_id = :user_id AND role = :role",
                 {"user_id": user_id, "role": role},
-            )
-            if cursor.rowcount == 0:
+            ):
                 return False
             await write_audit(db, now, actor_id, "role:revoke", user_id, {"role": role})
         return True

@@ -9,7 +9,7 @@ import aiosqlite
 
 from turnout.storage.base import StoreBase, parse_minutes, to_db_time
 from turnout.storage.models import ActionStatus, Answer, Recipient, RsvpChange, RsvpCounts
-from turnout.storage.rows import action_from
+from turnout.storage.rows import one_action
 
 
 class RsvpQueries(StoreBase):
@@ -22,13 +22,9 @@ class RsvpQueries(StoreBase):
         None when the action is no longer open for answers (cancelled or started), checked in
         the same transaction: a cancellation a moment before must not gain a "going"."""
         async with self._transaction() as db:
-            async with db.execute(
-                "SELECT * FROM actions WHERE id = :id", {"id": action_id}
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            action = await one_action(db, action_id)
+            if action is None:
                 return None
-            action = action_from(row)
             if action.status is not ActionStatus.PLANNED or action.starts_at <= now:
                 return None
             previous = await _answer_of(db, action_id, user_id)

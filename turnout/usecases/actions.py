@@ -105,11 +105,19 @@ async def create_action(s: Services, actor: int, new: NewAction) -> Action:
     return action
 
 
+async def shown(s: Services, action_id: int) -> Action:
+    """The action, for its card or its calendar file; Gone once deleted by retention."""
+    action = await s.store.action(action_id)
+    if action is None:
+        raise Gone("card.gone")
+    return action
+
+
 async def managed(s: Services, actor: int, action_id: int) -> Action:
     """The action, if it is still planned and ``actor`` manages it (an organiser, its host)."""
-    action = await s.store.action(action_id)
-    if action is None or action.status is not ActionStatus.PLANNED:
-        raise Gone()
+    action = await shown(s, action_id)
+    if action.status is not ActionStatus.PLANNED:
+        raise Gone("card.is_cancelled")
     if not may_manage(await s.roles_of(actor), actor, action.host_id):
         raise NotAllowed()
     return action

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from turnout.delivery import Payload
 from turnout.permissions import BROADCASTERS, allowed
-from turnout.storage import Call, CallStatus, NewCall, Role
+from turnout.storage import Call, CallStatus, NewCall, Role, carried
 from turnout.storage.calls import Copies
 from turnout.storage.purposes import CallCopy, CallEdit, CallPart, stamp
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
@@ -42,19 +42,8 @@ class Reach:
 
 def as_call(new: NewCall, author: int, now: datetime) -> Call:
     """A call not stored yet, as it will be posted (for the preview)."""
-    return Call(
-        id=0,
-        author=author,
-        text=new.text,
-        entities=new.entities,
-        media=new.media,
-        action_id=new.action_id,
-        targets=new.targets,
-        to_subscribers=new.to_subscribers,
-        status=CallStatus.DRAFT,
-        publish_at=None,
-        created_at=now,
-        campaign_id=new.campaign_id,
+    return carried(
+        Call, new, id=0, author=author, status=CallStatus.DRAFT, publish_at=None, created_at=now
     )
 
 
@@ -244,19 +233,15 @@ async def _edit_everywhere(s: Services, call: Call) -> int:
 async def delete(s: Services, actor: int, call_id: int) -> int:
     """Delete every copy of a published call; return in how many chats."""
     call = await editable(s, actor, call_id)
-    # Copies on their way this instant can be deleted only once they have arrived.
-    if await s.store.call_copies_in_flight(call.id):
+    deleted = await s.store.delete_call(
+        call.id, lambda ids: Payload(delete=ids).to_json(), actor, s.now()
+    )
+    if deleted.outcome == "sending":
         raise Declined("calls.still_sending")
-    # Every message of the call in each chat (media and text, when it went as two).
-    messages: dict[int, tuple[int, ...]] = {}
-    for part in ("text", "media"):
-        for copy in await s.store.sent_copies(CallCopy(call.id, part)):
-            messages[copy.chat_id] = messages.get(copy.chat_id, ()) + copy.message_ids
-    deletions = [(chat, Payload(delete=ids).to_json()) for chat, ids in messages.items()]
-    if not await s.store.delete_call(call.id, deletions, actor, s.now()):
+    if deleted.outcome == "gone":
         raise Gone("calls.gone")
     s.outbox.wake()
-    return len(deletions)
+    return deleted.chats
 
 
 async def unschedule(s: Services, actor: int, call_id: int) -> None:

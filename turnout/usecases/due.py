@@ -10,10 +10,13 @@ the outbox purposes are unique, so a run repeated after a crash queues nothing t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from turnout.delivery import Payload
+from turnout.i18n import Translator
 from turnout.scheduler.reminders import sort_due
+from turnout.storage import Action, Recipient
 from turnout.storage.purposes import Reminder
 from turnout.usecases import calls
 from turnout.usecases.services import Services
@@ -21,29 +24,38 @@ from turnout.views.actions import change_notice, reminder
 from turnout.views.prompts import lapsed
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Done:
-    """What one run handed on."""
-
-    reminders: int = 0
-    notices: int = 0
-    calls: int = 0
-    lapsed: int = 0
-
-
-async def run_due(s: Services) -> Done:
-    """Everything due now."""
-    done = Done(
-        reminders=await send_reminders(s),
-        notices=await send_notices(s),
-        calls=await calls.publish_due(s),
-        lapsed=await lapse_prompts(s),
+async def run_due(s: Services) -> int:
+    """Everything due now; how many things were handed on (the outbox is woken for them)."""
+    done = (
+        await send_reminders(s)
+        + await send_notices(s)
+        + await calls.publish_due(s)
+        + await lapse_prompts(s)
     )
-    if done != Done():
+    if done:
         s.outbox.wake()
     return done
+
+
+def _to_each(
+    s: Services,
+    recipients: Sequence[Recipient],
+    write: Callable[[Translator, Action, T, str], str],
+    action: Action,
+    what: T,
+) -> list[tuple[int, str]]:
+    """One message per person about ``action`` (``write(t, action, what, zone)``), in their
+    language and for their time zone."""
+    return [
+        (
+            person.user_id,
+            Payload(write(s.translator(person.language), action, what, person.timezone)).to_json(),
+        )
+        for person in recipients
+    ]
 
 
 async def send_reminders(s: Services) -> int:
@@ -57,15 +69,7 @@ async def send_reminders(s: Services) -> int:
     for due in send:
         action, minutes = due.action, due.offset_minutes
         recipients = await store.reminder_recipients(action.id, minutes)
-        messages = [
-            (
-                person.user_id,
-                Payload(
-                    reminder(s.translator(person.language), action, minutes, person.timezone)
-                ).to_json(),
-            )
-            for person in recipients
-        ]
+        messages = _to_each(s, recipients, reminder, action, minutes)
         # Queued and settled in one transaction, and only while the reminder is still planned:
         # a time changed since it was read makes this a no-op instead of a stale reminder.
         queued = await store.enqueue_reminder(
@@ -81,16 +85,8 @@ async def send_notices(s: Services) -> int:
     due = await store.due_notices(now)
     for notice_id, action, changes in due:
         recipients = await store.rsvp_recipients(action.id)
-        messages = [
-            (
-                person.user_id,
-                Payload(
-                    change_notice(s.translator(person.language), action, changes, person.timezone)
-                ).to_json(),
-            )
-            for person in recipients
-        ]
-        await store.enqueue_notice(notice_id, messages, now)
+        messages = _to_each(s, recipients, change_notice, action, changes)
+        await store.enqueue_notice(notice_id, (action, changes), messages, now)
         log.info("change notice of action %d: %d recipients", action.id, len(messages))
     return len(due)
 

@@ -19,7 +19,7 @@ from turnout.usecases.actions import NewDescription, NewPlace, NewTime, NewTitle
 from turnout.usecases.errors import Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell, tell_each
-from turnout.views.links import ActionLink, deep_link
+from turnout.views.links import Link, deep_link
 from turnout.views.proposals import notice
 
 ProposalChange = NewTitle | NewDescription | NewPlace | NewTime
@@ -99,6 +99,17 @@ async def edit(s: Services, actor: int, proposal_id: int, change: ProposalChange
     return updated
 
 
+async def pending_one(s: Services, actor: int, proposal_id: int) -> Proposal:
+    """A proposal still waiting for a decision, that ``actor`` may decide or change."""
+    await _organiser(s, actor)
+    proposal = await s.store.proposal(proposal_id)
+    if proposal is None:
+        raise Gone("proposal.gone")
+    if proposal.status is not ProposalStatus.PENDING:
+        raise Gone("proposal.already_decided")
+    return proposal
+
+
 async def pending(s: Services, actor: int, limit: int) -> list[Proposal]:
     await _organiser(s, actor)
     return await s.store.pending_proposals(limit)
@@ -136,7 +147,7 @@ async def _tell_proposer(s: Services, outcome: ProposalOutcome) -> None:
 
     def render(t: Translator) -> str:
         if action is not None:
-            link = deep_link(s.bot_username, ActionLink(action.id))
+            link = deep_link(s.bot_username, Link("act", action.id))
             return t("proposal.you_approved", title=proposal.title, link=link)
         text = t("proposal.you_rejected", title=proposal.title)
         if proposal.reason:

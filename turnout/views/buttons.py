@@ -8,9 +8,9 @@ Views build keyboards from these classes and handlers read presses with them, so
 spells callback data by hand.
 
 Field types: ``int`` (an id or a number, ASCII digits with an optional minus), ``int | None``
-(empty when None), ``str`` (no colon; at most ``MAX_TEXT`` characters), ``bool`` (``1``/``0``),
-a ``StrEnum`` (by value) or a ``Literal`` of strings. Trailing fields with a default may be left
-out of the data, which keeps older, shorter buttons of a family readable.
+(empty when None), ``str`` (no colon; at most ``MAX_TEXT`` characters, or ``Short(n)`` of them),
+``bool`` (``1``/``0``), a ``StrEnum`` (by value) or a ``Literal`` of strings. Trailing fields
+with a default may be left out of the data, which keeps older, shorter buttons readable.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import typing
 from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
 from types import NoneType, UnionType
-from typing import Any, ClassVar, Literal, Self, cast
+from typing import Annotated, Any, ClassVar, Literal, Self, cast
 
 from telegram import InlineKeyboardButton
 
@@ -35,13 +35,20 @@ MAX_DIGITS = 16
 _NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
 
 
+@dataclass(frozen=True, slots=True)
+class Short:
+    """``Annotated[str, Short(n)]``: a text field of at most ``n`` characters."""
+
+    length: int
+
+
 class ButtonData:
     """The base of every family; subclasses are frozen dataclasses with a unique ``prefix``."""
 
     prefix: ClassVar[str]
 
     def encode(self) -> str:
-        values = [_write(getattr(self, spec.name)) for spec in _specs(type(self))]
+        values = [_write(getattr(self, spec.name), spec.longest) for spec in _specs(type(self))]
         while values and _trailing_default(type(self), len(values) - 1, values[-1]):
             values.pop()
         data = ":".join([self.prefix, *values])
@@ -61,7 +68,7 @@ class ButtonData:
             return None
         values: dict[str, Any] = {}
         for spec, part in zip(specs, parts, strict=False):
-            value = _read(spec.kind, part)
+            value = _read(spec.kind, part, spec.longest)
             if value is _BAD:
                 return None
             values[spec.name] = value
@@ -340,7 +347,7 @@ class PromptButton(ButtonData):
 
     prefix: ClassVar[str] = "q"
     prompt: int
-    choice: str
+    choice: Annotated[str, Short(12)]
     value: int | None = None
 
 
@@ -390,6 +397,7 @@ class _Spec:
     kind: Any
     optional: bool
     default: Any
+    longest: int = MAX_TEXT
 
 
 _SPECS: dict[type[ButtonData], tuple[_Spec, ...]] = {}
@@ -399,20 +407,28 @@ def _specs(family: type[ButtonData]) -> tuple[_Spec, ...]:
     """The fields of a family, read once."""
     found = _SPECS.get(family)
     if found is None:
-        hints = typing.get_type_hints(family)
+        hints = typing.get_type_hints(family, include_extras=True)
         found = _SPECS[family] = tuple(
-            _Spec(spec.name, hints[spec.name], spec.default is not MISSING, spec.default)
-            for spec in fields(cast(Any, family))
+            _spec(spec.name, hints[spec.name], spec.default) for spec in fields(cast(Any, family))
         )
     return found
 
 
+def _spec(name: str, hint: Any, default: Any) -> _Spec:
+    optional = default is not MISSING
+    if typing.get_origin(hint) is Annotated:
+        kind, *extras = typing.get_args(hint)
+        short = next(extra for extra in extras if isinstance(extra, Short))
+        return _Spec(name, kind, optional, default, short.length)
+    return _Spec(name, hint, optional, default)
+
+
 def _trailing_default(family: type[ButtonData], index: int, written: str) -> bool:
     spec = _specs(family)[index]
-    return spec.optional and _write(spec.default) == written
+    return spec.optional and _write(spec.default, spec.longest) == written
 
 
-def _write(value: object) -> str:
+def _write(value: object, longest: int) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -422,14 +438,16 @@ def _write(value: object) -> str:
     text = str(value)
     if ":" in text:
         raise ValueError(f"a button field cannot hold a colon: {text!r}")
+    if isinstance(value, str) and len(text) > longest:
+        raise ValueError(f"a button field of at most {longest} characters: {text!r}")
     return text
 
 
-def _read(kind: Any, part: str) -> object:
+def _read(kind: Any, part: str, longest: int) -> object:
     """``part`` as a value of ``kind``, or ``_BAD``."""
     if isinstance(kind, UnionType):  # ``int | None``
         inner = [arg for arg in typing.get_args(kind) if arg is not NoneType]
-        return None if part == "" else _read(inner[0], part)
+        return None if part == "" else _read(inner[0], part, longest)
     if typing.get_origin(kind) is Literal:
         return part if part in typing.get_args(kind) else _BAD
     if kind is bool:
@@ -437,7 +455,7 @@ def _read(kind: Any, part: str) -> object:
     if kind is int:
         return int(part) if _NUMBER.fullmatch(part) else _BAD
     if kind is str:
-        return part if len(part) <= MAX_TEXT else _BAD
+        return part if len(part) <= longest else _BAD
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         try:
             return kind(part)

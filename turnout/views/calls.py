@@ -15,7 +15,7 @@ from turnout.limits import CAPTION_CHARACTERS
 from turnout.storage import Call, CallStatus, Channel
 from turnout.storage.purposes import CallPart
 from turnout.views.buttons import ManageCall, PromptButton
-from turnout.views.links import ActionLink, NearLink, ProposeLink, ReportLink, deep_link
+from turnout.views.links import Link, LinkTo, deep_link
 from turnout.views.reply import Reply
 
 
@@ -31,25 +31,18 @@ def call_parts(call: Call, t: Translator, bot_username: str) -> list[tuple[CallP
     # exactly as typed rather than being read as HTML.
     text = call.text if entities else html.escape(call.text, quote=False)
     media = tuple(Media(item["kind"], item["file_id"]) for item in json.loads(call.media))
+
+    def link(label: str, to: LinkTo, value: int) -> tuple[Button, ...]:
+        return (Button(t(label), url=deep_link(bot_username, Link(to, value))),)
+
     buttons: tuple[tuple[Button, ...], ...] = ()
     if call.action_id is not None:
-        buttons = (
-            (
-                Button(
-                    t("call.button.going"),
-                    url=deep_link(bot_username, ActionLink(call.action_id)),
-                ),
-                Button(
-                    t("call.button.report"),
-                    url=deep_link(bot_username, ReportLink(call.action_id)),
-                ),
-            ),
-        )
+        going = link(N_("call.button.going"), "act", call.action_id)
+        buttons = (going + link(N_("call.button.report"), "rep", call.action_id),)
     if call.campaign_id is not None:
-        campaign = call.campaign_id
         buttons += (
-            (Button(t("call.button.near"), url=deep_link(bot_username, NearLink(campaign))),),
-            (Button(t("call.button.propose"), url=deep_link(bot_username, ProposeLink(campaign))),),
+            link(N_("call.button.near"), "near", call.campaign_id),
+            link(N_("call.button.propose"), "prop", call.campaign_id),
         )
     if not media:
         return [("text", Payload(text, entities, buttons=buttons))]

@@ -1,4 +1,4 @@
-"""Links into the bot (``t.me/<bot>?start=<payload>``): the typed payloads, made and read here.
+"""Links into the bot (``t.me/<bot>?start=<payload>``): made and read here, typed.
 
 A bot can message only people who opened it, so posts in channels, calendar files and shared
 cards carry these links instead of buttons. ``/start`` reads them back with ``read_start``.
@@ -7,90 +7,52 @@ cards carry these links instead of buttons. ``/start`` reads them back with ``re
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from telegram.helpers import create_deep_linked_url
 
 # Telegram allows 64 characters of [A-Za-z0-9_-] in a start payload.
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_NUMBER = re.compile(r"[0-9]{1,16}")
+_PAYLOAD = re.compile(r"([a-z]+)(?:_([A-Za-z0-9_-]{1,59}))?")
+
+
+LinkTo = Literal["act", "rep", "inv", "prop", "near"]
+"""What a link opens: an action's card, a report about an action (``value``: the action);
+a one-time role invite (its token); proposing an action for a campaign (the campaign); the
+actions near a shared location (a campaign, or None for all)."""
+_KINDS: frozenset[str] = frozenset(typing.get_args(LinkTo))
 
 
 @dataclass(frozen=True, slots=True)
-class ActionLink:
-    """Opens an action's card."""
+class Link:
+    to: LinkTo
+    value: int | str | None = None
 
-    action: int
+    @property
+    def payload(self) -> str:
+        return self.to if self.value is None else f"{self.to}_{self.value}"
 
-
-@dataclass(frozen=True, slots=True)
-class ReportLink:
-    """Starts a report about an action."""
-
-    action: int
-
-
-@dataclass(frozen=True, slots=True)
-class InviteLink:
-    """Redeems a one-time role invite."""
-
-    token: str
+    @property
+    def number(self) -> int:
+        """The id the link carries (an action, a campaign)."""
+        assert isinstance(self.value, int)
+        return self.value
 
 
-@dataclass(frozen=True, slots=True)
-class ProposeLink:
-    """Invites to propose an action for a campaign."""
-
-    campaign: int
+def deep_link(bot_username: str, link: Link) -> str:
+    return create_deep_linked_url(bot_username, link.payload)
 
 
-@dataclass(frozen=True, slots=True)
-class NearLink:
-    """Asks for a location to list the actions near it (of one campaign, or all)."""
-
-    campaign: int | None = None
-
-
-StartPayload = ActionLink | ReportLink | InviteLink | ProposeLink | NearLink
-
-
-def payload(link: StartPayload) -> str:
-    match link:
-        case ActionLink(action):
-            return f"act_{action}"
-        case ReportLink(action):
-            return f"rep_{action}"
-        case InviteLink(token):
-            return f"inv_{token}"
-        case ProposeLink(campaign):
-            return f"prop_{campaign}"
-        case NearLink(campaign):
-            return "near" if campaign is None else f"near_{campaign}"
-
-
-def deep_link(bot_username: str, link: StartPayload) -> str:
-    return create_deep_linked_url(bot_username, payload(link))
-
-
-def read_start(text: str) -> StartPayload | None:
-    """What a ``/start`` payload asks for; None for none, or for one that is not well formed."""
-    if not _PAYLOAD.fullmatch(text):
+def read_start(text: str) -> Link | None:
+    """What a ``/start`` payload asks for; None for none, or for one that is not well formed:
+    a token for an invite, a number for the others (none at all for every action near)."""
+    match = _PAYLOAD.fullmatch(text)
+    if match is None or match[1] not in _KINDS:
         return None
-    kind, _, rest = text.partition("_")
-    number = int(rest) if _NUMBER.fullmatch(rest) else None
-    if kind == "inv" and rest:
-        return InviteLink(rest)
-    if kind == "near" and not rest:
-        return NearLink()
-    if number is None:
-        return None
-    match kind:
-        case "act":
-            return ActionLink(number)
-        case "rep":
-            return ReportLink(number)
-        case "prop":
-            return ProposeLink(number)
-        case "near":
-            return NearLink(number)
-    return None
+    to, rest = cast(LinkTo, match[1]), match[2]
+    if to == "inv":
+        return Link(to, rest) if rest else None
+    if rest is None:
+        return Link(to) if to == "near" else None
+    return Link(to, int(rest)) if rest.isascii() and rest.isdigit() and len(rest) <= 16 else None

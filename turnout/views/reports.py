@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from telegram import InlineKeyboardMarkup
 
@@ -114,16 +115,7 @@ def digest_text(
     timezone: str,
 ) -> str:
     """The daily digest: the last 24 hours, what waits, and the actions of the next two days."""
-    lines = [
-        t(
-            "digest.text",
-            new_reports=numbers.new_reports,
-            pending=numbers.pending,
-            reviewed=numbers.reviewed,
-            rsvps=numbers.rsvps,
-            new_members=numbers.new_members,
-        )
-    ]
+    lines = [t("digest.text", **asdict(numbers))]
     if upcoming:
         lines += ["", t("digest.upcoming")]
         lines += [

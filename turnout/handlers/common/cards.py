@@ -3,9 +3,13 @@ time in the right zone, and the buttons of an organiser or the host when they ar
 
 from __future__ import annotations
 
+from telegram import Update
+
 from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.replies import edit_in_place, explain
 from turnout.permissions import may_manage
 from turnout.storage import Action
+from turnout.usecases.errors import UseCaseError
 from turnout.views.actions import card, display_zone
 from turnout.views.reply import Reply
 
@@ -21,3 +25,17 @@ async def action_card(context: TurnoutContext, user_id: int, action: Action) -> 
     manages = may_manage(await context.roles_of(user_id), user_id, action.host_id)
     counts = await store.rsvp_counts(action.id)
     return card(context.t, action, counts, mine, action_zone(context, action), organiser=manages)
+
+
+async def out_of_date(
+    update: Update, context: TurnoutContext, action_id: int, error: UseCaseError
+) -> None:
+    """A press on a card that no longer holds: say why, and show the card as it is now in
+    place of the message pressed."""
+    query = update.callback_query
+    assert query is not None
+    await explain(update, context, error)
+    action = await context.store.action(action_id)
+    if action is not None and query.message is not None:
+        card = await action_card(context, query.from_user.id, action)
+        await edit_in_place(query, card.text, card.markup)

@@ -3,15 +3,31 @@ answered so far, kept as JSON with the open prompt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from turnout.handlers.common.cities import Place
-from turnout.storage import Action, ActionStatus, NewAction
+from turnout.handlers.common.flows import Go, Outcome, Step, Turn
+from turnout.storage import (
+    Action,
+    ActionStatus,
+    NewAction,
+    Proposal,
+    ProposalStatus,
+    carried,
+)
+from turnout.views.reply import Reply
+
+#: The choices of the steps' own buttons.
+BACK, SKIP = "back", "skip"
 
 
 class ActionDraft(BaseModel):
+    # Fields are set by name (``answer``): checked on assignment, as when read back.
+    model_config = ConfigDict(validate_assignment=True)
+
     title: str = ""
     timezone: str = ""
     """Where the time is read and shown; empty: the reader's own zone."""
@@ -48,40 +64,71 @@ class ActionDraft(BaseModel):
 
     def as_new(self, zone: str, host_id: int | None = None) -> NewAction:
         assert self.starts_at is not None
-        return NewAction(
-            title=self.title,
-            description=self.description,
-            starts_at=self.starts_at,
+        return carried(
+            NewAction,
+            self,
             timezone=zone,
-            place=self.place,
-            latitude=self.latitude,
-            longitude=self.longitude,
-            capacity=self.capacity,
             reminder_minutes=tuple(self.reminder_minutes),
-            city_id=self.city_id,
-            city=self.city,
-            country=self.country,
             host_id=host_id,
-            campaign_id=self.campaign_id,
         )
 
     def as_action(self, zone: str) -> Action:
         """The draft as the card it will become, for the preview."""
         new = self.as_new(zone)
-        return Action(
+        return carried(Action, new, id=0, status=ActionStatus.PLANNED, revision=1, created_by=0)
+
+    def as_proposal(self, proposer: int) -> Proposal:
+        """The draft as the proposal it will be, for the preview."""
+        new = self.as_new(self.timezone, host_id=proposer)
+        return carried(
+            Proposal,
+            new,
             id=0,
-            title=new.title,
-            description=new.description,
-            starts_at=new.starts_at,
-            timezone=new.timezone,
-            place=new.place,
-            latitude=new.latitude,
-            longitude=new.longitude,
-            capacity=new.capacity,
-            reminder_minutes=new.reminder_minutes,
-            status=ActionStatus.PLANNED,
-            revision=1,
-            created_by=0,
-            city=new.city,
-            country=new.country,
+            proposer_id=proposer,
+            expected=self.expected,
+            status=ProposalStatus.PENDING,
+            reason=None,
+            action_id=None,
         )
+
+
+def field_step(
+    expects: str,
+    ask: str,
+    read: Callable[[str], object],
+    field: str,
+    to: str,
+    *,
+    skip: str | None = None,
+    back: str | None = None,
+) -> Step[ActionDraft]:
+    """A step that asks (message key ``ask``) for one field of the draft, read from the text
+    by its rule (``usecases.fields``); then ``to``. With ``skip`` (a button label key), Skip
+    leaves the field empty; with ``back``, Back goes to that step."""
+
+    async def question(turn: Turn[ActionDraft]) -> Reply:
+        rows = [[turn.button(turn.t(skip), SKIP)]] if skip else []
+        if back:
+            rows.append([turn.button(turn.t("newaction.button.back"), BACK)])
+        return Reply(turn.t(ask), turn.keyboard(*rows))
+
+    async def typed(turn: Turn[ActionDraft], text: str) -> Outcome:
+        setattr(turn.draft, field, read(text))
+        return Go(to)
+
+    async def pressed(turn: Turn[ActionDraft], choice: str, value: int | None) -> Outcome | None:
+        if choice == SKIP and skip:
+            setattr(turn.draft, field, ActionDraft.model_fields[field].get_default())
+            return Go(to)
+        return Go(back) if choice == BACK and back else None
+
+    return Step(expects, question, text=typed, press=pressed if skip or back else None)
+
+
+async def still_ahead(turn: Turn[ActionDraft]) -> bool:
+    """Whether the draft's time is still to come; if not (the preview was left open), says so:
+    the flow goes back to the time."""
+    if turn.draft.starts_at is not None and turn.draft.starts_at > turn.context.now():
+        return True
+    await turn.say(turn.t("time.past"))
+    return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -59,6 +60,9 @@ class Turn(Generic[D]):
     draft: D
     answered: bool = False
     """A press was answered (with a toast) by the step itself."""
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When the update began to be handled, by the bot's clock."""
+    closed: bool = False
 
     @property
     def t(self) -> Translator:
@@ -80,8 +84,10 @@ class Turn(Generic[D]):
         """A button of this question."""
         return PromptButton(self.prompt.id, choice, value).button(label)
 
-    def keyboard(self, *rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup([list(row) for row in rows if row])
+    def keyboard(self, *rows: list[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+        """The non-empty rows as a keyboard; None without any (Telegram refuses an empty one)."""
+        kept = [list(row) for row in rows if row]
+        return InlineKeyboardMarkup(kept) if kept else None
 
     async def say(self, answer: Reply | str) -> Message:
         if isinstance(answer, str):
@@ -89,6 +95,13 @@ class Turn(Generic[D]):
         return await self.context.bot.send_message(
             self.prompt.chat_id, answer.text, reply_markup=answer.markup
         )
+
+    async def close(self) -> bool:
+        """End the prompt now, before a step's last write (creating an action, publishing a
+        call): killed after it, a press on the old question is a stale one, never a second
+        action. False if it was closed meanwhile (then nothing should be written)."""
+        self.closed = True
+        return await self.context.store.close_prompt(self.prompt.id) is not None
 
     async def toast(self, text: str, *, alert: bool = False) -> None:
         query = self.update.callback_query
@@ -119,13 +132,17 @@ class Step(Generic[D]):
 
 @dataclass(frozen=True, slots=True)
 class Flow(Generic[D]):
-    """A question flow: its name (stored with the prompt), its draft, its steps, and the
-    commands that stay with it (/cancel always; /back and /skip act like those buttons)."""
+    """A question flow: its name (stored with the prompt), its draft, its steps (the first
+    asked first), and the commands that stay with it (/cancel always; /back and /skip act like
+    those buttons)."""
 
     name: str
     draft: type[D]
-    first: str
     steps: Mapping[str, Step[D]]
     commands: frozenset[str] = field(default=frozenset({"cancel"}))
     cancelled: str | None = None
     """The message key said on /cancel; the generic "… cancelled" without one."""
+
+    @property
+    def first(self) -> str:
+        return next(iter(self.steps))

@@ -65,7 +65,7 @@ async def start(update: Update, context: TurnoutContext, flow: Flow[Any], draft:
     )
     if replaced is not None:
         await _closed(context, replaced, tell=True)
-    turn: Turn[Any] = Turn(update, context, prompt, draft)
+    turn: Turn[Any] = Turn(update, context, prompt, draft, started=now)
     try:
         await _ask(turn, flow, flow.first)
     except Forbidden:
@@ -190,7 +190,7 @@ def _turn(
         # A draft an older version wrote, which this one cannot read.
         log.warning("prompt %d of flow %s: unreadable draft", prompt.id, flow.name)
         return None
-    return Turn(update, context, prompt, draft)
+    return Turn(update, context, prompt, draft, started=context.now())
 
 
 async def _handle_message(turn: Turn[Any], flow: Flow[Any], command: str | None) -> Outcome:
@@ -199,6 +199,7 @@ async def _handle_message(turn: Turn[Any], flow: Flow[Any], command: str | None)
     assert message is not None
     step: Step[Any] = flow.steps[turn.prompt.step]
     if command == "cancel":
+        await turn.close()
         await turn.say(t(flow.cancelled) if flow.cancelled else cancelled(t, flow.name))
         return End()
     if command is not None:
@@ -234,24 +235,32 @@ async def _apply(turn: Turn[Any], flow: Flow[Any], outcome: Outcome) -> None:
                 await turn.context.bot.send_message(turn.prompt.chat_id, text, reply_markup=markup)
             await _save(turn, turn.prompt.step, turn.prompt.message_id)
         case End():
-            await _close(turn.context, turn.prompt, tell=False)
+            if not turn.closed:
+                await _close(turn.context, turn.prompt, tell=False)
+            else:
+                await _strip(turn.context, turn.prompt)
 
 
 async def _ask(turn: Turn[Any], flow: Flow[Any], step: str) -> None:
+    """Ask ``step``'s question. The step is saved before the question is sent: killed in
+    between, the person sees no question rather than having an answer read as another's."""
     question = await flow.steps[step].ask(turn)
+    await _save(turn, step, None)
     message: Message = await turn.say(question)
-    await _save(turn, step, message.message_id if question.markup else None)
+    if question.markup is not None:
+        await _save(turn, step, message.message_id)
 
 
 async def _save(turn: Turn[Any], step: str, message_id: int | None) -> None:
-    """Keep the draft and the step; the prompt's time starts again."""
+    """Keep the draft and the step; the prompt's time starts again (from when the person's
+    message arrived, not from when the answer to it was sent)."""
     context = turn.context
     saved = await context.store.update_prompt(
         turn.prompt.id,
         step,
         turn.draft.model_dump_json(),
         message_id,
-        context.now() + context.settings.prompt_timeout,
+        turn.started + context.settings.prompt_timeout,
     )
     if saved is not None:
         turn.prompt = saved

@@ -25,3 +25,8 @@ async def read_time(
         return reading.at
     await turn.say(refusal(t, reading, zone))
     return None
+
+
+def picked(options: list[datetime], value: int | None) -> datetime | None:
+    """The reading a ``pick`` button chose; None for one that is not among them."""
+    return options[value] if value is not None and 0 <= value < len(options) else None

@@ -99,11 +99,7 @@ def photo_message(
     album when ``media_group_id`` is given."""
     sizes = world.files.add_photo(content if content is not None else fake_jpeg())
     body: JSONDict = {"photo": [size.photo_size() for size in sizes]}
-    if caption:
-        body["caption"] = caption
-    if media_group_id is not None:
-        body["media_group_id"] = media_group_id
-    return world.store_message(chat, body, sender=user)
+    return _media_message(world, user, chat, body, caption, media_group_id)
 
 
 def document_message(
@@ -122,6 +118,18 @@ def document_message(
     (``video``, ``voice``, ``animation``), resolvable with ``getFile``."""
     stored = world.files.add(kind, content, file_name=file_name, mime_type=mime_type)
     body: JSONDict = {kind: stored.media()}
+    return _media_message(world, user, chat, body, caption, media_group_id)
+
+
+def _media_message(
+    world: World,
+    user: UserRecord,
+    chat: FakeChat,
+    body: JSONDict,
+    caption: str | None,
+    media_group_id: str | None,
+) -> StoredMessage:
+    """Store the file message ``body`` from ``user``, with its caption and album, if any."""
     if caption:
         body["caption"] = caption
     if media_group_id is not None:

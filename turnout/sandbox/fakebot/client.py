@@ -166,6 +166,23 @@ class FakeUser:
         chat: FakeChat | int | None = None,
     ) -> JSONDict:
         """Send a file as a document (as phones do with "send as file"); returns the message."""
+        return await self._send_file("document", content, file_name, mime_type, caption, chat)
+
+    async def send_video(
+        self, content: bytes, *, caption: str | None = None, chat: FakeChat | int | None = None
+    ) -> JSONDict:
+        """Send a video (as the apps do, not as a file); returns the message."""
+        return await self._send_file("video", content, "video.mp4", "video/mp4", caption, chat)
+
+    async def _send_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str,
+        mime_type: str,
+        caption: str | None,
+        chat: FakeChat | int | None,
+    ) -> JSONDict:
         target = self._target(chat)
         stored = builders.document_message(
             self.server.world,
@@ -175,23 +192,7 @@ class FakeUser:
             file_name=file_name,
             mime_type=mime_type,
             caption=caption,
-        )
-        return await self._deliver(stored)
-
-    async def send_video(
-        self, content: bytes, *, caption: str | None = None, chat: FakeChat | int | None = None
-    ) -> JSONDict:
-        """Send a video (as the apps do, not as a file); returns the message."""
-        target = self._target(chat)
-        stored = builders.document_message(
-            self.server.world,
-            self.record,
-            target,
-            content,
-            file_name="video.mp4",
-            mime_type="video/mp4",
-            caption=caption,
-            kind="video",
+            kind=kind,
         )
         return await self._deliver(stored)
 

@@ -42,24 +42,23 @@ class StoredFile:
     duration: int = 0
     group: list[StoredFile] = field(default_factory=list, repr=False)
 
-    def file_dict(self) -> JSONDict:
-        """The ``File`` object returned by ``getFile``."""
+    def _identity(self) -> JSONDict:
+        """The fields every Telegram file object begins with."""
         return {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
             "file_size": len(self.content),
-            "file_path": self.file_path,
         }
+
+    def file_dict(self) -> JSONDict:
+        """The ``File`` object returned by ``getFile``."""
+        return {**self._identity(), "file_path": self.file_path}
 
     def media(self) -> JSONDict | list[JSONDict]:
         """The message attachment: a ``PhotoSize`` list for photos, an object otherwise."""
         if self.kind == "photo":
             return [size.photo_size() for size in (self.group or [self])]
-        base: JSONDict = {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_size": len(self.content),
-        }
+        base = self._identity()
         if self.kind in {"video", "animation"}:
             base.update(width=self.width or 640, height=self.height or 360)
             base["duration"] = self.duration
@@ -75,13 +74,7 @@ class StoredFile:
 
     def photo_size(self) -> JSONDict:
         """This file as one ``PhotoSize``."""
-        return {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_size": len(self.content),
-            "width": self.width,
-            "height": self.height,
-        }
+        return {**self._identity(), "width": self.width, "height": self.height}
 
 
 class FileStore:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -112,6 +112,16 @@ async def read_request(request: web.Request) -> tuple[JSONDict, dict[str, Upload
     return {key: decode_value(key, value) for key, value in raw.items()}, files
 
 
+T = TypeVar("T")
+
+
+def _required(name: str, value: T | None) -> T:
+    """``value``, unless it is missing or empty: then Telegram's error for it."""
+    if value is None or value == "":
+        raise bad_request(f"{name} is empty")
+    return value
+
+
 class Params:
     """Typed access to the decoded parameters of one call; raises Telegram-style errors."""
 
@@ -140,10 +150,7 @@ class Params:
 
     def req_str(self, name: str) -> str:
         """A required string parameter."""
-        value = self.get_str(name)
-        if value is None or value == "":
-            raise bad_request(f"{name} is empty")
-        return value
+        return _required(name, self.get_str(name))
 
     def get_int(self, name: str, default: int | None = None) -> int | None:
         """An optional integer parameter."""
@@ -163,10 +170,7 @@ class Params:
 
     def req_int(self, name: str) -> int:
         """A required integer parameter."""
-        value = self.get_int(name)
-        if value is None:
-            raise bad_request(f"{name} is empty")
-        return value
+        return _required(name, self.get_int(name))
 
     def get_float(self, name: str, default: float | None = None) -> float | None:
         """An optional number parameter."""
@@ -209,9 +213,7 @@ class Params:
 
     def chat_ref(self, name: str = "chat_id") -> int | str:
         """A chat identifier: an integer id or an ``@username``."""
-        value = self.values.get(name)
-        if value is None or value == "":
-            raise bad_request(f"{name} is empty")
+        value = _required(name, self.values.get(name))
         if isinstance(value, bool):
             raise bad_request("chat not found")
         if isinstance(value, int):

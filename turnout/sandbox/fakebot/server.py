@@ -7,8 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any, Unpack
 
 from aiohttp import web
 
@@ -18,19 +17,20 @@ from .client import FakeUser
 from .errors import ApiError, not_found, unauthorized
 from .faults import Chaos, Faults, TokenBucket
 from .jsonutil import JSONDict, clone
+from .lifecycle import StartStop
 from .methods import Ctx, lookup
 from .notifier import Notifier
 from .params import Params, read_request
 from .updates import UpdateHub
 from .webhook import WebhookDelivery, WebhookPusher
-from .world import FakeChat, StoredMessage, UserRecord, World
+from .world import FakeChat, NewUser, StoredMessage, UserRecord, World
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD = 64 * 1024 * 1024
 
 
-class FakeTelegram:
+class FakeTelegram(StartStop):
     """A fake Bot API server for end-to-end tests with the real python-telegram-bot client.
 
     Point PTB at it with ``Bot(token, base_url=fake.base_url, base_file_url=fake.base_file_url)``
@@ -107,18 +107,6 @@ class FakeTelegram:
         await self._runner.cleanup()
         self._runner = None
         self._port = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def port(self) -> int:
@@ -303,28 +291,13 @@ class FakeTelegram:
 
     # --- world -----------------------------------------------------------------------------
 
-    def add_user(
-        self,
-        first_name: str,
-        *,
-        language_code: str | None = "en",
-        username: str | None = None,
-        user_id: int | None = None,
-        last_name: str | None = None,
-        started: bool = True,
-    ) -> FakeUser:
-        """A person with a private chat with the bot (ids from 100001 upward).
+    def add_user(self, first_name: str, **options: Unpack[NewUser]) -> FakeUser:
+        """A person with a private chat with the bot (ids from 100001 upward); ``options`` as
+        for :meth:`World.add_user` (``language_code="en"`` unless given).
 
         ``started=False``: the user never opened the bot, so the bot cannot message them first.
         """
-        record = self.world.add_user(
-            first_name,
-            language_code=language_code,
-            username=username,
-            user_id=user_id,
-            last_name=last_name,
-            started=started,
-        )
+        record = self.world.add_user(first_name, **options)
         fake = FakeUser(self, record)
         self._fake_users[record.id] = fake
         return fake

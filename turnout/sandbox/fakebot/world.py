@@ -6,7 +6,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from .errors import BLOCKED_BY_USER, bad_request, chat_not_found, forbidden
 from .files import FileStore
@@ -30,13 +30,19 @@ class UserRecord:
     is_bot: bool = False
     bot_flags: JSONDict = field(default_factory=dict)
 
-    def to_dict(self) -> JSONDict:
-        """The ``User`` object."""
-        data: JSONDict = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+    def names(self) -> JSONDict:
+        """``first_name``, and ``last_name`` and ``username`` where set: as both the ``User``
+        object and the user's private ``Chat`` carry them."""
+        data: JSONDict = {"first_name": self.first_name}
         if self.last_name:
             data["last_name"] = self.last_name
         if self.username:
             data["username"] = self.username
+        return data
+
+    def to_dict(self) -> JSONDict:
+        """The ``User`` object."""
+        data: JSONDict = {"id": self.id, "is_bot": self.is_bot, **self.names()}
         if self.language_code and not self.is_bot:
             data["language_code"] = self.language_code
         return data
@@ -105,11 +111,7 @@ class FakeChat:
         """The ``Chat`` object."""
         data: JSONDict = {"id": self.id, "type": self.type}
         if self.type == "private" and self.user is not None:
-            data["first_name"] = self.user.first_name
-            if self.user.last_name:
-                data["last_name"] = self.user.last_name
-            if self.user.username:
-                data["username"] = self.user.username
+            data.update(self.user.names())
         else:
             data["title"] = self.title
             if self.username:
@@ -142,6 +144,17 @@ class FakeChat:
         """The bot's messages here, in sending order."""
         found = [self.messages[mid] for mid in self.bot_log]
         return [m for m in found if include_deleted or not m.deleted]
+
+
+class NewUser(TypedDict, total=False):
+    """The options of :meth:`World.add_user`, which ``FakeTelegram.add_user`` passes on: their
+    defaults stay in one place."""
+
+    language_code: str | None
+    username: str | None
+    user_id: int | None
+    last_name: str | None
+    started: bool
 
 
 class World:

@@ -1,4 +1,5 @@
--- Everyone who opened the bot in a private chat. Only what DESIGN.md §2.5 allows is kept.
+-- Everyone who opened the bot in a private chat. Only what the README's "What the bot
+-- stores" says is kept.
 CREATE TABLE members (
     user_id     INTEGER PRIMARY KEY,
     first_name  TEXT    NOT NULL,

@@ -1,4 +1,4 @@
--- Every administrative act (DESIGN.md §2.5). Append-only: rows are never updated.
+-- Every administrative act (README, "What the bot stores"). Append-only: rows are never updated.
 CREATE TABLE audit_log (
     id          INTEGER PRIMARY KEY,
     at          TEXT    NOT NULL,

@@ -1,5 +1,5 @@
--- The outbox (DESIGN.md §3.3): one row per message to one chat, for one purpose. The unique key
--- makes enqueuing idempotent; the status makes sending survive a crash.
+-- The outbox (README, "The outbox"): one row per message to one chat, for one purpose. The
+-- unique key makes enqueuing idempotent; the status makes sending survive a crash.
 CREATE TABLE deliveries (
     id          INTEGER PRIMARY KEY,
     purpose     TEXT    NOT NULL,

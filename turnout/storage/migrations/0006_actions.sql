@@ -1,4 +1,4 @@
--- Actions, the RSVPs to them, and the reminders planned for them (DESIGN.md §2.1, §2.2, §2.4).
+-- Actions, the RSVPs to them, and the reminders planned for them (README, "Actions").
 CREATE TABLE actions (
     id                INTEGER PRIMARY KEY,
     title             TEXT    NOT NULL,

@@ -1,4 +1,4 @@
--- Channels and groups the bot posts calls to (DESIGN.md §2.3).
+-- Channels and groups the bot posts calls to (README, "Channels and calls").
 CREATE TABLE channels (
     chat_id      INTEGER PRIMARY KEY,
     title        TEXT    NOT NULL,

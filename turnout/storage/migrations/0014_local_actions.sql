@@ -1,5 +1,6 @@
--- Local actions worldwide (DESIGN.md §2.6): an action's city, its host, its campaign; members'
--- proposals of actions; campaigns grouping calls and actions; hosts trusted to publish directly.
+-- Local actions worldwide (README, "Local actions"): an action's city, its host, its
+-- campaign; members' proposals of actions; campaigns grouping calls and actions; hosts
+-- trusted to publish directly.
 CREATE TABLE campaigns (
     id          INTEGER PRIMARY KEY,
     name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,

@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import bad_request
 from ..jsonutil import JSONDict
 from ..params import Params
-from .base import Ctx, api_method
+from .base import Ctx, Handler, api_method
 
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _SCOPES_WITH_CHAT = {"chat", "chat_administrators", "chat_member"}
@@ -89,63 +89,46 @@ async def delete_my_commands(ctx: Ctx, p: Params) -> bool:
     return True
 
 
-_TEXT_LIMITS = {"name": 64, "description": 512, "short_description": 120}
+_TEXTS = {
+    # kind: (what follows ``set``/``get`` in the method names, the longest text Telegram takes)
+    "description": ("MyDescription", 512),
+    "short_description": ("MyShortDescription", 120),
+    "name": ("MyName", 64),
+}
 
 
-def _set_text(ctx: Ctx, p: Params, kind: str) -> bool:
-    text = p.get_str(kind) or ""
-    if len(text) > _TEXT_LIMITS[kind]:
-        raise bad_request(f"{kind} is too long")
-    key = (kind, _language(p))
-    if text:
-        ctx.world.bot_texts[key] = text
-    else:
-        ctx.world.bot_texts.pop(key, None)
-    return True
+def _text_methods(kind: str, limit: int) -> tuple[Handler, Handler]:
+    """The setter and getter of one of the bot's texts, each stored per language."""
+
+    async def set_text(ctx: Ctx, p: Params) -> bool:
+        text = p.get_str(kind) or ""
+        if len(text) > limit:
+            raise bad_request(f"{kind} is too long")
+        key = (kind, _language(p))
+        if text:
+            ctx.world.bot_texts[key] = text
+        else:
+            ctx.world.bot_texts.pop(key, None)
+        return True
+
+    async def get_text(ctx: Ctx, p: Params) -> JSONDict:
+        language = _language(p)
+        text = ctx.world.bot_texts.get((kind, language)) or ctx.world.bot_texts.get((kind, ""))
+        if kind == "name" and text is None:
+            text = ctx.world.bot.first_name
+        return {kind: text or ""}
+
+    what = kind.replace("_", " ")
+    set_text.__name__, get_text.__name__ = f"set_my_{kind}", f"get_my_{kind}"
+    set_text.__doc__ = f"Store the bot's {what} for a language (an empty text forgets it)."
+    get_text.__doc__ = f"The bot's {what} for a language, else the one for all languages."
+    return set_text, get_text
 
 
-def _get_text(ctx: Ctx, p: Params, kind: str) -> JSONDict:
-    language = _language(p)
-    text = ctx.world.bot_texts.get((kind, language)) or ctx.world.bot_texts.get((kind, ""))
-    if kind == "name" and text is None:
-        text = ctx.world.bot.first_name
-    return {kind: text or ""}
-
-
-@api_method("setMyDescription")
-async def set_my_description(ctx: Ctx, p: Params) -> bool:
-    """Store the description for a language."""
-    return _set_text(ctx, p, "description")
-
-
-@api_method("getMyDescription")
-async def get_my_description(ctx: Ctx, p: Params) -> JSONDict:
-    """``BotDescription``."""
-    return _get_text(ctx, p, "description")
-
-
-@api_method("setMyShortDescription")
-async def set_my_short_description(ctx: Ctx, p: Params) -> bool:
-    """Store the short description for a language."""
-    return _set_text(ctx, p, "short_description")
-
-
-@api_method("getMyShortDescription")
-async def get_my_short_description(ctx: Ctx, p: Params) -> JSONDict:
-    """``BotShortDescription``."""
-    return _get_text(ctx, p, "short_description")
-
-
-@api_method("setMyName")
-async def set_my_name(ctx: Ctx, p: Params) -> bool:
-    """Store the bot name for a language."""
-    return _set_text(ctx, p, "name")
-
-
-@api_method("getMyName")
-async def get_my_name(ctx: Ctx, p: Params) -> JSONDict:
-    """``BotName``."""
-    return _get_text(ctx, p, "name")
+for _kind, (_methods, _limit) in _TEXTS.items():
+    _setter, _getter = _text_methods(_kind, _limit)
+    api_method(f"set{_methods}")(_setter)
+    api_method(f"get{_methods}")(_getter)
 
 
 @api_method("getFile")
