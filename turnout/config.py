@@ -36,7 +36,10 @@ def parse_duration(text: str) -> timedelta:
     amount, unit = match.groups()
     if int(amount) == 0:
         raise ValueError("a duration must be more than zero")
-    return timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        return timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:
+        raise ValueError(f"{text.strip()!r} is longer than any duration can be") from None
 
 
 def format_duration(delta: timedelta) -> str:

@@ -31,6 +31,8 @@ PLACE_CHARACTERS = 300
 MOST_PEOPLE = 1_000_000
 """The largest capacity, or number of people a proposer expects."""
 CAMPAIGN_NAME_CHARACTERS = 60
+LONGEST_REMINDER = timedelta(days=90)
+"""How long before an action its earliest reminder may come."""
 
 # -- what people send -----------------------------------------------------------------------
 

@@ -328,14 +328,15 @@ async def test_no_reason_under_an_old_prompt_decides_nothing(
     await olga.press("✖ Reject", message=card)
     await olga.callback_answer()
     old_prompt = await olga.reply()
+    # Another button than the question's: the question is left, and she is told.
     await olga.press("Skip", message=card)
     await olga.callback_answer()
-    other_card = await olga.reply()
+    closed, other_card = await olga.replies(2)
+    assert "Closed without saving anything: the decision on a report" in text_of(closed)
     assert f"Report #{second}" in shown(other_card)
     await olga.press("⚑ Flag", message=other_card)
     await olga.callback_answer()
-    closed, _ = await olga.replies(2)
-    assert "Closed without saving anything: the decision on a report" in text_of(closed)
+    assert "reason" in text_of(await olga.reply())
     # The old question's keyboard is gone; pressed on a screen not yet refreshed, its
     # "No reason" decides nothing.
     data = button_data(old_prompt, "No reason")

@@ -147,3 +147,26 @@ def test_stored_utc_shown_local_and_read_again_is_the_same_instant(
         assert isinstance(reading, Parsed), (written, reading)
         assert reading.at == moment
     assert local_time(moment, zone, "en")  # and it can be shown
+
+
+@pytest.mark.parametrize("text", ["tomorrow 25:00", "tomorrow 18:60", "tomorrow 13:00 pm", "24:30"])
+def test_a_clock_time_that_cannot_be_is_refused_rather_than_read_as_now(text: str) -> None:
+    # dateparser skips what it cannot read and keeps the current time of day.
+    assert parse_time(text, "Europe/Belgrade", NOW) == Refused("unreadable")
+
+
+def test_invisible_characters_do_not_hide_the_clock_time() -> None:
+    assert local(at("tomorrow 1\u200b8:00"), "Europe/Belgrade") == (2026, 11, 27, 18, 0)
+    assert local(at("tomorrow\u2060 18:00\ufeff"), "Europe/Belgrade") == (2026, 11, 27, 18, 0)
+
+
+def test_a_dotted_clock_time_is_a_clock_time() -> None:
+    assert local(at("tomorrow 18.00"), "Europe/Belgrade") == (2026, 11, 27, 18, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "hour_utc"), [("2027-01-15 21:00 UTC", 21), ("2027-01-15 18:00 +02:00", 16)]
+)
+def test_a_zone_named_in_the_text_wins_over_the_organisers(text: str, hour_utc: int) -> None:
+    moment = at(text, "Europe/Belgrade")
+    assert (moment.day, moment.hour) == (15, hour_utc)

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import html
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
+from tests.unit.test_reminder_planning import action
 from turnout.i18n import Catalogs
+from turnout.limits import MESSAGE_CHARACTERS
 from turnout.storage import Member, Role
-from turnout.views.buttons import Subscription
+from turnout.views.actions import edit_confirmation
+from turnout.views.buttons import ActionField, Subscription
 from turnout.views.members import help_text, welcome
-from turnout.views.timefmt import local_time
+from turnout.views.timefmt import duration, local_time
 
 t = Catalogs("en").translator("en")
 
@@ -88,3 +95,31 @@ def test_media_are_shown_as_albums_of_their_kind_in_the_order_sent() -> None:
     batches = [[m.message_id for m in batch] for batch in media_batches(media)]
     assert batches == [[0, 1, 2], [3, 4], [5], [6, *range(7, 16)], [16, 17]]
     assert media_batches([]) == []
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (15, "15 minutes"),
+        (90, "1 hour and 30 minutes"),
+        (120, "2 hours"),
+        (1440, "24 hours"),
+        (2 * 1440 + 90, "2 days, 1 hour, and 30 minutes"),
+        (10 * 1440, "10 days"),
+    ],
+)
+def test_durations_are_said_exactly(minutes: int, said: str) -> None:
+    assert duration("en", minutes) == said
+
+
+def test_a_duration_in_spanish_has_no_unit_list_style_and_still_reads() -> None:
+    assert duration("es", 90) == "1 hora y 30 minutos"
+
+
+def test_a_confirmation_of_two_long_descriptions_fits_one_message_and_shows_the_new_whole() -> None:
+    before = action(description="<b>" * 500)  # 1,500 characters, 2,000 once escaped
+    after = replace(before, description="Bring water & warm clothes. " * 71)  # 1,988
+    text = edit_confirmation(t, before, after, ActionField.DESCRIPTION, "UTC", tells=True)
+    assert len(text) <= MESSAGE_CHARACTERS
+    assert html.escape(after.description, quote=False) in text
+    assert "…" in text

@@ -213,6 +213,12 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     if choice != CONFIRM:
         return None
     draft = turn.draft
+    if draft.field is ActionField.TIME and not (
+        draft.starts_at is not None and draft.starts_at > turn.context.now()
+    ):
+        # Confirm pressed after the new time came: ask for the time again, the edit open.
+        await turn.toast(t("time.past"), alert=True)
+        return Go("value")
     if not await turn.close():
         return End()
     updated = await actions.edit_action(

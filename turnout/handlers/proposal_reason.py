@@ -45,6 +45,8 @@ async def _reject(turn: Turn[ReasonDraft]) -> None:
     outcome = await proposals.reject(turn.services, turn.user_id, draft.subject, draft.reason)
     if outcome.decided:
         await turn.say(turn.t("proposal.rejected_note"))
+    else:  # someone was first: said here, where Confirm was pressed
+        await turn.toast(turn.t("proposal.already_decided"), alert=True)
     await show_proposal(turn.update, turn.context, outcome, draft.chat_id, draft.card)
 
 

@@ -14,7 +14,7 @@ from turnout.i18n import N_
 from turnout.storage import ReportStatus
 from turnout.usecases import review
 from turnout.usecases.errors import Gone
-from turnout.views.review import member_told
+from turnout.views.review import decided_first, member_told
 
 
 async def begin(
@@ -57,6 +57,9 @@ async def _decide(turn: Turn[ReasonDraft]) -> None:
     decision, shown = await review.decide(
         turn.services, turn.user_id, draft.subject, _status(draft), draft.reason
     )
+    if not decision.decided:  # someone was first: said here, where Confirm was pressed
+        by = await review.decided_by(turn.services, shown.report, turn.user_id)
+        await turn.toast(decided_first(turn.t, shown.report, by), alert=True)
     await show_decided(
         turn.update, turn.context, shown, decision.decided, draft.scope, draft.chat_id, draft.card
     )

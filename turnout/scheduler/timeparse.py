@@ -9,6 +9,7 @@ repeated in autumn) comes back as both instants, for the organiser to choose.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,10 @@ _HAS_TIME = re.compile(
     r"|\bin\s+\d+\s*(m|min|mins|minutes?|h|hrs?|hours?)\b",
     re.IGNORECASE,
 )
+# A clock time written with digits, to check that it is the one read: dateparser skips what it
+# cannot read ("25:00") and falls back to the current time of day.
+_CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b(?![.]\d)\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+_DOTTED = re.compile(r"\b(\d{1,2})[.](\d{2})\b(?![.]\d)")
 # A numeric date with slashes, where day and month could be swapped: 06/07/2027.
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})(/\d{2,4})?\b")
 
@@ -55,7 +60,7 @@ TimeReading = Parsed | Ambiguous | Refused
 def parse_time(text: str, timezone: str, now: datetime) -> TimeReading:
     """Read ``text`` as a future moment in ``timezone``; ``now`` is aware (any zone)."""
     zone = ZoneInfo(timezone)
-    words = text.strip()
+    words = _dotted_clock(_shown(text).strip())
     if not words:
         return Refused("unreadable")
     if not _HAS_TIME.search(words):
@@ -65,10 +70,11 @@ def parse_time(text: str, timezone: str, now: datetime) -> TimeReading:
         "RELATIVE_BASE": local_now,
         "PREFER_DATES_FROM": "future",
         "DATE_ORDER": "DMY",
-        "RETURN_AS_TIMEZONE_AWARE": False,
+        # No RETURN_AS_TIMEZONE_AWARE: set to False, it drops a zone the text names ("21:00
+        # UTC") and the time would be read in the organiser's zone instead.
     }
     wall = dateparser.parse(words, settings=settings)
-    if wall is None:
+    if wall is None or not _clock_kept(words, wall):
         return Refused("unreadable")
     if wall.tzinfo is not None:  # the text named its own zone or offset: it wins
         return _future(wall.astimezone(UTC), now)
@@ -89,6 +95,32 @@ def parse_time(text: str, timezone: str, now: datetime) -> TimeReading:
             return Refused("past")
         return Parsed(future[0])
     return _future(instants[0], now)
+
+
+def _shown(text: str) -> str:
+    """The text without invisible format characters (a zero-width space pasted into "18:00"
+    would hide the clock time from dateparser)."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def _dotted_clock(words: str) -> str:
+    """ "18.00" as "18:00" when it is the only clock time: dateparser reads the dotted form as a
+    date, or not at all."""
+    if ":" in words:
+        return words
+    return _DOTTED.sub(lambda m: f"{m[1]}:{m[2]}" if int(m[1]) <= 23 else m[0], words)
+
+
+def _clock_kept(words: str, wall: datetime) -> bool:
+    """Whether the one clock time written in digits is the one read (an impossible "25:00" is
+    not). Several (a range, a date and a time) are left to dateparser."""
+    clocks = _CLOCK.findall(words)
+    if len(clocks) != 1:
+        return True
+    hour, minute, half = int(clocks[0][0]), int(clocks[0][1]), clocks[0][2]
+    if half:
+        return 1 <= hour <= 12 and (wall.hour % 12, wall.minute) == (hour % 12, minute)
+    return (wall.hour, wall.minute) == (hour % 24, minute) and hour <= 24
 
 
 def _future(moment: datetime, now: datetime) -> TimeReading:

@@ -174,6 +174,15 @@ class CallDeletion(Purpose):
 
 
 @dataclass(frozen=True, slots=True)
+class CallHeld(Purpose):
+    """A scheduled call not published when due (its author lost the role): its author and
+    the owners told."""
+
+    template: ClassVar[str] = "call-held:{call}"
+    call: int
+
+
+@dataclass(frozen=True, slots=True)
 class RoleChange(Purpose):
     """A member told that a role was granted or taken away."""
 
@@ -212,6 +221,7 @@ PURPOSES: tuple[type[Purpose], ...] = (
     CallCopy,
     CallEdit,
     CallDeletion,
+    CallHeld,
     RoleChange,
     ChannelLost,
     PromptLapse,

@@ -18,10 +18,11 @@ from turnout.delivery import Payload
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.storage import Call, CallStatus, NewCall, Role, carried
 from turnout.storage.calls import Copies
-from turnout.storage.purposes import CallCopy, CallEdit, CallPart, stamp
+from turnout.storage.purposes import CallCopy, CallEdit, CallHeld, CallPart, stamp
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
-from turnout.views.calls import call_parts, parts_in, text_part
+from turnout.usecases.telling import tell_each
+from turnout.views.calls import call_parts, held, parts_in, text_part
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ async def publish_due(s: Services) -> int:
     """Publish the scheduled calls whose time has come; return how many went out."""
     published = 0
     for call in await s.store.due_calls(s.now()):
+        if not allowed(await s.roles_of(call.author), BROADCASTERS):
+            await _hold(s, call)
+            continue
         copies, _ = await _copies(s, call)
         # Only if it is still scheduled: a schedule called off at this moment stays off.
         if await s.store.publish_scheduled_call(call.id, copies, s.now()):
@@ -106,6 +110,19 @@ async def publish_due(s: Services) -> int:
     if published:
         s.outbox.wake()
     return published
+
+
+async def _hold(s: Services, call: Call) -> None:
+    """A due call whose author lost the broadcaster role since scheduling it: not published,
+    back to a draft, and its author and the owners are told (they may publish it themselves)."""
+    if not await s.store.set_call_status(
+        call.id, CallStatus.DRAFT, None, s.now(), expected=CallStatus.SCHEDULED
+    ):
+        return
+    log.info("scheduled call %d held: its author is no broadcaster any more", call.id)
+    people = sorted({call.author, *s.settings.owner_ids})
+    await tell_each(s, CallHeld(call.id), people, lambda t: Payload(held(t, call.id)))
+    s.outbox.wake()
 
 
 async def _copies(s: Services, call: Call) -> tuple[Copies, CallPart]:

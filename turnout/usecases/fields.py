@@ -5,6 +5,7 @@ or raises ``Invalid`` with the message that says what is expected."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from turnout.config import parse_duration
 from turnout.limits import (
     CAMPAIGN_NAME_CHARACTERS,
     DESCRIPTION_CHARACTERS,
+    LONGEST_REMINDER,
     MOST_PEOPLE,
     PLACE_CHARACTERS,
     REASON_CHARACTERS,
@@ -35,7 +37,7 @@ class Spot:
 
 def title(text: str) -> str:
     text = text.strip()
-    if not text or len(text) > TITLE_CHARACTERS:
+    if not visible(text) or len(text) > TITLE_CHARACTERS:
         raise Invalid("newaction.bad_title", limit=TITLE_CHARACTERS)
     return text
 
@@ -51,7 +53,7 @@ def description(text: str, *, dash_clears: bool = False) -> str:
 def place_name(text: str) -> str:
     """Where people meet, in words: "The old bridge, north side"."""
     text = text.strip()
-    if not text or len(text) > PLACE_CHARACTERS:
+    if not visible(text) or len(text) > PLACE_CHARACTERS:
         raise Invalid("propose.bad_meeting_point", limit=PLACE_CHARACTERS)
     return text
 
@@ -90,8 +92,8 @@ def reminders(text: str, *, may_clear: bool = False) -> tuple[int, ...]:
         offsets = [parse_duration(part) for part in re.split(r"[,\s]+", text) if part]
     except ValueError:
         offsets = []
-    if not offsets:
-        raise Invalid("newaction.bad_reminders")
+    if not offsets or max(offsets) > LONGEST_REMINDER:
+        raise Invalid("newaction.bad_reminders", days=LONGEST_REMINDER.days)
     return minutes_before(offsets)
 
 
@@ -109,9 +111,19 @@ def reason(text: str) -> str | None:
 
 def campaign_name(text: str) -> str:
     text = " ".join(text.split())
-    if not text or len(text) > CAMPAIGN_NAME_CHARACTERS:
+    if not visible(text) or len(text) > CAMPAIGN_NAME_CHARACTERS:
         raise Invalid("campaign.bad_name", limit=CAMPAIGN_NAME_CHARACTERS)
     return text
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything: spaces, zero-width and other invisible characters
+    alone would make an empty title on every card."""
+    return any(unicodedata.category(char)[0] not in _INVISIBLE for char in text)
+
+
+#: Unicode categories that show nothing: separators (Z*) and control or format characters (C*).
+_INVISIBLE = frozenset("ZC")
 
 
 def _whole(text: str) -> int | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import replace
 
-from babel.dates import format_timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
+from turnout.limits import MESSAGE_CHARACTERS
 from turnout.storage import Action, ActionStatus, Answer, RsvpCounts
 from turnout.views.buttons import (
     ActionField,
@@ -23,7 +23,7 @@ from turnout.views.buttons import (
     Rsvp,
 )
 from turnout.views.reply import Reply
-from turnout.views.timefmt import babel_locale, local_time
+from turnout.views.timefmt import duration, local_time
 
 PAGE_SIZE = 5
 
@@ -148,9 +148,7 @@ def action_list(
 
 def reminder(t: Translator, action: Action, minutes_before: int, timezone: str) -> str:
     """ "Reminder: Clean River Rally starts in 2 hours, Sat … 18:00 CET, at the old bridge."""
-    lead = format_timedelta(
-        timedelta(minutes=minutes_before), locale=babel_locale(t.language), threshold=1.1
-    )
+    lead = duration(t.language, minutes_before)
     lines = [
         t(
             "reminder.text",
@@ -248,18 +246,28 @@ def edit_confirmation(
     campaigns: tuple[str | None, str | None] = (None, None),
     tells: bool = False,
 ) -> str:
-    """What an edit will change, before it is made: the field now, and as it will be."""
-    lines = [
-        t("edit.confirm", field=t(FIELD_LABELS[field]), title=before.title),
-        t("edit.before", value=Html(field_value(t, before, field, timezone, campaigns[0]))),
-        t("edit.after", value=Html(field_value(t, after, field, timezone, campaigns[1]))),
-    ]
-    if tells:
-        lines += ["", t("edit.tells")]
-    return "\n".join(lines)
+    """What an edit will change, before it is made: the field now, and as it will be. The new
+    value is shown whole; the old one is shortened when both would not fit in one message (two
+    long descriptions)."""
+
+    def text(now: Action) -> str:
+        lines = [
+            t("edit.confirm", field=t(FIELD_LABELS[field]), title=before.title),
+            t("edit.before", value=Html(field_value(t, now, field, timezone, campaigns[0]))),
+            t("edit.after", value=Html(field_value(t, after, field, timezone, campaigns[1]))),
+        ]
+        if tells:
+            lines += ["", t("edit.tells")]
+        return "\n".join(lines)
+
+    shown = text(before)
+    over = len(shown) - MESSAGE_CHARACTERS
+    if over > 0 and field is ActionField.DESCRIPTION:
+        # Each character cut takes at least one off the message (escaping only adds).
+        kept = max(len(before.description) - over - 1, 0)
+        shown = text(replace(before, description=before.description[:kept] + "…"))
+    return shown
 
 
 def _lead(t: Translator, minutes: int) -> str:
-    return format_timedelta(
-        timedelta(minutes=minutes), locale=babel_locale(t.language), threshold=1.1
-    )
+    return duration(t.language, minutes)

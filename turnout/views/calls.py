@@ -178,3 +178,8 @@ CALL_STATES = {
     CallStatus.PUBLISHED: N_("calls.state.published"),
     CallStatus.DELETED: N_("calls.state.deleted"),
 }
+
+
+def held(t: Translator, call_id: int) -> str:
+    """A scheduled call kept back when due, because its author is no broadcaster any more."""
+    return t("calls.held", id=call_id)

@@ -3,14 +3,11 @@ one was closed or lapsed, and the Confirm step before anything others will see c
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from babel.dates import format_timedelta
 from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
 from turnout.views.buttons import PromptButton
-from turnout.views.timefmt import babel_locale
+from turnout.views.timefmt import duration
 
 #: Each flow's name, as a person reads it in "… was closed".
 FLOW_LABELS = {
@@ -41,10 +38,7 @@ def closed(t: Translator, flow: str) -> str:
 
 def lapsed(t: Translator, flow: str, minutes: int) -> str:
     """Nobody answered in time."""
-    duration = format_timedelta(
-        timedelta(minutes=minutes), locale=babel_locale(t.language), threshold=1.1
-    )
-    return t("prompt.lapsed", duration=duration, what=flow_label(t, flow))
+    return t("prompt.lapsed", duration=duration(t.language, minutes), what=flow_label(t, flow))
 
 
 def cancelled(t: Translator, flow: str) -> str:

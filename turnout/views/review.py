@@ -173,3 +173,9 @@ def member_told(
     if note:
         lines.append(t("report.note", note=note))
     return "\n".join(lines)
+
+
+def decided_first(t: Translator, report: Report, by: str | None) -> str:
+    """The toast under a decision that came second: who was first, and what they decided."""
+    status = t(STATUS_WORDS[report.status])
+    return t("review.decided_first", name=by or t("review.another_organiser"), status=status)

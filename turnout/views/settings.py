@@ -4,24 +4,22 @@ organisers see their name."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_time, format_timedelta
+from babel.dates import format_time
 from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
 from turnout.storage import Member
 from turnout.views.buttons import SettingsChoice
 from turnout.views.reply import Reply
-from turnout.views.timefmt import babel_locale
+from turnout.views.timefmt import babel_locale, duration
 
 
 def lead(t: Translator, minutes: int) -> str:
     """ "2 hours", "1 day": how long before the action a reminder comes."""
-    return format_timedelta(
-        timedelta(minutes=minutes), locale=babel_locale(t.language), threshold=1.1
-    )
+    return duration(t.language, minutes)
 
 
 def language_name(language: str) -> str:

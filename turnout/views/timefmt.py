@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
+from babel.units import format_unit
 from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import N_, Translator
@@ -29,6 +31,22 @@ def local_time(moment: datetime, timezone: str, language: str) -> str:
     day = format_skeleton("yMMMEd", moment, tzinfo=zone, locale=locale, fuzzy=True)
     clock = format_time(moment, "short", tzinfo=zone, locale=locale)
     return f"{day} {clock} {moment.astimezone(zone).strftime('%Z')}"
+
+
+def duration(language: str, minutes: int) -> str:
+    """Exactly ``minutes`` in the reader's words, never rounded: "1 hour and 30 minutes" (a
+    reminder set for 90 minutes is not "2 hours"), "10 days"."""
+    locale = babel_locale(language)
+    minutes = max(minutes, 0)
+    # Days from two on, as people say them: "24 hours", "36 hours", "2 days".
+    days, rest = divmod(minutes, 24 * 60) if minutes >= 2 * 24 * 60 else (0, minutes)
+    hours, left = divmod(rest, 60)
+    units = (("duration-day", days), ("duration-hour", hours), ("duration-minute", left))
+    parts = [format_unit(amount, unit, locale=locale) for unit, amount in units if amount]
+    if not parts:
+        return format_unit(0, "duration-minute", locale=locale)
+    # "standard": every language has it (Spanish lacks the "unit" list style).
+    return format_list(parts, style="standard", locale=locale)
 
 
 REFUSALS = {

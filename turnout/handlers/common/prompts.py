@@ -5,13 +5,16 @@ The rules (docs/ARCHITECTURE.md, "Prompts"):
 - A prompt belongs to the flow that asked. It says what it waits for, and it ends when it is
   answered, when it lapses (``TURNOUT_PROMPT_TIMEOUT``, ten minutes by default, and the person
   is told), when the person sends a command that is not the flow's own (/cancel, and /back and
-  /skip where the flow has them, stay with it), or when another flow starts. The person is told
-  when a prompt they left is closed.
+  /skip where the flow has them, stay with it), when another flow starts, or when a button of
+  another family is pressed in its chat. The person is told when a prompt they left is closed.
 - Messages go to an open prompt only. With none, they go where they would anyway (an open
-  report, or the help): the router lets them through.
+  report, or the help): the router lets them through. An edited message is never an answer.
 - A button of a question carries the prompt's id, never reused: a press on a button of a
-  question that ended, or of an earlier one, or of someone else's, answers why and changes
-  nothing.
+  question that ended, or of someone else's, answers why and changes nothing. A press counts
+  only on the current question's message or a later one, so a button of an earlier question
+  of the same prompt does nothing either.
+- A use case's refusal, in a step or in the next question, is explained where it happened and
+  ends the prompt (what it was about is gone, or no longer allowed) or keeps the step.
 - Prompts live in the database with their flow's draft, so a restart keeps them.
 """
 
@@ -19,11 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
@@ -34,7 +37,7 @@ from turnout.handlers.common.replies import explain
 from turnout.i18n import N_
 from turnout.storage import Prompt
 from turnout.usecases.errors import Gone, NotAllowed, UseCaseError
-from turnout.views.buttons import PromptButton
+from turnout.views.buttons import FAMILIES, PromptButton
 from turnout.views.prompts import cancelled, closed, expected, lapsed
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,10 @@ async def start(update: Update, context: TurnoutContext, flow: Flow[Any], draft:
     turn: Turn[Any] = Turn(update, context, prompt, draft, started=now)
     try:
         await _ask(turn, flow, flow.first)
+    except UseCaseError:
+        # The first question cannot be asked (what it is about is gone): said by the caller.
+        await context.store.close_prompt(prompt.id)
+        raise
     except Forbidden:
         # Pressed in a group by someone who never opened the bot: nowhere to ask.
         await context.store.close_prompt(prompt.id)
@@ -114,8 +121,14 @@ def router(flows: Flows) -> Any:
     an open prompt goes to the prompt's flow, and no further."""
 
     async def route(update: Update, context: TurnoutContext) -> None:
-        message, user, chat = update.message, update.effective_user, update.effective_chat
-        if message is None or user is None or chat is None or chat.type != ChatType.PRIVATE:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        if update.callback_query is not None:
+            await _pressed_elsewhere(context, update.callback_query, user.id)
+            return
+        message = update.message or update.edited_message
+        if message is None:
             return
         prompt = await current(context, user.id)
         if prompt is None or prompt.chat_id != chat.id:
@@ -133,11 +146,12 @@ def router(flows: Flows) -> Any:
             # handler. Nothing typed later can land in it.
             await _close(context, prompt, tell=True)
             return
-        try:
-            outcome = await _handle_message(turn, flow, name)
-        except UseCaseError as error:
-            outcome = await _refused(turn, error)
-        await _apply(turn, flow, outcome)
+        if update.edited_message is not None:
+            # A message already sent, changed: what it said first was taken (or refused), and
+            # read again it would answer a question asked since. It is not an answer.
+            await _run(turn, flow, Stay(context.t("prompt.edited")))
+        else:
+            await _run(turn, flow, lambda: _handle_message(turn, flow, name))
         raise ApplicationHandlerStop
 
     return route
@@ -154,19 +168,23 @@ def pressed(flows: Flows) -> Any:
         if prompt is None or flow is None or prompt.id != data.prompt:
             await stale(update, context)
             return
+        if not _of_current_question(query, prompt):
+            await _earlier(query, context)
+            return
         turn = _turn(update, context, prompt, flow)
         if turn is None:
             return
         step = flow.steps[prompt.step]
-        try:
-            outcome = await step.press(turn, data.choice, data.value) if step.press else None
-        except UseCaseError as error:
-            outcome = await _refused(turn, error)
-        if outcome is None:
-            await turn.toast(context.t("prompt.not_now"), alert=True)
-            return
-        await turn.toast("")
-        await _apply(turn, flow, outcome)
+
+        async def outcome() -> Outcome:
+            answer = await step.press(turn, data.choice, data.value) if step.press else None
+            if answer is None:  # not one of this step's choices: a forged or an old button
+                await turn.toast(context.t("prompt.not_now"), alert=True)
+                return Stay()
+            await turn.toast("")
+            return answer
+
+        await _run(turn, flow, outcome)
 
     return press
 
@@ -179,6 +197,39 @@ async def stale(update: Update, context: TurnoutContext) -> None:
     # Already without buttons, or too old to edit: the answer said it all.
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def _earlier(query: CallbackQuery, context: TurnoutContext) -> None:
+    """A button of an earlier question of the open prompt: say so; its keyboard goes."""
+    await query.answer(context.t("prompt.not_now"), show_alert=True)
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+def _of_current_question(query: CallbackQuery, prompt: Prompt) -> bool:
+    """Whether a pressed button is on the current question or on a message sent after it
+    (one of its choices): message ids grow in a chat, and the prompt keeps its question's."""
+    message = query.message
+    return (
+        message is not None
+        and prompt.message_id is not None
+        and message.chat.id == prompt.chat_id
+        and message.message_id >= prompt.message_id
+    )
+
+
+async def _pressed_elsewhere(context: TurnoutContext, query: CallbackQuery, user_id: int) -> None:
+    """A button that is not a question's, pressed in the chat of an open prompt: the person
+    is doing something else now, so the question is left (and they are told), and nothing
+    typed later can land in it. The press goes on to its own handler. Forged or mangled data
+    (no family's) leaves the question as it is: it is answered as a stale button."""
+    if query.message is None or not any(
+        family.decode(query.data) is not None for family in FAMILIES if family is not PromptButton
+    ):
+        return
+    prompt = await current(context, user_id)
+    if prompt is not None and prompt.chat_id == query.message.chat.id:
+        await _close(context, prompt, tell=True)
 
 
 def _turn(
@@ -218,9 +269,27 @@ async def _handle_message(turn: Turn[Any], flow: Flow[Any], command: str | None)
 async def _refused(turn: Turn[Any], error: UseCaseError) -> Outcome:
     """A use case said no: explain; the flow ends if what it was about is gone or no longer
     allowed, and otherwise stays for another answer."""
-    await explain(turn.update, turn.context, error)
+    if turn.update.callback_query is not None and turn.answered:
+        await turn.say(turn.t(error.key, **error.params))  # the press has had its toast
+    else:
+        await explain(turn.update, turn.context, error)
     turn.answered = True
     return End() if isinstance(error, Gone | NotAllowed) else Stay()
+
+
+async def _run(
+    turn: Turn[Any], flow: Flow[Any], outcome: Outcome | Callable[[], Awaitable[Outcome]]
+) -> None:
+    """Take ``outcome`` (or the one a step's handler gives), and follow it: the next question
+    asked, or the flow ended. A use case that says no, in the handler or in the next question
+    (the action was cancelled, the role revoked meanwhile), is explained, and the flow ends or
+    stays as ``_refused`` says; it never escapes with the prompt left open."""
+    try:
+        if callable(outcome):
+            outcome = await outcome()
+        await _apply(turn, flow, outcome)
+    except UseCaseError as error:
+        await _apply(turn, flow, await _refused(turn, error))
 
 
 # -- asking and ending --------------------------------------------------------------------
@@ -247,8 +316,8 @@ async def _ask(turn: Turn[Any], flow: Flow[Any], step: str) -> None:
     question = await flow.steps[step].ask(turn)
     await _save(turn, step, None)
     message: Message = await turn.say(question)
-    if question.markup is not None:
-        await _save(turn, step, message.message_id)
+    # Kept with or without buttons: a button on an older message is of an earlier question.
+    await _save(turn, step, message.message_id)
 
 
 async def _save(turn: Turn[Any], step: str, message_id: int | None) -> None:
