@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     review_chat_id: int | None = None
     digest_hour: int | None = Field(default=None, ge=0, le=23)
     report_rate: int = Field(default=10, ge=1)
+    proposal_rate: int = Field(default=3, ge=1)
     retention_days: int = Field(default=0, ge=0, le=36500)
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must be reachable by Telegram
@@ -173,6 +174,11 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def exports_folder(self) -> Path:
+        """Next to the database: the one folder the operator backs up and protects."""
+        return self.database.parent / "exports"
 
     @property
     def webhook_path(self) -> str:

@@ -565,3 +565,55 @@ async def test_a_zone_typed_for_the_city_is_a_zone_not_a_city_that_starts_so(
     await owner.reply()
     await owner.send("UTC")  # not Utrecht
     assert "(time zone UTC)" in text_of(await owner.reply())
+
+
+async def test_a_host_sees_a_member_by_pseudonym_even_when_they_show_their_name(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    await started(owner)
+    await started(ana)
+    await propose(ana)
+    await owner.reply()
+    await owner.press("✅ Approve")
+    await owner.callback_answer()
+    await ana.reply()
+    ben = telegram.add_user("Ben")
+    await started(ben)
+    await ben.send("/settings")
+    await ben.press("Show my name to organisers", message=await ben.reply())
+    await ben.callback_answer()
+    await ben.edit()
+    report = await submit(ben, "Picket for clean air", text="We were forty.")
+
+    await ana.send("/review")  # the host of the action
+    card = None
+    for _ in range(3):
+        card = await ana.reply()
+        if any("Approve" in label for label in labels(card)):
+            break
+    assert card is not None
+    assert f"Report #{report}" in shown(card)
+    assert "by Member " in shown(card) and "Ben" not in shown(card)
+
+    await owner.send("/review")  # an organiser, whom Ben chose to show his name to
+    assert "(Ben)" in shown(await owner.reply())
+
+
+async def test_a_member_may_propose_three_actions_a_day(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    telegram.world.clock = lambda: bot.clock().timestamp()  # messages dated by the bot's clock
+    await started(owner)
+    await started(ana)
+    for n in range(3):
+        await propose(ana, title=f"Picket number {n + 1}")
+        await owner.reply()  # each one is a notice to every organiser
+        bot.clock.advance(timedelta(seconds=11))  # not a flood: one form every few minutes
+    await ana.send("/propose")
+    assert "3 proposals in the last 24 hours" in text_of(await ana.reply())
+    assert bot.rows("SELECT COUNT(*) FROM prompts") == [(0,)]  # no form to fill in vain
+    await owner.no_reply(within=0.5)
+
+    await bot.skip(timedelta(hours=24, minutes=1))
+    await propose(ana, title="The next day's picket")
+    assert bot.rows("SELECT COUNT(*) FROM proposals") == [(4,)]

@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
 from tests.e2e.test_review import submit
 from turnout.config import Settings
 from turnout.delivery import Payload
+from turnout.pseudonym import pseudonym
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Answer, NewAction, Role
 from turnout.storage.purposes import CallCopy
@@ -94,7 +95,12 @@ async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
     assert bot.rows("SELECT answer FROM rsvps WHERE user_id = :u", u=ben.id) == [("going",)]
     assert "a place freed up" in text_of(await ben.reply(timeout=10))
     forgotten = bot.rows("SELECT detail FROM audit_log WHERE action = 'member:forgotten'")
-    assert len(forgotten) == 1 and "Member " in forgotten[0][0]
+    assert len(forgotten) == 1 and "Forgotten " in forgotten[0][0]
+    # Not her pseudonym: organisers saw it next to her first name, and it would link that
+    # name to everything the audit log says she did.
+    mark = pseudonym(await data.store.pseudonym_key(), ana.id).removeprefix("Member ")
+    assert mark not in str(bot.rows("SELECT detail FROM audit_log"))
+    assert mark not in done
     # The others' records stand: the action she planned is still there.
     assert bot.rows("SELECT title, created_by FROM actions WHERE title = 'Her meeting'") == [
         ("Her meeting", 0)

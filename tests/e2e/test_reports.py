@@ -141,6 +141,25 @@ async def test_the_rate_limit_holds(bot: RunningBot, ana: FakeUser) -> None:
     ]
 
 
+async def test_withdrawing_does_not_reset_the_rate_limit(bot: RunningBot, ana: FakeUser) -> None:
+    for n in range(3):
+        await begin(ana, "Other")
+        await ana.send(f"Report {n}")
+        await ana.reply()
+        await ana.send("/done")
+        await ana.reply()
+        await ana.press("Submit")
+        answer = await ana.callback_answer()
+        if n == 2:
+            assert "2 reports in the last hour" in answer["text"]
+            break
+        await ana.reply()
+        await ana.send("/myreports")
+        await ana.press(f"Withdraw #{n + 1}", message=await ana.reply())
+        assert "Withdrawn" in (await ana.callback_answer())["text"]
+    assert bot.rows("SELECT status, COUNT(*) FROM reports GROUP BY status") == [("draft", 1)]
+
+
 async def test_my_reports_and_withdrawing(
     bot: RunningBot, telegram: FakeTelegram, ana: FakeUser
 ) -> None:

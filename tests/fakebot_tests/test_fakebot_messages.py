@@ -299,3 +299,27 @@ async def test_user_who_never_started_the_bot(tg: FakeTelegram, bot: Bot) -> Non
     await carol.send("/start")
     await bot.send_message(carol.id, "hello!")
     assert (await carol.reply())["text"] == "hello!"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Origin": "http://evil.example"}, 403),  # a form or fetch of another site
+        ({"Origin": "null"}, 403),
+        ({"Host": "rebound.example"}, 421),  # another name for 127.0.0.1 (DNS rebinding)
+    ],
+)
+async def test_only_the_bot_on_this_computer_may_act_as_telegram(
+    tg: FakeTelegram, headers: dict[str, str], status: int
+) -> None:
+    url = f"{tg.base_url}{TOKEN}/setWebhook"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, data={"url": "http://evil.example/hook"}, headers=headers) as resp,
+    ):
+        assert resp.status == status
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{tg.base_url}{TOKEN}/getWebhookInfo") as resp,
+    ):
+        assert (await resp.json())["result"]["url"] == ""  # the webhook was not set

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW
+from tests.conftest import NOW, MemberFactory
 from tests.storage.conftest import ORGANISER, CallFactory, ReadDb, audited, new_call
 from turnout.storage import CallDeleted, CallStatus, Conflict, DeliveryStatus, Store
 from turnout.storage.calls import Copies
@@ -21,14 +21,16 @@ CHANNEL, GROUP = -1001, -1002
 
 
 async def test_a_call_is_published_with_its_copies_and_audited(
-    store: Store, make_call: CallFactory
+    store: Store, make_call: CallFactory, make_member: MemberFactory
 ) -> None:
+    reader = (await make_member(language="fr")).user_id
+    await store.set_subscribed(reader, True, NOW)
     call = await make_call(
         targets=(CHANNEL, GROUP),
         entities='[{"type": "bold", "offset": 0, "length": 8}]',
         copies=[
-            ("media", [(CHANNEL, "m1"), (GROUP, "m1"), (42, "m1-fr")]),
-            ("text", [(CHANNEL, "t1"), (GROUP, "t1"), (42, "t1-fr")]),
+            ("media", [(CHANNEL, "m1"), (GROUP, "m1"), (reader, "m1-fr")]),
+            ("text", [(CHANNEL, "t1"), (GROUP, "t1"), (reader, "t1-fr")]),
         ],
     )
     assert (call.status, call.author, call.targets, call.to_subscribers, call.publish_at) == (
@@ -41,7 +43,11 @@ async def test_a_call_is_published_with_its_copies_and_audited(
     assert await store.call(call.id) == call
     assert call.entities == '[{"type": "bold", "offset": 0, "length": 8}]'
     text = await store.deliveries_of(CallCopy(call.id, "text"))
-    assert [(d.chat_id, d.payload) for d in text] == [(CHANNEL, "t1"), (GROUP, "t1"), (42, "t1-fr")]
+    assert [(d.chat_id, d.payload) for d in text] == [
+        (CHANNEL, "t1"),
+        (GROUP, "t1"),
+        (reader, "t1-fr"),
+    ]
     assert len(await store.deliveries_of(CallCopy(call.id, "media"))) == 3
     [entry] = await store.audit_entries()
     assert (entry.action, entry.actor_id, json.loads(entry.detail)) == (
@@ -50,6 +56,25 @@ async def test_a_call_is_published_with_its_copies_and_audited(
         {"call": call.id, "targets": [CHANNEL, GROUP]},
     )
     assert await store.call(call.id + 1) is None
+
+
+async def test_no_copy_goes_to_someone_who_stopped_or_was_forgotten_since_the_list_was_read(
+    store: Store, make_call: CallFactory, make_member: MemberFactory
+) -> None:
+    stays, stops, forgets = [(await make_member()).user_id for _ in range(3)]
+    for person in (stays, stops, forgets):
+        await store.set_subscribed(person, True, NOW)
+    read = [(CHANNEL, "t"), (stays, "t"), (stops, "t"), (forgets, "t")]  # the list as read
+    await store.set_subscribed(stops, False, NOW)
+    await store.forget_member(forgets, "Forgotten 1", NOW)
+
+    call = await make_call(targets=(CHANNEL,), copies=[("text", read)])
+    copies = await store.deliveries_of(CallCopy(call.id, "text"))
+    assert [d.chat_id for d in copies] == [CHANNEL, stays]
+    scheduled = await make_call(status=CallStatus.SCHEDULED, publish_at=AT, targets=(CHANNEL,))
+    assert await store.publish_scheduled_call(scheduled.id, [("text", read)], AT)
+    copies = await store.deliveries_of(CallCopy(scheduled.id, "text"))
+    assert [d.chat_id for d in copies] == [CHANNEL, stays]
 
 
 async def test_a_call_whose_copies_cannot_be_queued_is_not_stored(
@@ -189,7 +214,8 @@ async def test_a_call_is_not_deleted_while_a_copy_is_on_its_way(
 ) -> None:
     """A copy being sent would arrive after the deletion and stay: refused, nothing changed;
     once it has arrived, its message is deleted with the others."""
-    calls = [await make_call(copies=[("text", [(1, "{}"), (2, "{}")])]) for _ in range(12)]
+    # Channels (negative ids): a subscriber's copy needs a subscribed member.
+    calls = [await make_call(copies=[("text", [(-1, "{}"), (-2, "{}")])]) for _ in range(12)]
     first, twelfth = calls[0], calls[11]
     [one, two, *_] = await store.claim_due_deliveries(NOW, limit=3)
     assert (one.purpose, two.purpose) == ("call:1:text", "call:1:text")
@@ -206,19 +232,22 @@ async def test_a_call_is_not_deleted_while_a_copy_is_on_its_way(
     deleted = await store.delete_call(first.id, lambda ids: json.dumps(ids), 8, NOW)
     assert deleted == CallDeleted("deleted", 2)
     rows = await store.deliveries_of(CallDeletion(first.id))
-    assert sorted((d.chat_id, d.payload) for d in rows) == [(1, "[10]"), (2, "[20, 21]")]
+    assert sorted((d.chat_id, d.payload) for d in rows) == [(-2, "[20, 21]"), (-1, "[10]")]
 
 
 async def test_a_call_reached_each_chat_it_was_sent_to_once(
     store: Store, make_call: CallFactory
 ) -> None:
     call = await make_call(
-        copies=[("media", [(1, "{}"), (2, "{}"), (3, "{}")]), ("text", [(1, "{}"), (2, "{}")])]
+        copies=[
+            ("media", [(-1, "{}"), (-2, "{}"), (-3, "{}")]),
+            ("text", [(-1, "{}"), (-2, "{}")]),
+        ]
     )
-    other = await make_call(copies=[("text", [(1, "{}")])])
+    other = await make_call(copies=[("text", [(-1, "{}")])])
     rows = await store.claim_due_deliveries(NOW, limit=10)
     for row in rows:
-        if row.chat_id == 3 and row.purpose.startswith(f"call:{call.id}:"):
+        if row.chat_id == -3 and row.purpose.startswith(f"call:{call.id}:"):
             await store.mark_delivery_failed(row.id, "Forbidden", NOW)
         else:
             await store.mark_delivery_sent(row.id, [row.id], NOW)

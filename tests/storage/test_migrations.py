@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import NOW
 from turnout.storage import MigrationError, Store
 from turnout.storage.migrations import bundled_migrations, load_migrations
 
@@ -104,3 +106,47 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path, db_path
     older = write(tmp_path / "older", {"0001_members.sql": "SELECT 1;"})
     with pytest.raises(MigrationError, match="newer"):
         await Store.open(db_path, migrations=older)
+
+
+def bundled_up_to(folder: Path, version: int) -> Path:
+    """The bundled migrations up to ``version``, as a folder: a database of an older release."""
+    folder.mkdir()
+    for entry in bundled_migrations().iterdir():
+        if entry.name.endswith(".sql") and int(entry.name[:4]) <= version:
+            (folder / entry.name).write_text(entry.read_text())
+    return folder
+
+
+async def test_an_upgrade_keeps_submissions_numbers_and_old_pseudonyms_readable(
+    tmp_path: Path, db_path: Path
+) -> None:
+    older = await Store.open(db_path, migrations=bundled_up_to(tmp_path / "16", 16))
+    try:
+        await older.register_member(1001, "Ana", "en", "UTC", NOW)
+        # As the release of that version stored a submitted report (today's store numbers
+        # reports by a table it does not have yet).
+        await older._execute(
+            "INSERT INTO reports (id, user_id, status, submitted_at, created_at, updated_at) "
+            "VALUES (7, 1001, 'pending', :at, :at, :at)",
+            {"at": "2026-11-26 12:00:00"},
+        )
+    finally:
+        await older.close()
+
+    store = await Store.open(db_path)
+    try:
+        assert await store.reports_submitted_since(1001, NOW - timedelta(minutes=1)) == 1
+        await store._execute("DELETE FROM reports WHERE id = 7", {})  # withdrawn
+        assert (await store.open_draft(1001, NOW)).id == 8  # number 7 is not given again
+        [mark] = [e for e in await store.audit_entries() if e.action == "pseudonyms:longer"]
+        assert "6 hex digits" in mark.detail
+    finally:
+        await store.close()
+
+
+async def test_a_new_database_has_no_mark_of_the_older_pseudonyms(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    try:
+        assert await store.audit_entries() == []
+    finally:
+        await store.close()

@@ -257,3 +257,14 @@ async def test_only_the_fields_an_organiser_corrects_are_edited(
     with pytest.raises(ValueError, match="cannot change"):
         await store.edit_proposal(proposal.id, changes, ORGANISER, NOW)
     assert await store.proposal(proposal.id) == proposal
+
+
+async def test_a_proposal_number_is_never_given_twice(
+    store: Store, make_member: MemberFactory
+) -> None:
+    """A forgotten member's proposals go; an old notice's Approve must not act on a new one."""
+    ana, ben = await make_member(), await make_member()
+    first = (await submit(store, ana)).proposal
+    await store.forget_member(ana.user_id, "Forgotten 1", NOW)
+    assert await store.proposal(first.id) is None
+    assert (await submit(store, ben)).proposal.id == first.id + 1

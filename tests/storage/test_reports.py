@@ -39,6 +39,20 @@ async def test_submit_withdraw_and_rate(store: Store, make_member: MemberFactory
     assert not await store.withdraw_report(draft.id, ben.user_id)
     assert await store.withdraw_report(draft.id, ana.user_id)
     assert await store.reports_of(ana.user_id) == []
+    # Withdrawn, it still counts for the rate: submit, withdraw, submit… is no way around it.
+    assert await store.reports_submitted_since(ana.user_id, NOW - timedelta(hours=1)) == 1
+    assert await store.reports_submitted_since(ben.user_id, NOW - timedelta(hours=1)) == 0
+
+
+async def test_submissions_older_than_a_day_are_pruned_and_forgetting_removes_them(
+    store: Store, make_member: MemberFactory, read_db: ReadDb
+) -> None:
+    ana = await make_member()
+    for at in (NOW, NOW + timedelta(days=2)):
+        assert await store.submit_report((await store.open_draft(ana.user_id, at)).id, at)
+    assert read_db("SELECT submitted_at FROM report_submissions") == [("2026-11-28 12:00:00",)]
+    await store.forget_member(ana.user_id, "Member X", NOW + timedelta(days=2))
+    assert read_db("SELECT COUNT(*) FROM report_submissions") == [(0,)]
 
 
 async def test_the_pseudonym_key_is_made_once(store: Store) -> None:
@@ -281,3 +295,17 @@ async def test_a_submitted_report_gets_no_more_media(
 
 async def test_a_review_notice_of_no_reports_queues_nothing(store: Store) -> None:
     assert await store.enqueue_review_notice([], -500, '{"text": ""}', NOW) == 0
+
+
+async def test_a_report_number_is_never_given_twice(
+    store: Store, make_member: MemberFactory
+) -> None:
+    """An old review card for a withdrawn report #1 must not act on someone's new report."""
+    ana, ben = await make_member(), await make_member()
+    first = await store.open_draft(ana.user_id, NOW)
+    assert await store.submit_report(first.id, NOW)
+    assert await store.withdraw_report(first.id, ana.user_id)
+    second = await store.open_draft(ben.user_id, NOW)
+    assert second.id == first.id + 1
+    assert await store.discard_draft(ben.user_id)
+    assert (await store.open_draft(ben.user_id, NOW)).id == second.id + 1

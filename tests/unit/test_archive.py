@@ -478,3 +478,25 @@ async def test_members_appear_by_pseudonym_and_by_name_only_if_they_chose_it(
     assert b"Anastasia" not in everything
     for member in (ana, ben):
         assert str(member.user_id).encode() not in everything
+
+
+def test_leftovers_of_an_export_killed_midway_are_removed_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "exports"
+    scratch = folder / ".export-k3j2"
+    scratch.mkdir(parents=True)
+    (scratch / "photo-1.jpg").write_bytes(b"a member's face")
+    (folder / "turnout-all-20261204.zip.partial").write_bytes(b"PK half")
+    (folder / "turnout-all-20261203.zip").write_bytes(b"PK a complete export")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (folder / ".export-link").symlink_to(elsewhere)  # never followed
+
+    assert archive.remove_leftovers(folder) == 2
+    assert sorted(path.name for path in folder.iterdir()) == [
+        ".export-link",
+        "turnout-all-20261203.zip",
+    ]
+    assert elsewhere.is_dir()
+    assert archive.remove_leftovers(tmp_path / "missing") == 0

@@ -13,6 +13,7 @@ from turnout.delivery import Outbox
 from turnout.handlers.common.context import BotData
 from turnout.handlers.common.menus import publish_menus
 from turnout.storage import Store
+from turnout.usecases import exports
 from turnout.usecases.services import Services
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ async def post_init(application: TurnoutApplication) -> None:
         clock=data.clock,
         hooks=ApplicationHooks(application),
     )
+    await exports.clear_leftovers(data.services)
     await outbox.start()
     heartbeat_path(settings).touch()
     start_jobs(application)

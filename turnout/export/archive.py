@@ -94,6 +94,11 @@ class ExportRequest:
     """Only the actions of this campaign (and their reports and RSVPs)."""
 
 
+#: What an export writes before it is complete: the ZIP, and the scratch folder beside it.
+PARTIAL_SUFFIX = ".partial"
+SCRATCH_PREFIX = ".export-"
+
+
 async def write_export(store: Store, path: Path, request: ExportRequest) -> ExportResult:
     """Write the export to ``path`` (replaced only once complete)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,7 +107,7 @@ async def write_export(store: Store, path: Path, request: ExportRequest) -> Expo
     if request.campaign_id is not None:
         actions = {k: a for k, a in actions.items() if a.campaign_id == request.campaign_id}
     total = await store.count_media(request.action_id, request.campaign_id) if request.fetch else 0
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
     try:
         return await _write(store, path, partial, request, actions, key, total)
     except OSError as error:
@@ -125,7 +130,7 @@ async def _write(
     total: int,
 ) -> ExportResult:
     with (
-        tempfile.TemporaryDirectory(dir=path.parent, prefix=".export-") as folder,
+        tempfile.TemporaryDirectory(dir=path.parent, prefix=SCRATCH_PREFIX) as folder,
         _Sheets(Path(folder)) as sheets,
         zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
@@ -149,6 +154,23 @@ async def _write(
             archive.write(Path(folder) / name, name)
     size = _put_in_place(partial, path)
     return ExportResult(path, size, writer.reports, rsvps, writer.files, writer.left_out)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove what an export killed midway left in ``folder`` (its ``.partial`` ZIP, and its
+    scratch folder with members' photos); how many. Run at start, when no export is under
+    way: a half export is still members' reports, and does not stay on the server."""
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink() and entry.name.startswith(SCRATCH_PREFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+        elif entry.is_file() and entry.name.endswith(PARTIAL_SUFFIX):
+            entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _put_in_place(partial: Path, path: Path) -> int:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import secrets
 import time
-from pathlib import Path
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -43,7 +42,7 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     # The random part: two exports in the same second must not write the same file.
     number = scope.action.id if scope.action else "all"
     name = f"turnout-{number}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.zip"
-    path = exports_folder(context) / name
+    path = context.settings.exports_folder / name
     try:
         result = await exports.export(
             s, user.id, scope, path, t, bot_fetcher(context.bot), _progress(context, status)
@@ -74,11 +73,6 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
         if not kept:
             # Sent, or not: a copy of everyone's reports is not left lying on the server.
             await asyncio.to_thread(path.unlink, True)
-
-
-def exports_folder(context: TurnoutContext) -> Path:
-    """Next to the database: the one folder the operator backs up and protects."""
-    return context.settings.database.parent / "exports"
 
 
 def _progress(context: TurnoutContext, status: Message) -> Progress:

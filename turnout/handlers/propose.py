@@ -30,12 +30,19 @@ SUBMIT, CANCEL = "submit", "cancel"
 
 async def begin(update: Update, context: TurnoutContext) -> None:
     await ensure_member(update, context)
+    await _may_propose(update, context)
     await prompts.start(update, context, PROPOSE, ActionDraft())
+
+
+async def _may_propose(update: Update, context: TurnoutContext) -> None:
+    assert update.effective_user is not None
+    await proposals.may_propose(context.services, update.effective_user.id)
 
 
 async def begin_for(update: Update, context: TurnoutContext, data: ProposeFor) -> None:
     """The "Propose an action" button of a campaign."""
     await ensure_member(update, context)
+    await _may_propose(update, context)
     campaign = await context.store.campaign(data.campaign)
     draft = ActionDraft(campaign_id=campaign.id if campaign else None)
     await prompts.start(update, context, PROPOSE, draft)

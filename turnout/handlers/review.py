@@ -101,7 +101,7 @@ async def review_button(update: Update, context: TurnoutContext, data: ReviewRep
         # Decided meanwhile (by someone else, or on another device): no reason to ask for.
         status = context.t(STATUS_WORDS[report.status])
         await query.answer(context.t("review.already_decided", status=status), show_alert=True)
-        shown = await review.show(s, report)
+        shown = await review.show(s, report, user_id)
         await show_decided(update, context, shown, False, scope, chat_id, None)
         return
     flag = data.verb is ReviewVerb.FLAG

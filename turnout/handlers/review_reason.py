@@ -46,7 +46,7 @@ async def _told(turn: Turn[ReasonDraft]) -> str:
     report = await s.store.report(draft.subject)
     if report is None:
         raise Gone("review.gone")
-    shown = await review.show(s, report)
+    shown = await review.show(s, report, turn.user_id)
     member_t = await s.translator_of(report.user_id)
     told = member_told(member_t, report.id, _status(draft), shown.title, draft.reason)
     return turn.t("review.confirm_reason") + "\n\n" + told

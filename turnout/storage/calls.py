@@ -211,5 +211,11 @@ class CallQueries(StoreBase):
 async def _queue_copies(
     db: aiosqlite.Connection, call_id: int, copies: Copies, now: datetime
 ) -> None:
+    """Queue every copy, except to a person who is no subscriber by now: the subscribers were
+    read before this transaction, and one may have stopped, or used /forgetme, meanwhile (a
+    forgotten member must get nothing). Private chats have positive ids; channels negative."""
+    async with db.execute("SELECT user_id FROM members WHERE subscribed = 1") as cursor:
+        subscribed = {row[0] for row in await cursor.fetchall()}
     for part, messages in copies:
-        await insert_deliveries(db, CallCopy(call_id, part), messages, now, now, None)
+        kept = [(chat, payload) for chat, payload in messages if chat < 0 or chat in subscribed]
+        await insert_deliveries(db, CallCopy(call_id, part), kept, now, now, None)

@@ -110,6 +110,7 @@ class PrivacyQueries(StoreBase):
             )
             # A question left open holds what they were typing.
             await db.execute("DELETE FROM prompts WHERE user_id = :uid", uid)
+            await db.execute("DELETE FROM report_submissions WHERE user_id = :uid", uid)
             await db.execute("DELETE FROM reports WHERE user_id = :uid", uid)  # media cascade
             await db.execute("DELETE FROM members WHERE user_id = :uid", uid)  # roles cascade
             for table, column in _STAFF_COLUMNS_TO_ZERO:

@@ -48,10 +48,11 @@ class ProposalQueries(StoreBase):
             trusted = bool(row and row[0])
             cursor = await db.execute(
                 """
-                INSERT INTO proposals (proposer_id, title, description, starts_at, timezone,
-                                       place, city_id, city, country, latitude, longitude,
-                                       expected, campaign_id, created_at)
-                VALUES (:proposer, :title, :description, :starts_at, :timezone, :place,
+                INSERT INTO proposals (id, proposer_id, title, description, starts_at,
+                                       timezone, place, city_id, city, country, latitude,
+                                       longitude, expected, campaign_id, created_at)
+                VALUES ((SELECT last + 1 FROM id_floors WHERE name = 'proposals'),
+                        :proposer, :title, :description, :starts_at, :timezone, :place,
                         :city_id, :city, :country, :latitude, :longitude, :expected,
                         :campaign_id, :now)
                 """,
@@ -81,6 +82,14 @@ class ProposalQueries(StoreBase):
             proposal = await _one(db, proposal_id)
         assert proposal is not None
         return ProposalOutcome(proposal, action, decided=trusted)
+
+    async def proposals_since(self, proposer: int, since: datetime) -> int:
+        """How many proposals ``proposer`` made after ``since`` (decided ones too)."""
+        row = await self._fetch_one(
+            "SELECT COUNT(*) FROM proposals WHERE proposer_id = :proposer AND created_at > :since",
+            {"proposer": proposer, "since": to_db_time(since)},
+        )
+        return int(row[0]) if row else 0
 
     async def pending_proposals(self, limit: int) -> list[Proposal]:
         """Proposals waiting for a decision, the oldest first."""

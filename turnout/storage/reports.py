@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audit
 from turnout.storage.deliveries import insert_deliveries
@@ -23,8 +23,8 @@ class ReportQueries(StoreBase):
         """The member's report in progress, or a new empty one."""
         await self._execute(
             """
-            INSERT INTO reports (user_id, created_at, updated_at)
-            VALUES (:user_id, :now, :now)
+            INSERT INTO reports (id, user_id, created_at, updated_at)
+            VALUES ((SELECT last + 1 FROM id_floors WHERE name = 'reports'), :user_id, :now, :now)
             ON CONFLICT (user_id) WHERE status = 'draft' DO NOTHING
             """,
             {"user_id": user_id, "now": to_db_time(now)},
@@ -98,14 +98,30 @@ class ReportQueries(StoreBase):
         return changed == 1
 
     async def submit_report(self, report_id: int, now: datetime) -> bool:
-        changed = await self._execute(
-            """
-            UPDATE reports SET status = 'pending', submitted_at = :now, updated_at = :now
-            WHERE id = :id AND status = 'draft'
-            """,
-            {"id": report_id, "now": to_db_time(now)},
-        )
-        return changed == 1
+        """A draft sent to the reviewers; the submission is counted (for the rate) even if the
+        report is withdrawn later. False if it was not a draft."""
+        values = {"id": report_id, "now": to_db_time(now)}
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                """
+                UPDATE reports SET status = 'pending', submitted_at = :now, updated_at = :now
+                WHERE id = :id AND status = 'draft'
+                RETURNING user_id
+                """,
+                values,
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return False
+            await db.execute(
+                "DELETE FROM report_submissions WHERE submitted_at < :day_ago",
+                {"day_ago": to_db_time(now - timedelta(days=1))},
+            )
+            await db.execute(
+                "INSERT INTO report_submissions (user_id, submitted_at) VALUES (:user, :now)",
+                {"user": row["user_id"], "now": values["now"]},
+            )
+        return True
 
     async def discard_draft(self, user_id: int) -> bool:
         changed = await self._execute(
@@ -125,8 +141,8 @@ class ReportQueries(StoreBase):
     async def reports_submitted_since(self, user_id: int, since: datetime) -> int:
         row = await self._fetch_one(
             """
-            SELECT COUNT(*) FROM reports
-            WHERE user_id = :user_id AND submitted_at IS NOT NULL AND submitted_at > :since
+            SELECT COUNT(*) FROM report_submissions
+            WHERE user_id = :user_id AND submitted_at > :since
             """,
             {"user_id": user_id, "since": to_db_time(since)},
         )

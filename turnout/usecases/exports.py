@@ -6,16 +6,27 @@ passed in. Every export is audited.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from turnout.export import ExportError
-from turnout.export.archive import ExportRequest, ExportResult, Fetch, Progress, write_export
+from turnout.export.archive import (
+    ExportRequest,
+    ExportResult,
+    Fetch,
+    Progress,
+    remove_leftovers,
+    write_export,
+)
 from turnout.i18n import Translator
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Action, Campaign, DayCount, Stats
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,13 @@ async def export(
     }
     await s.store.audit(s.now(), actor, "export", None, detail)
     return result
+
+
+async def clear_leftovers(s: Services) -> None:
+    """At start: what an export killed midway left behind goes (members' photos included)."""
+    removed = await asyncio.to_thread(remove_leftovers, s.settings.exports_folder)
+    if removed:
+        log.warning("removed %d leftovers of exports that did not finish", removed)
 
 
 async def stats(

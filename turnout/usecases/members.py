@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from turnout.pseudonym import pseudonym
+from turnout.pseudonym import forgotten_mark, pseudonym
 from turnout.storage import Forgotten, Member
 from turnout.usecases.errors import Gone, Invalid
 from turnout.usecases.rsvps import tell_promoted
@@ -76,10 +76,10 @@ async def who_am_i(s: Services, user_id: int) -> str:
 
 async def forget(s: Services, user_id: int) -> tuple[Forgotten, str]:
     """Delete everything about a member (``/forgetme``); the waitlists they leave move up.
-    Returns what went, and the pseudonym the audit log keeps instead of them."""
+    Returns what went, and the mark the audit log keeps instead of them (``forgotten_mark``)."""
     if await s.store.member(user_id) is None:
         raise Gone("privacy.nothing")
-    who = await who_am_i(s, user_id)
+    who = forgotten_mark()
     forgotten = await s.store.forget_member(user_id, who, s.now())
     await s.hooks.forgotten(user_id)
     for action_id, promoted in forgotten.promoted:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from turnout.delivery import Payload
 from turnout.i18n import Translator
@@ -16,7 +16,7 @@ from turnout.scheduler.reminders import plan_reminders
 from turnout.storage import NewAction, Proposal, ProposalOutcome, ProposalStatus, Role
 from turnout.storage.purposes import ProposalDecided, ProposalNotice
 from turnout.usecases.actions import NewDescription, NewPlace, NewTime, NewTitle
-from turnout.usecases.errors import Gone, Invalid, NotAllowed
+from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell, tell_each
 from turnout.views.links import Link, deep_link
@@ -35,6 +35,7 @@ async def submit(
 ) -> ProposalOutcome:
     """Propose ``new`` (hosted by ``proposer``, reminded at the default offsets)."""
     now = s.now()
+    await may_propose(s, proposer)
     if new.starts_at <= now:
         raise Invalid("time.past")
     new = replace(new, host_id=proposer, reminder_minutes=default_minutes(s))
@@ -44,6 +45,14 @@ async def submit(
     else:
         await announce(s, outcome.proposal)
     return outcome
+
+
+async def may_propose(s: Services, proposer: int) -> None:
+    """At most ``TURNOUT_PROPOSAL_RATE`` proposals a day per member: each one is a notice to
+    every organiser. Checked when /propose starts (no form filled in vain) and when sent."""
+    made = await s.store.proposals_since(proposer, s.now() - timedelta(days=1))
+    if made >= s.settings.proposal_rate:
+        raise Declined("propose.rate_limited", limit=s.settings.proposal_rate)
 
 
 async def approve(s: Services, actor: int, proposal_id: int, *, trust: bool) -> ProposalOutcome:

@@ -73,16 +73,19 @@ async def next_report(
         raise NotAllowed()
     store = s.store
     report = await store.next_pending(scope, after) or await store.next_pending(scope, 0)
-    shown = None if report is None else await show(s, report)
+    shown = None if report is None else await show(s, report, actor)
     return shown, await store.count_pending(scope)
 
 
-async def show(s: Services, report: Report) -> Shown:
-    """The report with its action's title and its member's pseudonym; their first name too
-    only if they chose to show it."""
+async def show(s: Services, report: Report, viewer: int) -> Shown:
+    """The report with its action's title and its member's pseudonym, as ``viewer`` sees it:
+    the member's first name too only if they chose to show it to organisers and ``viewer`` is
+    one (a host reviewing their own action's reports sees the pseudonym alone)."""
     action = await s.store.action(report.action_id) if report.action_id else None
     member = await s.store.member(report.user_id)
-    name = member.first_name if member is not None and member.show_name else None
+    name = None
+    if member is not None and member.show_name and await _organiser(s, viewer):
+        name = member.first_name
     who = shown_as(await s.store.pseudonym_key(), report.user_id, name)
     return Shown(report, action.title if action else None, who)
 
@@ -99,7 +102,7 @@ async def decide(
     decision = await s.store.decide_report(report_id, status, reason, actor, s.now())
     if decision.report is None:
         raise Gone("review.withdrawn")  # withdrawn by the member meanwhile
-    shown = await show(s, decision.report)
+    shown = await show(s, decision.report, actor)
     if decision.decided:
         await _tell_member(s, shown)
     return decision, shown
@@ -121,3 +124,7 @@ async def _tell_member(s: Services, shown: Shown) -> None:
         report.user_id,
         lambda t: member_told(t, report.id, report.status, shown.title, report.review_note),
     )
+
+
+async def _organiser(s: Services, person: int) -> bool:
+    return allowed(await s.roles_of(person), ORGANISERS)

@@ -14,7 +14,7 @@ from aiohttp import web
 from . import builders
 from .calls import ApiCall
 from .client import FakeUser
-from .errors import ApiError, not_found, unauthorized
+from .errors import ApiError, forbidden, not_found, unauthorized
 from .faults import Chaos, Faults, TokenBucket
 from .jsonutil import JSONDict, clone
 from .lifecycle import StartStop
@@ -143,6 +143,14 @@ class FakeTelegram(StartStop):
     # --- HTTP ------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        # Only the bot on this computer talks to the fake server, by its own address and never
+        # from a browser: a page of another site (which a browser sends with its Origin), or
+        # another name for the address (DNS rebinding), would otherwise act as Telegram, e.g.
+        # set the webhook and read every message.
+        if request.host not in (f"127.0.0.1:{self._port}", f"localhost:{self._port}"):
+            return web.json_response(forbidden("wrong host").body(), status=421)
+        if "Origin" in request.headers:
+            return web.json_response(forbidden("requests from web pages").body(), status=403)
         path = request.path
         if path.startswith("/file/bot"):
             token, _, file_path = path.removeprefix("/file/bot").partition("/")
