@@ -196,6 +196,8 @@ async def test_a_scheduled_call_survives_a_restart_and_is_published_once(
     clock.advance(timedelta(minutes=3))  # the time passes while the bot is down
     async with running(settings, clock, telegram) as bot:
         await eventually(lambda: len(posts_in(telegram, river.id)) == 1, "the scheduled post")
+        told = text_of(await caster.reply(timeout=10))  # its author hears that it went
+        assert "Scheduled call #1 is going out now: to Clean River News" in told
         await asyncio.sleep(0.5)
     async with running(settings, clock, telegram) as bot:
         await asyncio.sleep(0.5)

@@ -14,7 +14,7 @@ from tests.conftest import NOW, MemberFactory
 from tests.storage.conftest import ORGANISER, CallFactory, ReadDb, audited, new_call
 from turnout.storage import CallDeleted, CallStatus, Conflict, DeliveryStatus, Store
 from turnout.storage.calls import Copies
-from turnout.storage.purposes import CallCopy, CallDeletion, CallEdit
+from turnout.storage.purposes import CallCopy, CallDeletion, CallEdit, CallOut
 
 AT = NOW + timedelta(hours=3)
 CHANNEL, GROUP = -1001, -1002
@@ -98,8 +98,10 @@ async def test_a_scheduled_call_is_published_once_when_due(
     assert await store.due_calls(AT) == [call]
     assert await store.deliveries_of(CallCopy(call.id, "text")) == [], "nothing sent before"
     copies: Copies = [("text", [(CHANNEL, "t")])]
-    assert await store.publish_scheduled_call(call.id, copies, AT)
-    assert not await store.publish_scheduled_call(call.id, copies, AT)
+    assert await store.publish_scheduled_call(call.id, copies, AT, [(ORGANISER, "out")])
+    assert not await store.publish_scheduled_call(call.id, copies, AT, [(ORGANISER, "out")])
+    [told] = await store.deliveries_of(CallOut(call.id))  # its author, once, with the copies
+    assert (told.chat_id, told.payload) == (ORGANISER, "out")
     assert len(await store.deliveries_of(CallCopy(call.id, "text"))) == 1
     published = await store.call(call.id)
     assert published is not None

@@ -18,7 +18,7 @@ from turnout.storage.base import (
 )
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Call, CallStatus, NewCall
-from turnout.storage.purposes import CALL_PARTS, CallCopy, CallDeletion, CallPart
+from turnout.storage.purposes import CALL_PARTS, CallCopy, CallDeletion, CallOut, CallPart
 from turnout.storage.records import CallDeleted
 from turnout.storage.rows import call_from, message_ids
 
@@ -72,14 +72,22 @@ class CallQueries(StoreBase):
             )  # fmt: skip
         return call
 
-    async def publish_scheduled_call(self, call_id: int, copies: Copies, now: datetime) -> bool:
-        """A scheduled call falls due: published, and its copies queued, in one transaction
-        (a crash cannot leave it published with no copies). False if it is not scheduled any
-        more (cancelled at this very moment, or published already)."""
+    async def publish_scheduled_call(
+        self,
+        call_id: int,
+        copies: Copies,
+        now: datetime,
+        told: Sequence[tuple[int, str]] = (),
+    ) -> bool:
+        """A scheduled call falls due: published, its copies queued, and its author ``told``
+        (chat, payload), in one transaction (a crash cannot leave it published with no copies,
+        or out without its author knowing). False if it is not scheduled any more (cancelled
+        at this very moment, or published already)."""
         async with self._transaction() as db:
             if not await move_status(db, "calls", call_id, "scheduled", "published", now):
                 return False
             await _queue_copies(db, call_id, copies, now)
+            await insert_deliveries(db, CallOut(call_id), told, now, now, None)
             await write_audit(db, now, None, "call:published", None, {"call": call_id})
         return True
 

@@ -183,6 +183,14 @@ class CallHeld(Purpose):
 
 
 @dataclass(frozen=True, slots=True)
+class CallOut(Purpose):
+    """A scheduled call's author told that it went out when it fell due."""
+
+    template: ClassVar[str] = "call-out:{call}"
+    call: int
+
+
+@dataclass(frozen=True, slots=True)
 class RoleChange(Purpose):
     """A member told that a role was granted or taken away."""
 
@@ -222,6 +230,7 @@ PURPOSES: tuple[type[Purpose], ...] = (
     CallEdit,
     CallDeletion,
     CallHeld,
+    CallOut,
     RoleChange,
     ChannelLost,
     PromptLapse,

@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from telegram.error import TelegramError
-
 from turnout.delivery import Payload
+from turnout.i18n import Translator
 from turnout.permissions import BROADCASTERS, allowed
-from turnout.storage import Call, CallStatus, NewCall, Role, carried
+from turnout.storage import Call, CallStatus, NewCall, carried
 from turnout.storage.calls import Copies
 from turnout.storage.purposes import CallCopy, CallEdit, CallHeld, CallPart, stamp
+from turnout.usecases.admins import require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell_each
-from turnout.views.calls import call_parts, held, parts_in, text_part
+from turnout.views.calls import call_parts, held, parts_in, text_part, went_out
 
 log = logging.getLogger(__name__)
-
-ADMINS = ("administrator", "creator")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +55,11 @@ def preview(s: Services, new: NewCall, author: int) -> list[Payload]:
 async def check(s: Services, actor: int, new: NewCall) -> None:
     """Why the call cannot go out, if anything: roles, somewhere to go, admin rights in every
     target channel (asked of Telegram now)."""
-    held = await s.roles_of(actor)
-    if not allowed(held, BROADCASTERS):
+    if not allowed(await s.roles_of(actor), BROADCASTERS):
         raise NotAllowed()
     if not new.targets and not new.to_subscribers:
         raise Invalid("newcall.nowhere")
-    if Role.OWNER in held:
-        return
-    for chat_id in sorted(new.targets):
-        try:
-            member = await s.bot.get_chat_member(chat_id, actor)
-        except TelegramError:
-            member = None
-        if member is None or member.status not in ADMINS:
-            channel = await s.store.channel(chat_id)
-            raise Declined("newcall.not_admin", title=channel.title if channel else chat_id)
+    await require_admin(s, actor, new.targets)
 
 
 async def publish_now(s: Services, actor: int, new: NewCall) -> tuple[Call, CallCopy]:
@@ -99,12 +87,14 @@ async def publish_due(s: Services) -> int:
     """Publish the scheduled calls whose time has come; return how many went out."""
     published = 0
     for call in await s.store.due_calls(s.now()):
-        if not allowed(await s.roles_of(call.author), BROADCASTERS):
-            await _hold(s, call)
+        why = await _why_not(s, call)
+        if why is not None:
+            await _hold(s, call, why)
             continue
         copies, _ = await _copies(s, call)
+        told = [(call.author, Payload(await _went_out(s, call, copies)).to_json())]
         # Only if it is still scheduled: a schedule called off at this moment stays off.
-        if await s.store.publish_scheduled_call(call.id, copies, s.now()):
+        if await s.store.publish_scheduled_call(call.id, copies, s.now(), told):
             published += 1
             log.info("scheduled call %d published", call.id)
     if published:
@@ -112,17 +102,52 @@ async def publish_due(s: Services) -> int:
     return published
 
 
-async def _hold(s: Services, call: Call) -> None:
-    """A due call whose author lost the broadcaster role since scheduling it: not published,
-    back to a draft, and its author and the owners are told (they may publish it themselves)."""
+async def _went_out(s: Services, call: Call, copies: Copies) -> str:
+    """What the author of a scheduled call is told when it falls due, in their language."""
+    titles = []
+    for chat_id in call.targets:
+        channel = await s.store.channel(chat_id)
+        titles.append(channel.title if channel else str(chat_id))
+    subscribers = len({chat for _, messages in copies for chat, _ in messages if chat > 0})
+    return went_out(await s.translator_of(call.author), call.id, titles, subscribers)
+
+
+async def _why_not(s: Services, call: Call) -> Callable[[Translator], str] | None:
+    """Why the author of a due call may not publish it now (their role and their rights in its
+    channels, again: either may have gone since they scheduled it); None if they may."""
+    if not allowed(await s.roles_of(call.author), BROADCASTERS):
+        return lambda t: t("calls.held_role")
+    try:
+        await require_admin(s, call.author, await touched(s, call))
+    except Declined as refused:
+        title = refused.params.get("title")
+        return lambda t: t("calls.held_admin", title=title)
+    return None
+
+
+async def _hold(s: Services, call: Call, why: Callable[[Translator], str]) -> None:
+    """A due call whose author lost the broadcaster role, or the rights in one of its channels,
+    since scheduling it: not published, back to a draft, and its author and the owners are told
+    why (they may publish it themselves)."""
     if not await s.store.set_call_status(
         call.id, CallStatus.DRAFT, None, s.now(), expected=CallStatus.SCHEDULED
     ):
         return
-    log.info("scheduled call %d held: its author is no broadcaster any more", call.id)
+    log.info("scheduled call %d held: its author may not publish it any more", call.id)
     people = sorted({call.author, *s.settings.owner_ids})
-    await tell_each(s, CallHeld(call.id), people, lambda t: Payload(held(t, call.id)))
+    await tell_each(s, CallHeld(call.id), people, lambda t: Payload(held(t, call.id, why(t))))
     s.outbox.wake()
+
+
+async def touched(s: Services, call: Call) -> list[int]:
+    """The chats a change to ``call`` reaches: its channels, but those the bot lost (it can
+    change nothing there). One unlinked since stays: the bot may still be able to act there."""
+    chats = []
+    for chat_id in call.targets:
+        channel = await s.store.channel(chat_id)
+        if channel is None or channel.can_post:
+            chats.append(chat_id)
+    return chats
 
 
 async def _copies(s: Services, call: Call) -> tuple[Copies, CallPart]:
@@ -162,6 +187,7 @@ async def editable(s: Services, actor: int, call_id: int) -> Call:
     call = await s.store.call(call_id)
     if call is None or call.status is not CallStatus.PUBLISHED:
         raise Gone("calls.gone")
+    await require_admin(s, actor, await touched(s, call))
     return call
 
 
@@ -265,6 +291,10 @@ async def unschedule(s: Services, actor: int, call_id: int) -> None:
     """Call off a scheduled call; it stays a draft, never published."""
     if not allowed(await s.roles_of(actor), BROADCASTERS):
         raise NotAllowed()
+    call = await s.store.call(call_id)
+    if call is None:
+        raise Gone("calls.gone")
+    await require_admin(s, actor, await touched(s, call))
     if not await s.store.set_call_status(
         call_id, CallStatus.DRAFT, actor, s.now(), expected=CallStatus.SCHEDULED
     ):

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.storage import Channel
 from turnout.storage.purposes import ChannelLost, stamp
+from turnout.usecases.admins import require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell
@@ -48,8 +49,15 @@ async def link(s: Services, actor: int, reference: int | str) -> Channel:
 
 
 async def unlink(s: Services, actor: int, chat_id: int) -> None:
+    """Stop posting calls to a chat: only an admin of it may (asked of Telegram now), unless
+    the bot lost it already (then nobody can be asked, and nothing is posted there anyway)."""
     if not allowed(await s.roles_of(actor), BROADCASTERS):
         raise NotAllowed()
+    channel = await s.store.channel(chat_id)
+    if channel is None:
+        raise Gone("channels.already_unlinked")
+    if channel.can_post:
+        await require_admin(s, actor, [chat_id])
     if not await s.store.unlink_channel(chat_id, actor, s.now()):
         raise Gone("channels.already_unlinked")
 

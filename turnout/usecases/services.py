@@ -9,7 +9,7 @@ command menu) they ask through ``Hooks``, which the composition root implements.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from turnout.delivery import Outbox
 from turnout.i18n import Catalogs, Translator
 from turnout.permissions import held_roles
 from turnout.storage import Member, Role, Store
+from turnout.usecases.admin_cache import AdminCache
 
 Clock = Callable[[], datetime]
 
@@ -49,6 +50,8 @@ class Services:
     bot: Bot
     clock: Clock
     hooks: Hooks
+    admins: AdminCache = field(default_factory=lambda: AdminCache())
+    """Telegram's recent answers about who administers which chat (``usecases.admins``)."""
 
     def now(self) -> datetime:
         return self.clock()

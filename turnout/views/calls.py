@@ -180,6 +180,12 @@ CALL_STATES = {
 }
 
 
-def held(t: Translator, call_id: int) -> str:
-    """A scheduled call kept back when due, because its author is no broadcaster any more."""
-    return t("calls.held", id=call_id)
+def held(t: Translator, call_id: int, why: str) -> str:
+    """A scheduled call kept back when due: its author may not publish it any more (``why``)."""
+    return t("calls.held", id=call_id, why=why)
+
+
+def went_out(t: Translator, call_id: int, channels: Sequence[str], subscribers: int) -> str:
+    """A scheduled call fell due and is on its way: where to."""
+    where = ", ".join(channels) or t("calls.no_channels")
+    return t("calls.went_out", id=call_id, channels=where, subscribers=subscribers)
