@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningBot, started, text_of
-from turnout.sandbox.fakebot import FakeUser
+from tests.e2e.conftest import TOKEN, Clock, RunningBot, running, started, text_of
+from turnout.bot.logs import configure_logging
+from turnout.config import Settings
+from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 
 
 async def test_an_unexpected_failure_is_logged_and_the_user_told(
@@ -53,3 +57,47 @@ async def test_the_webhook_refuses_requests_without_telegrams_secret(
     assert wrong.status_code == 403
     await ana.no_reply(within=0.3)
     assert bot.rows("SELECT COUNT(*) FROM members") == [(0,)]
+
+
+@pytest.mark.parametrize("mode", ["webhook"])
+async def test_the_webhooks_generated_secret_never_reaches_the_log(
+    telegram: FakeTelegram, make_settings: Callable[..., Settings], clock: Clock
+) -> None:
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", "text", [TOKEN], stream)
+    try:
+        # No TURNOUT_WEBHOOK_SECRET: one is made at start, and setWebhook is logged at DEBUG.
+        async with running(make_settings(webhook_secret=None), clock, telegram):
+            await telegram.wait_until(lambda: telegram.hub.webhook is not None)
+            assert telegram.hub.webhook is not None
+            secret = telegram.hub.webhook.secret_token
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert secret
+    assert "setWebhook" in stream.getvalue()  # the line that carried it is there, redacted
+    assert secret not in stream.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["webhook"])
+async def test_the_webhook_refuses_a_huge_body_from_its_headers(
+    bot: RunningBot, ana: FakeUser
+) -> None:
+    assert bot.settings.webhook_url is not None
+    huge = b"{" + b" " * (2 * 1024 * 1024) + b"}"  # 2 MiB; an update is a few kilobytes
+    async with httpx.AsyncClient() as client:
+        without = await client.post(bot.settings.webhook_url, content=huge)
+        with_secret = await client.post(
+            bot.settings.webhook_url,
+            content=huge,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "e2e-webhook-secret"},
+        )
+        not_json = await client.post(
+            bot.settings.webhook_url,
+            content=b"not an update",
+            headers={"X-Telegram-Bot-Api-Secret-Token": "e2e-webhook-secret"},
+        )
+    assert without.status_code == 403
+    assert with_secret.status_code == 413
+    assert not_json.status_code == 400
+    # The bot goes on: a real update after them is answered.
+    await started(ana)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from turnout.bot.logs import REDACTED, configure_logging
+from turnout.bot.logs import REDACTED, configure_logging, redact_also
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 
@@ -65,3 +65,13 @@ def test_json_lines() -> None:
     assert entry["logger"] == "turnout"
     assert entry["update_id"] == 42
     assert entry["message"] == f"update failed with {REDACTED}"
+
+
+def test_a_secret_made_after_logging_was_set_up_is_redacted_too(output: io.StringIO) -> None:
+    redact_also("generated-per-start-secret")
+    logging.getLogger("telegram.ext.ExtBot").debug(
+        "Calling Bot API endpoint `setWebhook` with parameters `%s`",
+        {"secret_token": "generated-per-start-secret"},
+    )
+    assert "generated-per-start-secret" not in output.getvalue()
+    assert REDACTED in output.getvalue()

@@ -31,6 +31,11 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
 
+    def add(self, secret: str) -> None:
+        """One more secret, made after logging was set up (the webhook's per-start secret)."""
+        if secret and secret not in self._secrets:
+            self._secrets = sorted({*self._secrets, secret}, key=len, reverse=True)
+
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
@@ -85,3 +90,13 @@ def configure_logging(
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     return handler
+
+
+def redact_also(secret: str) -> None:
+    """Hide ``secret`` in every line the logging set up by ``configure_logging`` writes: a
+    secret generated at start (the webhook's, when ``TURNOUT_WEBHOOK_SECRET`` is unset) would
+    otherwise appear in python-telegram-bot's DEBUG line of ``setWebhook``."""
+    for handler in logging.getLogger().handlers:
+        for found in handler.filters:
+            if isinstance(found, RedactingFilter):
+                found.add(secret)

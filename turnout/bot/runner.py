@@ -15,6 +15,8 @@ import signal
 from telegram import Update
 
 from turnout.bot.jobs import TurnoutApplication
+from turnout.bot.logs import redact_also
+from turnout.bot.webhook import WebhookServer
 from turnout.config import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
     assert updater is not None
     await application.initialize()
     started = False
+    webhook: WebhookServer | None = None
     try:
         if application.post_init is not None:
             await application.post_init(application)
@@ -43,13 +46,17 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
                 if settings.webhook_secret
                 else secrets.token_urlsafe(32)
             )
-            await updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
+            redact_also(secret)  # before setWebhook, which logs it at DEBUG
+            webhook = WebhookServer(
+                application,
+                settings.webhook_path,
+                secret,
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            await webhook.start()
+            await application.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
             log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
         else:
@@ -67,6 +74,8 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
         log.info("shutting down")
         if updater.running:
             await updater.stop()
+        if webhook is not None:
+            await webhook.stop()
         if started:
             await application.stop()
             if application.post_stop is not None:
