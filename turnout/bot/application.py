@@ -35,6 +35,9 @@ def build_application(settings: Settings, *, clock: Clock = utc_now) -> TurnoutA
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
         .context_types(context_types)
         .concurrent_updates(PerSenderProcessor(settings.concurrent_updates))
+        # Updates come in through the intake (bot/intake.py), which stores them before
+        # confirming them to Telegram; the library's updater confirms them first.
+        .updater(None)
         # No AIORateLimiter: everything sent to many chats goes through the outbox, which paces
         # it and pauses everything on a RetryAfter itself. A second limiter would hide those
         # pauses from it. Replies to a person's own update are one at a time, and the outbox's

@@ -10,7 +10,7 @@ update of the same sender has finished, and at most ``limit`` run at the same ti
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -36,11 +36,13 @@ def sender_key(update: object) -> int | None:
 class PerSenderProcessor(BaseUpdateProcessor):
     """At most ``limit`` updates at once, never two of the same sender, each sender's in order."""
 
-    __slots__ = ("_limit", "_running", "_tails")
+    __slots__ = ("_limit", "_running", "_tails", "on_handled")
 
     def __init__(self, limit: int) -> None:
         super().__init__(_UNBOUNDED)
         self._limit = limit
+        #: Told of every update the application is done with (the intake marks it handled).
+        self.on_handled: Callable[[object], None] | None = None
         self._running = asyncio.Semaphore(limit)
         self._tails: dict[int | None, asyncio.Future[None]] = {}
 
@@ -61,7 +63,14 @@ class PerSenderProcessor(BaseUpdateProcessor):
                 await asyncio.shield(previous)
             async with self._running:
                 started = True
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    # An update whose handling failed is done with too (handling it again would
+                    # fail again); only one cut short by stopping is left for the next start.
+                    task = asyncio.current_task()
+                    if self.on_handled is not None and not (task and task.cancelling()):
+                        self.on_handled(update)
         finally:
             if not started and asyncio.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting: never run, and no warning

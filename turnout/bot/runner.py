@@ -1,45 +1,54 @@
 """Running the application: long polling, or a webhook when ``WEBHOOK_URL`` is set.
 
-``serve`` mirrors what ``Application.run_polling`` does (initialise, ``post_init``, start the
-updater, start, …, ``post_shutdown``) but as a coroutine ending on an event, so ``turnout run``
-and the end-to-end tests start the bot the same way and signals are handled in one place.
+``serve`` does what ``Application.run_polling`` does (initialise, ``post_init``, start, …,
+``post_shutdown``) but as a coroutine ending on an event, so ``turnout run`` and the end-to-end
+tests start the bot the same way and signals are handled in one place. Updates come in through
+the intake (``bot/intake.py``), never through python-telegram-bot's updater, which confirms
+updates to Telegram before they are stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
 
 from telegram import Update
 
+from turnout.bot.intake import Intake, poll
 from turnout.bot.jobs import TurnoutApplication
 from turnout.bot.logs import redact_also
+from turnout.bot.ordering import PerSenderProcessor
 from turnout.bot.webhook import WebhookServer
 from turnout.config import Settings
 
 log = logging.getLogger(__name__)
 
-# How long one getUpdates call waits for news; stopping does not wait for it to end.
-POLL_TIMEOUT = 10
-# A pause between two fetches of updates. Without it, under load every fetch returns one or two
-# updates and fetching costs more than handling them (benchmarks/intake.py: 2.0 ms of CPU per
-# update without the pause, 1.45 ms with it). At most 20 ms more for an update that arrives
-# during the pause; an idle bot still waits at Telegram (long polling) and answers at once.
-POLL_INTERVAL = 0.02
-
 
 async def serve(application: TurnoutApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Run until ``stop`` is set, then shut down cleanly, whatever failed on the way."""
-    updater = application.updater
-    assert updater is not None
     await application.initialize()
     started = False
     webhook: WebhookServer | None = None
+    polling: asyncio.Task[None] | None = None
+    intake: Intake | None = None
     try:
         if application.post_init is not None:
             await application.post_init(application)
+        intake = Intake(
+            application.bot_data.services.store,
+            application.update_queue.put_nowait,
+            lambda data: Update.de_json(data, application.bot),
+            application.bot_data.clock,
+        )
+        processor = application.update_processor
+        assert isinstance(processor, PerSenderProcessor)
+        processor.on_handled = intake.handled
+        await intake.start()
+        await application.start()
+        started = True
         if settings.webhook_url:
             secret = (
                 settings.webhook_secret.get_secret_value()
@@ -48,7 +57,8 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
             )
             redact_also(secret)  # before setWebhook, which logs it at DEBUG
             webhook = WebhookServer(
-                application,
+                intake,
+                application.bot,
                 settings.webhook_path,
                 secret,
                 settings.webhook_listen,
@@ -60,26 +70,31 @@ async def serve(application: TurnoutApplication, settings: Settings, stop: async
             )
             log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
         else:
-            await updater.start_polling(
-                timeout=POLL_TIMEOUT,
-                poll_interval=POLL_INTERVAL,
-                allowed_updates=Update.ALL_TYPES,
-            )
+            # getUpdates is refused while a webhook is set (a previous run in webhook mode).
+            await application.bot.delete_webhook()
+            polling = asyncio.create_task(poll(intake, application.bot, stop), name="polling")
             log.info("long polling started")
-        await application.start()
-        started = True
         log.info("Turnout is running as @%s", application.bot.username)
-        await stop.wait()
+        ending = asyncio.create_task(stop.wait())
+        waited = {ending} if polling is None else {ending, polling}
+        await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
+        ending.cancel()
+        if polling is not None and polling.done():
+            polling.result()  # polling gave up (the token was revoked): raise why
     finally:
         log.info("shutting down")
-        if updater.running:
-            await updater.stop()
+        if polling is not None and not polling.done():
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
         if webhook is not None:
             await webhook.stop()
         if started:
-            await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
+            await application.stop()  # handles every update already handed over
+        if intake is not None:
+            await intake.stop()
+        if started and application.post_stop is not None:
+            await application.post_stop(application)
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)

@@ -5,7 +5,8 @@ secret header, so anyone who knows the address can make the bot hold large bodie
 This one answers from the headers alone: 403 without Telegram's secret
 (``X-Telegram-Bot-Api-Secret-Token``, compared in constant time), 411 without a length, 413
 for a body over ``MAX_BODY`` (an update is a few kilobytes; 1 MiB is far above any). Only then
-is the body read, and the update handed to the application's queue, as the updater would.
+is the body read; the update is stored by the intake and only then answered 200, so Telegram
+sends it again if the bot dies before that (``bot/intake.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import json
 import logging
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
-from turnout.bot.jobs import TurnoutApplication
+from turnout.bot.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +31,15 @@ class WebhookServer:
 
     def __init__(
         self,
-        application: TurnoutApplication,
+        intake: Intake,
+        bot: Bot,
         path: str,
         secret: str,
         listen: str,
         port: int,
     ) -> None:
-        self._application = application
+        self._intake = intake
+        self._bot = bot
         self._path = "/" + path.strip("/")
         self._secret = secret.encode()
         self._listen, self._port = listen, port
@@ -67,12 +70,15 @@ class WebhookServer:
             log.warning("webhook request of %d bytes refused", length)
             return web.Response(status=413)
         try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, self._application.bot)
+            body = (await request.read()).decode()
+            update = Update.de_json(json.loads(body), self._bot)
         except (ValueError, TypeError, KeyError) as error:
             log.warning("webhook request that is no update refused: %s", error)
             return web.Response(status=400)
         if update is None:
             return web.Response(status=400)
-        await self._application.update_queue.put(update)
+        if not await self._intake.receive([(update, body)]):
+            # Not stored (a full disk): answered once handled, so a kill before then leaves it
+            # with Telegram, which sends it again.
+            await self._intake.settled([update])
         return web.Response()

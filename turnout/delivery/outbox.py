@@ -25,7 +25,7 @@ from turnout.delivery.errors import BadPayload
 from turnout.delivery.pacing import Pacer, backoff
 from turnout.delivery.payload import Payload
 from turnout.delivery.send import send_payload
-from turnout.storage import Delivery, DeliveryCounts, StorageError, Store
+from turnout.storage import Delivery, DeliveryCounts, OutOfSpace, StorageError, Store
 from turnout.storage.purposes import Purpose
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ MAX_ATTEMPTS = 5
 SEND_TIMEOUT = 10.0
 #: How long ``stop`` waits for the sends under way before leaving them to the next start.
 STOP_GRACE = 10.0
+#: How long the dispatcher waits before claiming again when the disk is full.
+FULL_DISK_PAUSE = 5.0
 
 
 class Outbox:
@@ -128,6 +130,10 @@ class Outbox:
         while not self._stopping:
             try:
                 await self._dispatch_once()
+            except OutOfSpace:
+                # Claiming is a write: nothing can be sent (and recorded) until there is space.
+                # The store has said so in the log; look again in a while.
+                await self._sleep(FULL_DISK_PAUSE)
             except Exception:
                 # The database is busy or failing (or a bug): keep the task alive, try again.
                 log.exception("outbox: the dispatcher failed; trying again in a second")

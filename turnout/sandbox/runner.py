@@ -137,7 +137,7 @@ class Sandbox(StartStop):
         application = self.application
         self._bot = asyncio.create_task(serve(application, settings, self._stop))
         async with asyncio.timeout(START_TIMEOUT):
-            # ``running`` turns true once the updater polls and the job queue has started.
+            # ``running`` turns true once the application and its job queue have started.
             while not application.running:
                 if self._bot.done():  # it stopped while starting: its exception says why
                     self._bot.result()

@@ -1,6 +1,6 @@
 """Storage: SQLite through one Store. Imports neither ``telegram`` nor ``config``."""
 
-from turnout.storage.errors import Conflict, MigrationError, NotFound, StorageError
+from turnout.storage.errors import Conflict, MigrationError, NotFound, OutOfSpace, StorageError
 from turnout.storage.models import (
     GRANTABLE_ROLES,
     Action,
@@ -77,6 +77,7 @@ __all__ = [
     "NewAction",
     "NewCall",
     "NotFound",
+    "OutOfSpace",
     "PlaceCount",
     "Prompt",
     "Proposal",

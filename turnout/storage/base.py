@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
+import time
 import unicodedata
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -19,13 +21,17 @@ from typing import Any, Literal, Self
 
 import aiosqlite
 
-from turnout.storage.errors import Conflict, StorageError
+from turnout.storage.errors import Conflict, OutOfSpace, StorageError
 from turnout.storage.migrations import apply_migrations, load_migrations
 from turnout.storage.models import Member
 from turnout.storage.records import Prompt
 
+log = logging.getLogger(__name__)
+
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BUSY_TIMEOUT_MS = 5000
+#: Seconds between two log lines saying the disk is full.
+FULL_SAID_EVERY = 600.0
 
 
 def to_db_time(moment: datetime) -> str:
@@ -75,6 +81,12 @@ class StoreBase:
         # or a prompt forgets (or updates) its copy.
         self._members: dict[int, Member] = {}
         self._prompts: dict[int, Prompt | None] = {}
+        # Lack of space is said in the log once (again after ``FULL_SAID_EVERY`` at most), not
+        # at every write that fails the same way, and once more when a write works again. A
+        # disk nearly full lets small writes through and refuses larger ones: without the
+        # pause the two lines would alternate.
+        self._full_said_at: float | None = None
+        self._say_space_back = False
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -130,7 +142,8 @@ class StoreBase:
             except sqlite3.IntegrityError as error:
                 raise Conflict(str(error)) from error
             except sqlite3.Error as error:
-                raise StorageError(str(error)) from error
+                raise self._translated(error) from error
+            self._written()
 
     async def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
         async with self._lock:
@@ -165,8 +178,35 @@ class StoreBase:
             except sqlite3.IntegrityError as error:
                 raise Conflict(str(error)) from error
             except sqlite3.Error as error:
-                raise StorageError(str(error)) from error
+                raise self._translated(error) from error
+            self._written()
             return cursor.rowcount
+
+    def _translated(self, error: sqlite3.Error) -> StorageError:
+        """A failed write as this package's exception; lack of space as ``OutOfSpace``."""
+        if not _is_full(error):
+            return StorageError(str(error))
+        now = time.monotonic()
+        if self._full_said_at is None or now - self._full_said_at > FULL_SAID_EVERY:
+            self._full_said_at = now
+            self._say_space_back = True
+            log.error(
+                "the database %s cannot grow (%s): writes that need space fail until there is some",
+                self.path,
+                error,
+            )
+        return OutOfSpace(str(error))
+
+    def _written(self) -> None:
+        if self._say_space_back:
+            self._say_space_back = False
+            log.warning("the database %s is written again", self.path)
+
+
+def _is_full(error: sqlite3.Error) -> bool:
+    # SQLITE_FULL: the disk is full, or the database reached its size limit (max_page_count).
+    # SQLite reports a write cut short by ENOSPC this way too.
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL
 
 
 async def rows_changed(db: aiosqlite.Connection, sql: str, params: Mapping[str, Any]) -> bool:

@@ -17,3 +17,7 @@ class Conflict(StorageError):
 
 class MigrationError(StorageError):
     """The migrations cannot be applied: a gap, a newer database, or a failing script."""
+
+
+class OutOfSpace(StorageError):
+    """The disk (or the database's size limit) is full: the change was not written at all."""

@@ -15,6 +15,7 @@ from turnout.storage.campaigns import CampaignQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
+from turnout.storage.inbox import InboxQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.notices import NoticeQueries
 from turnout.storage.places import PlaceQueries
@@ -46,5 +47,6 @@ class Store(
     ExportQueries,
     PrivacyQueries,
     PromptQueries,
+    InboxQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

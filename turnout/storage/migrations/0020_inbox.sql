@@ -1,0 +1,15 @@
+-- Updates from Telegram, from their arrival until a day after their handling (bot/intake.py).
+-- An update is confirmed to Telegram (the next getUpdates offset, or the webhook's 200) only
+-- once it is here, so a hard kill loses nothing that was acknowledged: the next start handles
+-- what is left, in the order it arrived. Once handled, the body (what the person sent) is
+-- erased at once; the bare id stays a day, the longest Telegram keeps an update, so an update
+-- fetched again after a kill (fetched and stored, but not yet confirmed by the next offset), or
+-- posted twice to the webhook, is recognised and not handled a second time.
+CREATE TABLE inbox (
+    id           INTEGER PRIMARY KEY,          -- arrival order
+    update_id    INTEGER NOT NULL UNIQUE,      -- Telegram's
+    body         TEXT,                         -- the update as JSON; NULL once handled
+    received_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX inbox_waiting ON inbox (id) WHERE body IS NOT NULL;
