@@ -148,3 +148,17 @@ async def test_an_update_not_stored_is_still_handled_and_settles_only_when_handl
     async with asyncio.timeout(5):
         await settled
     await intake.stop()
+
+
+async def test_an_unreadable_update_left_in_the_inbox_does_not_stop_the_start(
+    store: Store,
+) -> None:
+    good = update(2)
+    await store.keep_updates([(1, "{not json"), (2, body_of(good))], NOW)
+    handed = Handed()
+    intake = intake_on(store, handed)
+    await intake.start()
+    assert handed.ids == [2]
+    intake.handled(handed.updates[0])
+    await settle(store)
+    await intake.stop()

@@ -103,10 +103,21 @@ class Intake:
             left = []
         if left:
             log.info("handling %d update(s) received before the last stop", len(left))
-        for _, body in left:
-            update = self._decode(json.loads(body))
-            if update is not None:
+        unreadable: list[int] = []
+        for update_id, body in left:
+            try:
+                update = self._decode(json.loads(body))
+            except (ValueError, TypeError, KeyError) as error:
+                update = None
+                log.error(
+                    "update %d in the inbox cannot be read (%s); it is dropped", update_id, error
+                )
+            if update is None:
+                unreadable.append(update_id)
+            else:
                 self._hand_over(update)
+        self._handled.extend(unreadable)
+        self._wake.set()
         self._marker = asyncio.create_task(self._mark_forever(), name="inbox-marker")
 
     async def stop(self) -> None:
