@@ -154,7 +154,7 @@ async def test_an_unreadable_update_left_in_the_inbox_does_not_stop_the_start(
     store: Store,
 ) -> None:
     good = update(2)
-    await store.keep_updates([(1, "{not json"), (2, body_of(good))], NOW)
+    await store.keep_updates([(1, 10, "{not json"), (2, 10, body_of(good))], NOW)
     handed = Handed()
     intake = intake_on(store, handed)
     await intake.start()

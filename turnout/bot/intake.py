@@ -32,6 +32,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 
+from turnout.bot.ordering import sender_key
 from turnout.storage import StorageError, Store
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,8 @@ class Intake:
         try:
             new = set(
                 await self._store.keep_updates(
-                    [(update.update_id, body) for update, body in updates], self._clock()
+                    [(update.update_id, sender_key(update), body) for update, body in updates],
+                    self._clock(),
                 )
             )
         except StorageError as error:

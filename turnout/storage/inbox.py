@@ -10,12 +10,14 @@ from turnout.storage.base import StoreBase, to_db_time
 
 
 class InboxQueries(StoreBase):
-    async def keep_updates(self, updates: Sequence[tuple[int, str]], now: datetime) -> list[int]:
-        """Store ``(update_id, JSON body)`` pairs in one transaction; return the ids that were
+    async def keep_updates(
+        self, updates: Sequence[tuple[int, int | None, str]], now: datetime
+    ) -> list[int]:
+        """Store ``(update_id, sender, JSON body)`` in one transaction; return the ids that were
         new. One seen before (waiting or already handled) is neither stored nor returned."""
         if not updates:
             return []
-        params = {f"u{n}": update_id for n, (update_id, _) in enumerate(updates)}
+        params = {f"u{n}": update_id for n, (update_id, _, _) in enumerate(updates)}
         names = ", ".join(f":{name}" for name in params)
         async with self._transaction() as db:
             seen = {
@@ -25,12 +27,18 @@ class InboxQueries(StoreBase):
                     params,
                 )
             }
-            new = [(i, body) for i, body in updates if i not in seen]
+            new = [(i, sender, body) for i, sender, body in updates if i not in seen]
             await db.executemany(
-                "INSERT INTO inbox (update_id, body, received_at) VALUES (:id, :body, :now)",
-                [{"id": i, "body": body, "now": to_db_time(now)} for i, body in new],
+                """
+                INSERT INTO inbox (update_id, sender, body, received_at)
+                VALUES (:id, :sender, :body, :now)
+                """,
+                [
+                    {"id": i, "sender": sender, "body": body, "now": to_db_time(now)}
+                    for i, sender, body in new
+                ],
             )
-        return [i for i, _ in new]
+        return [i for i, _, _ in new]
 
     async def kept_updates(self) -> list[tuple[int, str]]:
         """Every update not yet handled, in the order they arrived."""

@@ -110,6 +110,9 @@ class PrivacyQueries(StoreBase):
             )
             # A question left open holds what they were typing.
             await db.execute("DELETE FROM prompts WHERE user_id = :uid", uid)
+            # What they sent that is still in the inbox, this very /forgetme included (it is
+            # handled from memory; a restart does not handle it again).
+            await db.execute("UPDATE inbox SET body = NULL, sender = NULL WHERE sender = :uid", uid)
             await db.execute("DELETE FROM report_submissions WHERE user_id = :uid", uid)
             await db.execute("DELETE FROM reports WHERE user_id = :uid", uid)  # media cascade
             await db.execute("DELETE FROM members WHERE user_id = :uid", uid)  # roles cascade
