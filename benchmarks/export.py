@@ -1,25 +1,34 @@
-"""Export benchmark: the metadata of 100,000 reports, and one action's 1,000 reports with media.
+"""Export benchmark: the metadata of 100,000 reports, one action's 1,000 reports with media, and
+what cleaning one hostile or huge file takes.
 
-    python benchmarks/export.py [--reports 100000] [--action-reports 1000]
+    python benchmarks/export.py [--reports 100000] [--action-reports 1000] [--only-files]
 
 1. A database with 100,000 submitted reports and 300,000 media rows (plus members, actions and
    RSVPs); ``write_export`` of all of it without media (as ``turnout export`` without a token).
 2. One action with 1,000 reports and 3,000 small photos held by the fake Bot API server, each
    download delayed 20 ms (a slow network); a full export with media.
+3. Single files cleaned as an export and as a publication cleans them: picture bombs (a PNG of
+   205 KB that decodes to 49.8 megapixels, a progressive JPEG of the same size), a 48 MP JPEG,
+   the largest PNG accepted (16 MP, with transparency and turned by its EXIF orientation), and
+   a video of about 20 MB (the most a bot may download) carrying a GPS track.
 
-Each export runs in a fresh process, so its peak resident memory is its own. Printed: time,
-peak RSS and ZIP size, and for the media export the most downloads seen in flight at once.
+Each export and each file runs in a fresh process, so its peak resident memory is its own.
+Printed: time, peak RSS and ZIP size, and for the media export the most downloads seen in
+flight at once; for each file, how far the process's peak grew above its baseline (the file
+read, the code imported) while cleaning it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import multiprocessing
 import os
 import random
 import resource
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,8 +40,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import imageio_ffmpeg
+from PIL import ExifTags, Image
 from telegram import Bot
 
+from turnout.export import CannotClean, TooLarge, clean_image, clean_video
 from turnout.export.archive import ExportRequest, write_export
 from turnout.export.downloads import bot_fetcher
 from turnout.i18n import Catalogs
@@ -152,13 +164,108 @@ async def in_child(
     return result  # type: ignore[no-any-return]
 
 
+PHOTO_SIDE = 2560  # as usecases.publishing cleans a picture for a channel
+
+
+def clean_process(path: str, kind: str, max_side: int | None, pipe: Connection) -> None:
+    """Clean one file; send (what came of it, MB the peak grew above the baseline, seconds)."""
+    data = Path(path).read_bytes()
+    before = peak_rss_kib()
+    started = time.monotonic()
+    try:
+        if kind == "video":
+            cleaned = clean_video(data)
+            outcome = f"cleaned, {len(cleaned) / 2**20:.1f} MB"
+        else:
+            cleaned, extension, _ = clean_image(data, max_side=max_side)
+            width, height = Image.open(io.BytesIO(cleaned)).size
+            outcome = f"{extension}, {width}x{height}"
+    except TooLarge as error:
+        outcome = f"refused: {error.pixels / 1e6:.1f} MP, limit {error.limit // 1_000_000} MP"
+    except CannotClean as error:
+        outcome = f"refused: {error}"
+    elapsed = time.monotonic() - started
+    pipe.send((outcome, (peak_rss_kib() - before) / 1024, elapsed))
+
+
+async def cleaned_in_child(path: Path, kind: str, max_side: int | None) -> tuple[str, float, float]:
+    ours, theirs = multiprocessing.Pipe()
+    process = multiprocessing.get_context("spawn").Process(
+        target=clean_process, args=(str(path), kind, max_side, theirs)
+    )
+    process.start()
+    result = await asyncio.to_thread(ours.recv)
+    await asyncio.to_thread(process.join)
+    return result  # type: ignore[no-any-return]
+
+
+def make_files(folder: Path) -> list[tuple[str, Path, str]]:
+    """(what it is, where, "picture" or "video")."""
+    Image.MAX_IMAGE_PIXELS = None
+    bomb = folder / "bomb.png"
+    Image.new("RGBA", (7060, 7060), (200, 30, 30, 255)).save(bomb)
+    progressive = folder / "bomb.jpg"
+    Image.new("RGB", (7060, 7060), (200, 30, 30)).save(progressive, progressive=True)
+    photo = folder / "photo.jpg"
+    noise = Image.effect_noise((8000, 6000), 40).convert("RGB")
+    noise.save(photo, quality=70)
+    del noise
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    largest = folder / "largest.png"
+    grey = Image.effect_noise((4000, 4000), 12)
+    Image.merge("RGBA", [grey, grey, grey, grey.point(lambda v: 255 - v)]).save(
+        largest, exif=exif.tobytes(), compress_level=1
+    )
+    del grey
+    video = folder / "video.mov"
+    gps = folder / "gps.bin"
+    gps.write_bytes(b"GPS5+40.7128-074.0060/" * 100)
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run(  # noqa: S603 - the benchmark's own file
+        [ffmpeg, "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+         "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine", "-f", "data", "-i",
+         str(gps), "-map", "0", "-map", "1", "-map", "2", "-t", "5.5", "-c:v", "mpeg4",
+         "-q:v", "1", "-c:a", "aac", "-c:d", "copy", "-tag:d", "gpmd", "-metadata",
+         "location=+40.7128-074.0060/", str(video)],
+        check=True,
+    )  # fmt: skip
+    return [
+        (f"PNG bomb, 7060x7060 RGBA, {bomb.stat().st_size // 1024} KB", bomb, "picture"),
+        (f"progressive JPEG, 7060x7060, {progressive.stat().st_size // 1024} KB", progressive,
+         "picture"),
+        (f"JPEG 8000x6000 (48 MP), {photo.stat().st_size / 2**20:.1f} MB", photo, "picture"),
+        (f"PNG 4000x4000 RGBA, turned, {largest.stat().st_size / 2**20:.0f} MB", largest,
+         "picture"),
+        (f"video with a GPS track, {video.stat().st_size / 2**20:.1f} MB", video, "video"),
+    ]  # fmt: skip
+
+
+async def files_table() -> None:
+    print("| file | cleaned for | outcome | peak above baseline MB | time s |")
+    print("| --- | --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as folder:
+        for what, path, kind in make_files(Path(folder)):
+            # A video is cleaned the same way for both; a picture is scaled for a channel.
+            uses: list[tuple[str, int | None]] = [("export and publication", None)]
+            if kind == "picture":
+                uses = [("export", None), ("publication", PHOTO_SIDE)]
+            for use, side in uses:
+                outcome, grown, elapsed = await cleaned_in_child(path, kind, side)
+                print(f"| {what} | {use} | {outcome} | {grown:.0f} | {elapsed:.2f} |")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--action-reports", type=int, default=1_000)
+    parser.add_argument("--only-files", action="store_true", help="only part 3")
     arguments = parser.parse_args()
     print(f"{os.cpu_count()} cores")
     print()
+    if arguments.only_files:
+        await files_table()
+        return
     print("| export | reports | media | time s | peak RSS MB | ZIP MB | downloads at once |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as folder:
@@ -209,6 +316,8 @@ async def main() -> None:
             media = f"{count:,} downloaded, cleaned"
             print(f"| full, one action | {arguments.action_reports:,} | {media} | {elapsed:.1f} "
                   f"| {peak / 1024:.0f} | {size / 2**20:.1f} | {most} |")  # fmt: skip
+    print()
+    await files_table()
 
 
 if __name__ == "__main__":

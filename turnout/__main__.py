@@ -14,13 +14,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from telegram import Bot
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from turnout import __version__
 from turnout.bot.application import build_application
 from turnout.bot.health import heartbeat_path, is_alive
-from turnout.bot.logs import configure_logging
+from turnout.bot.logs import RedactingFilter, configure_logging
 from turnout.bot.runner import run as run_bot
-from turnout.config import ConfigError, Settings, load_settings
+from turnout.config import (
+    ENV_PREFIX,
+    TELEGRAM_API,
+    ConfigError,
+    Settings,
+    load_settings,
+    unknown_settings,
+)
 from turnout.export import ExportError
 from turnout.export.archive import ExportRequest, write_export
 from turnout.export.downloads import bot_fetcher
@@ -82,23 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments.command == "sandbox":
             return sandbox_command(arguments.port, arguments.database, reset=arguments.reset)
-        settings = load_settings()
-        if arguments.command == "check-config":
-            return check_config(settings)
-        if arguments.command == "healthcheck":
-            return 0 if is_alive(heartbeat_path(settings)) else 1
-        _configure_logging(settings)
-        if arguments.command == "migrate":
-            return asyncio.run(migrate(settings))
-        if arguments.command == "deliveries":
-            return asyncio.run(deliveries(settings))
-        if arguments.command == "export":
-            return asyncio.run(
-                export_zip(settings, arguments.out, arguments.action, arguments.campaign)
-            )
-        return run(settings)
+        if arguments.command != "healthcheck":  # asked by a machine, which reads no warning
+            warn_about_unknown_settings()
+        settings = load_settings(require_token=arguments.command in ("run", "check-config"))
+        try:
+            return _command(arguments, settings)
+        except BadRequest:
+            raise  # a NetworkError by inheritance only: Telegram refused a request (a bug)
+        except (InvalidToken, NetworkError) as error:
+            return _telegram_refused(error, settings)
     except ConfigError as error:
-        print(f"turnout: {error}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"turnout: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     except StorageError as error:
         print(f"turnout: database: {error}", file=sys.stderr)
@@ -107,14 +110,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"turnout: export: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as error:
-        # Through the log, never a bare traceback: a rejected token is quoted in the error
-        # (InvalidToken), and only the log handler redacts it.
+        # Through the log, never a bare traceback: an error can quote a request's URL, which
+        # holds the token, and only the log handler redacts it.
         log.critical("turnout stopped: %s", error, exc_info=True)
         return EXIT_FAILURE
 
 
+def _command(arguments: argparse.Namespace, settings: Settings) -> int:
+    if arguments.command == "check-config":
+        return check_config(settings)
+    if arguments.command == "healthcheck":
+        return 0 if is_alive(heartbeat_path(settings)) else 1
+    _configure_logging(settings)
+    if arguments.command == "migrate":
+        return asyncio.run(migrate(settings))
+    if arguments.command == "deliveries":
+        return asyncio.run(deliveries(settings))
+    if arguments.command == "export":
+        return asyncio.run(
+            export_zip(settings, arguments.out, arguments.action, arguments.campaign)
+        )
+    return run(settings)
+
+
+def warn_about_unknown_settings() -> None:
+    """A misspelled setting is ignored by the settings; say so before anything else is said."""
+    for unknown in unknown_settings():
+        print(f"turnout: warning: {unknown}", file=sys.stderr)
+
+
+def _telegram_refused(error: InvalidToken | NetworkError, settings: Settings) -> int:
+    """One line for the two ways Telegram stops the bot from starting (or running): the token
+    is refused, or Telegram cannot be reached. The traceback helps nobody who has to fix a
+    token or a network, so it is logged at DEBUG only."""
+    log.debug("turnout stopped: %s", error, exc_info=error)
+    where = "Telegram" if settings.api_base_url == TELEGRAM_API else settings.api_base_url
+    if isinstance(error, InvalidToken):
+        shown = dict(settings.describe())[f"{ENV_PREFIX}BOT_TOKEN"]
+        message = (
+            f"{ENV_PREFIX}BOT_TOKEN: {where} rejected the token {shown}; check it with @BotFather"
+        )
+        if where != "Telegram":
+            message += f", or {ENV_PREFIX}API_BASE_URL"
+        code = EXIT_CONFIG
+    else:
+        message = (
+            f"cannot reach {where} ({error.message}); check the network or {ENV_PREFIX}API_BASE_URL"
+        )
+        code = EXIT_FAILURE
+    # The message is built here, but the error's own words could quote a URL with the token.
+    print(f"turnout: {RedactingFilter(settings.secrets()).redact(message)}", file=sys.stderr)
+    return code
+
+
 def check_config(settings: Settings) -> int:
-    settings.token  # noqa: B018 - raises ConfigError when the token is missing
     width = max(len(name) for name, _ in settings.describe())
     for name, value in settings.describe():
         print(f"{name.ljust(width)}  {value}")

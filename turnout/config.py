@@ -5,7 +5,9 @@ Settings are built once in ``__main__`` and passed down; nothing imports a globa
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,7 +15,14 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_core import ErrorDetails
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    NoDecode,
+    SettingsConfigDict,
+)
 
 ENV_PREFIX = "TURNOUT_"
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -22,10 +31,15 @@ TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+_MISSING_TOKEN = f"{ENV_PREFIX}BOT_TOKEN: missing (the token @BotFather gave you)"
 
 
 class ConfigError(Exception):
-    """A setting is missing or invalid; the message names it and fits on one line."""
+    """Settings are missing or invalid: one problem per setting, each naming it on one line."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def parse_duration(text: str) -> timedelta:
@@ -168,7 +182,7 @@ class Settings(BaseSettings):
     def token(self) -> str:
         """The bot token; only ``run`` asks for it, so its absence is reported there."""
         if self.bot_token is None:
-            raise ConfigError(f"{ENV_PREFIX}BOT_TOKEN: missing (the token @BotFather gave you)")
+            raise ConfigError(_MISSING_TOKEN)
         return self.bot_token.get_secret_value()
 
     @property
@@ -203,6 +217,8 @@ class Settings(BaseSettings):
                 shown = format_duration(value)
             elif isinstance(value, tuple):
                 shown = ",".join(str(item) for item in value)
+            elif isinstance(value, float) and value.is_integer():
+                shown = str(int(value))  # 25, as written in the README, not 25.0
             elif value is None:
                 shown = "(not set)"
             else:
@@ -217,14 +233,99 @@ def _mask(secret: str) -> str:
     return f"{head}:********" if sep and head.isdigit() else "********"
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Build the settings or raise ConfigError naming the first bad setting, on one line."""
+def load_settings(*, require_token: bool = False, **overrides: Any) -> Settings:
+    """Build the settings or raise ConfigError naming every bad setting, one line each.
+
+    ``require_token`` adds a missing ``BOT_TOKEN`` to the problems (``run``, ``check-config``),
+    so that a new operator hears of it with the others rather than after fixing them."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
-        lines = []
-        for problem in error.errors(include_input=False, include_url=False):
-            field = str(problem["loc"][0]) if problem["loc"] else "settings"
-            message = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"{ENV_PREFIX}{field.upper()}: {message}")
-        raise ConfigError("; ".join(lines)) from None
+        problems = [
+            _problem(problem) for problem in error.errors(include_input=False, include_url=False)
+        ]
+        if require_token and not _token_given(overrides):
+            problems.insert(0, _MISSING_TOKEN)
+        # Two bad items of one list read the same; they are one thing to fix.
+        raise ConfigError(*dict.fromkeys(problems)) from None
+    if require_token and settings.bot_token is None:
+        raise ConfigError(_MISSING_TOKEN)
+    return settings
+
+
+def _problem(problem: ErrorDetails) -> str:
+    location = problem["loc"]
+    field = str(location[0]).upper() if location else "settings"
+    item = f"item {location[1] + 1}: " if len(location) > 1 and isinstance(location[1], int) else ""
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    return f"{ENV_PREFIX}{field}: {item}{message}"
+
+
+def _token_given(overrides: dict[str, Any]) -> bool:
+    """Whether a token was set at all (in the arguments, the environment or ``.env``), when
+    validation failed before the settings could say so."""
+    if "bot_token" in overrides:
+        return bool(overrides["bot_token"])
+    # The environment comes first and wins over .env, even when blank, as in ``Settings``.
+    places = _variables().get(f"{ENV_PREFIX}BOT_TOKEN".lower())
+    return bool(places and (places[0][0] or "").strip())
+
+
+# --- Names that are not settings ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnknownSetting:
+    """A ``TURNOUT_*`` variable that no setting reads: a typo, or a setting that was renamed."""
+
+    name: str
+    where: str
+    """``the environment`` or the ``.env`` file's name."""
+    suggestion: str | None
+
+    def __str__(self) -> str:
+        hint = (
+            f"did you mean {self.suggestion}?"
+            if self.suggestion
+            else "the README's Configuration lists the settings"
+        )
+        return f"{self.name} (in {self.where}) is not a setting and is ignored; {hint}"
+
+
+def setting_names() -> list[str]:
+    """Every setting's variable name, in the order of ``Settings``."""
+    return [ENV_PREFIX + name.upper() for name in Settings.model_fields]
+
+
+def unknown_settings() -> list[UnknownSetting]:
+    """Every ``TURNOUT_*`` variable in the environment or ``.env`` that is not a setting, with
+    the closest setting's name when one is close. Settings ignore them: a misspelled
+    ``TURNOUT_OWNER_ID`` would otherwise leave the bot without an owner, silently."""
+    known = {name.lower(): name for name in setting_names()}
+    suffixes = [name.removeprefix(ENV_PREFIX) for name in known.values()]
+    found: list[UnknownSetting] = []
+    for name, places in sorted(_variables().items()):
+        if name in known:
+            continue
+        written = name.upper()
+        close = difflib.get_close_matches(written.removeprefix(ENV_PREFIX), suffixes, n=1)
+        suggestion = ENV_PREFIX + close[0] if close else None
+        found.extend(UnknownSetting(written, where, suggestion) for _, where in places)
+    return found
+
+
+def _variables() -> dict[str, list[tuple[str | None, str]]]:
+    """Every ``TURNOUT_*`` variable (lower-cased) the settings would see, with its value and
+    where it is set, read by the same sources ``Settings`` reads."""
+    env_file = Settings.model_config.get("env_file")
+    sources = [
+        (EnvSettingsSource(Settings), "the environment"),
+        (DotEnvSettingsSource(Settings), str(env_file)),
+    ]
+    prefix = ENV_PREFIX.lower()
+    found: dict[str, list[tuple[str | None, str]]] = {}
+    for source, where in sources:
+        for name, value in source.env_vars.items():
+            if name.lower().startswith(prefix):
+                found.setdefault(name.lower(), []).append((value, where))
+    return found

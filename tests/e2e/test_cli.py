@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import OWNER_ID, TOKEN, environment, started, text_of
+from tests.e2e.conftest import OWNER_ID, TOKEN, environment, free_port, started, text_of
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage.purposes import CallCopy
 
@@ -141,19 +141,87 @@ async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
     assert "call:7:text  chat 2: Forbidden: bot was blocked by the user" in result.stdout
 
 
-async def test_a_rejected_token_is_reported_without_showing_it(
-    telegram: FakeTelegram, tmp_path: Path
+REVOKED = "987654321:ZZyyXXwwVVuuTTssRRqqPPooNNmmLLkkJJi"
+
+
+def assert_never_shown(token: str, output: str) -> None:
+    assert token not in output
+    assert token.split(":")[1] not in output
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+async def test_a_rejected_token_stops_start_up_with_one_line(
+    telegram: FakeTelegram, tmp_path: Path, level: str
 ) -> None:
-    revoked = "987654321:ZZyyXXwwVVuuTTssRRqqPPooNNmmLLkkJJi"
     env = environment(
-        bot_token=revoked,
+        bot_token=REVOKED,
         database=str(tmp_path / "turnout.db"),
         api_base_url=telegram.base_url,
         api_file_url=telegram.base_file_url,
+        log_level=level,
     )
     result = await asyncio.to_thread(turnout, "run", env=env)
-    assert result.returncode == 1
-    assert "turnout stopped" in result.stderr
-    assert revoked not in result.stderr
-    assert revoked.split(":")[1] not in result.stderr
-    assert "[REDACTED]" in result.stderr
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("turnout: TURNOUT_BOT_TOKEN: "), result.stderr
+    assert "rejected the token 987654321:********; check it with @BotFather" in lines[-1]
+    assert_never_shown(REVOKED, result.stderr)
+    if level == "INFO":
+        assert len(lines) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    else:  # the traceback is there for whoever asks for it, with the token redacted
+        assert "Traceback" in result.stderr
+        assert "[REDACTED]" in result.stderr
+
+
+def test_an_unreachable_telegram_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/bot"  # a closed port: the connection is refused
+    env = environment(bot_token=TOKEN, database=str(tmp_path / "turnout.db"), api_base_url=nowhere)
+    result = turnout("run", env=env)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"turnout: cannot reach {nowhere} ("), lines[0]
+    assert lines[0].endswith("; check the network or TURNOUT_API_BASE_URL")
+    assert "Traceback" not in result.stderr
+    assert_never_shown(TOKEN, result.stderr)
+
+
+def test_every_bad_setting_is_reported_on_its_own_line() -> None:
+    env = environment(bot_token=TOKEN, rate_limit="fast", timezone="Moon/Base")
+    for command in ("run", "check-config"):
+        result = turnout(command, env=env)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert [line.split(": ")[1] for line in lines] == [
+            "TURNOUT_TIMEZONE",
+            "TURNOUT_RATE_LIMIT",
+        ], result.stderr
+        assert all(line.startswith("turnout: ") for line in lines)
+        assert "Traceback" not in result.stderr
+        assert_never_shown(TOKEN, result.stderr)
+
+
+def test_a_misspelled_setting_is_warned_about_with_the_closest_name() -> None:
+    env = environment(bot_token=TOKEN) | {"TURNOUT_OWNER_ID": "111"}
+    result = turnout("check-config", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "turnout: warning: TURNOUT_OWNER_ID (in the environment) is not a setting and is "
+        "ignored; did you mean TURNOUT_OWNER_IDS?"
+    ]
+    shown = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()}
+    assert shown["TURNOUT_OWNER_IDS"] == []  # what the typo left: no owner
+
+
+def test_run_warns_about_a_misspelled_setting_before_it_stops() -> None:
+    """The token under a wrong name: the warning says which, and the value is never shown."""
+    env = environment() | {"TURNOUT_BOT_TOKN": TOKEN}
+    result = turnout("run", env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "turnout: warning: TURNOUT_BOT_TOKN (in the environment) is not a setting and is "
+        "ignored; did you mean TURNOUT_BOT_TOKEN?",
+        "turnout: TURNOUT_BOT_TOKEN: missing (the token @BotFather gave you)",
+    ]
+    assert_never_shown(TOKEN, result.stderr)

@@ -13,8 +13,18 @@ from typing import Any
 
 import geojson
 
-from tests.e2e.conftest import RunningBot, button_data, labels, shown, started, text_of
+from tests.e2e.conftest import (
+    Clock,
+    RunningBot,
+    button_data,
+    labels,
+    running,
+    shown,
+    started,
+    text_of,
+)
 from tests.e2e.test_review import submit
+from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Action, NewAction, ReportStatus
 
@@ -85,6 +95,8 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
     assert (city, country, zone, host) == ("Lisbon", "PT", "Europe/Lisbon", ana.id)
     assert starts_at == f"{NEXT_YEAR}-06-07 17:00:00"  # 18:00 WEST is 17:00 UTC
     assert bot.rows("SELECT role FROM roles WHERE user_id = :u", u=ana.id) == [("host",)]
+    # Her command menu has the host's commands at once, not after a restart.
+    assert "review" in await bot.menu_of(ana, expect="review")
     assert bot.rows("SELECT action FROM audit_log WHERE action LIKE 'proposal:%'") == [
         ("proposal:submit",),
         ("proposal:approve",),
@@ -526,7 +538,7 @@ async def test_an_action_in_no_city_can_take_a_time_zone_instead(
     await owner.send("Xqzzyville")
     assert "I found no city called “Xqzzyville”" in shown(await owner.reply())
     await owner.send("UTC+3")
-    assert "(time zone Etc/GMT-3)" in text_of(await owner.reply())
+    assert "(time zone UTC+3)" in text_of(await owner.reply())  # as typed, not Etc/GMT-3
 
 
 async def test_a_proposal_placed_by_a_shared_location_takes_its_city_and_zone(
@@ -617,3 +629,35 @@ async def test_a_member_may_propose_three_actions_a_day(
     await bot.skip(timedelta(hours=24, minutes=1))
     await propose(ana, title="The next day's picket")
     assert bot.rows("SELECT COUNT(*) FROM proposals") == [(4,)]
+
+
+async def test_open_the_action_in_the_review_chat_says_where_the_card_went(
+    telegram: FakeTelegram,
+    make_settings: Callable[..., Settings],
+    clock: Clock,
+    owner: FakeUser,
+    ana: FakeUser,
+) -> None:
+    group = telegram.add_group("Reviewers")
+    stranger = telegram.add_user("Sam", started=False)  # in the group, never wrote to the bot
+    async with running(make_settings(review_chat_id=group.id), clock, telegram):
+        await started(owner)
+        await started(ana)
+        await propose(ana)
+        await telegram.wait_until(lambda: bool(telegram.bot_messages(group)))
+        await owner.press("✅ Approve", message=telegram.bot_messages(group)[-1])
+        await owner.callback_answer()
+        await telegram.wait_until(
+            lambda: any("Open the action" in labels(m) for m in telegram.bot_messages(group))
+        )
+        [decided] = [m for m in telegram.bot_messages(group) if "Open the action" in labels(m)]
+        before = len(owner.inbox)
+
+        await owner.press("Open the action", message=decided)
+        assert (await owner.callback_answer())["text"] == "Sent to your private chat with me."
+        await telegram.wait_until(lambda: len(owner.inbox) > before)
+        assert "Picket for clean air" in shown(owner.inbox[-1])
+
+        await stranger.press("Open the action", message=decided)
+        toast = await stranger.callback_answer()
+        assert "send /start" in toast["text"] and toast["show_alert"]

@@ -155,3 +155,40 @@ async def test_retention_purges_old_reports_and_answers_only(
         ]
         assert bot.rows("SELECT COUNT(*) FROM members") == [(1,)]  # members stay
         assert bot.rows("SELECT COUNT(*) FROM deliveries WHERE purpose = 'call:2:text'") == [(0,)]
+
+
+async def test_after_forget_me_old_buttons_and_commands_ask_for_start_and_sign_up_nobody(
+    bot: RunningBot, owner: FakeUser, ana: FakeUser
+) -> None:
+    data = bot.services
+    now = data.clock()
+    picket = NewAction("Picket", "", now + timedelta(days=1), "UTC", "Square", None, None, 1, ())
+    await data.store.create_action(picket, owner.id, [], now)
+    greeting = await started(ana)
+    await ana.send("/actions")
+    listing = await ana.reply()
+    await ana.press("Picket", message=listing)
+    await ana.callback_answer()
+    card = await ana.reply()
+    assert "Going" in labels(card)
+    await ana.send("/forgetme")
+    confirm = await ana.reply()
+    await ana.press("Delete everything", message=confirm)
+    await ana.callback_answer()
+    await ana.edit(of=confirm)
+
+    send_start = "Send /start to begin."
+    await ana.press("Going", message=card)
+    assert send_start in (await ana.callback_answer())["text"]
+    await ana.press("Subscribe to new calls", message=greeting)
+    assert send_start in (await ana.callback_answer())["text"]
+    for command in ("/report", "/settings", "/propose", "/subscribe"):
+        await ana.send(command)
+        assert send_start in text_of(await ana.reply())
+    assert bot.rows("SELECT user_id FROM members WHERE user_id = :u", u=ana.id) == []
+    assert bot.rows("SELECT user_id FROM rsvps WHERE user_id = :u", u=ana.id) == []
+
+    await started(ana)  # only /start brings her back
+    await ana.press("Going", message=card)
+    assert (await ana.callback_answer())["text"] == "Noted: going."
+    assert bot.rows("SELECT answer FROM rsvps WHERE user_id = :u", u=ana.id) == [("going",)]

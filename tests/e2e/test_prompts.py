@@ -154,6 +154,7 @@ async def test_a_restart_keeps_an_open_question(
 async def test_starting_another_flow_closes_the_first_and_says_so(
     bot: RunningBot, owner: FakeUser
 ) -> None:
+    await started(owner)
     await owner.send("/newaction")
     await owner.reply()
     await owner.send("/propose")

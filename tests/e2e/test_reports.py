@@ -103,6 +103,7 @@ async def test_a_full_report_keeps_everything_in_order(
 
 async def test_limits_and_refusals(bot: RunningBot, telegram: FakeTelegram, ana: FakeUser) -> None:
     await an_action(bot)
+    await started(ana)
     await begin(ana, "Other")
     for _ in range(30):
         await ana.send_photo()
@@ -123,6 +124,7 @@ async def test_limits_and_refusals(bot: RunningBot, telegram: FakeTelegram, ana:
 
 
 async def test_the_rate_limit_holds(bot: RunningBot, ana: FakeUser) -> None:
+    await started(ana)
     for n in range(3):
         await begin(ana, "Other")
         await ana.send(f"Report {n}")
@@ -142,6 +144,7 @@ async def test_the_rate_limit_holds(bot: RunningBot, ana: FakeUser) -> None:
 
 
 async def test_withdrawing_does_not_reset_the_rate_limit(bot: RunningBot, ana: FakeUser) -> None:
+    await started(ana)
     for n in range(3):
         await begin(ana, "Other")
         await ana.send(f"Report {n}")
@@ -163,6 +166,7 @@ async def test_withdrawing_does_not_reset_the_rate_limit(bot: RunningBot, ana: F
 async def test_my_reports_and_withdrawing(
     bot: RunningBot, telegram: FakeTelegram, ana: FakeUser
 ) -> None:
+    await started(ana)
     await begin(ana, "Other")
     await ana.send("Leaflets handed out")
     await ana.reply()
@@ -190,6 +194,7 @@ async def test_a_restart_between_two_photos_keeps_the_draft(
     settings = make_settings()
     ana = telegram.add_user("Ana")
     async with running(settings, clock, telegram):
+        await started(ana)
         await begin(ana, "Other")
         await ana.send_photo()
         await ana.reply()

@@ -14,6 +14,7 @@ from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import an_action, begin
 from tests.unit.test_clean import assert_clean, jpeg_with_gps
+from tests.unit.test_video import PLACE, described, filmed_with_gps, packets
 from turnout.sandbox.fakebot import FakeChat, FakeTelegram, FakeUser
 
 
@@ -348,16 +349,19 @@ async def test_no_reason_under_an_old_prompt_decides_nothing(
     ]
 
 
-async def test_a_video_that_says_where_it_was_filmed_is_not_published(
+async def test_a_video_is_published_without_where_it_was_filmed(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
     olga, channel = await publisher(bot, telegram, owner)
     await started(ana)
     await begin(ana, "Other")
-    mp4 = b"\x00\x00\x00\x1cftypmp42" + bytes(64)
-    await ana.send_video(mp4 + b"udta\x00\x00\x00\x1c\xa9xyz+45.2671+019.8335/")
+    await ana.send_video(filmed_with_gps())  # ©xyz, a creation time and a GPS track
     await ana.reply()
-    clean = await ana.send_video(mp4 + b"moov" + bytes(32))
+    await ana.send_video(b"\x00\x00\x00\x1cftypmp42" + bytes(64))  # not a video ffmpeg reads
+    await ana.reply()
+    huge = io.BytesIO()
+    Image.new("L", (5000, 5000)).save(huge, "PNG")  # 25 megapixels in 25 KB
+    await ana.send_document(huge.getvalue(), file_name="poster.png", mime_type="image/png")
     await ana.reply()
     await ana.send("/done")
     await ana.reply()
@@ -365,17 +369,27 @@ async def test_a_video_that_says_where_it_was_filmed_is_not_published(
     await ana.callback_answer()
     number = int(text_of(await ana.reply()).split("#")[1].split()[0])
 
-    decided = await approved(bot, olga, number, media=2)  # an album of two videos
+    decided = await approved(bot, olga, number, media=3)  # two videos, then the document
     await olga.press("📣 Publish to a channel", message=decided)
     await olga.callback_answer()
     await olga.press("Rally News", message=await olga.reply())
     await olga.callback_answer()
     done = text_of(await olga.reply())
-    assert "A video was left out: it says where it was filmed" in done
+    assert f"Report #{number} is published" in done
+    assert "A video was left out: its metadata (which can include where it was filmed)" in done
+    assert (
+        "A picture was left out: it is too large to clean safely (25.0 megapixels; the limit"
+        " for a picture like this one is 16 megapixels)."
+    ) in done
     [video] = [
         c for c in telegram.calls_to("sendVideo") if c.ok and c.params["chat_id"] == channel.id
     ]
-    assert video.params["video"] == clean["video"]["file_id"]  # the clean one, by file id
+    [upload] = video.files.values()  # uploaded again, not re-sent by file id
+    assert PLACE.encode() not in upload.content and b"gpmd" not in upload.content
+    description = described(upload.content)
+    assert "location" not in description and "creation_time" not in description
+    assert packets(upload.content, "v") == packets(filmed_with_gps(), "v")
+    assert packets(upload.content, "a") == packets(filmed_with_gps(), "a")
 
 
 async def test_organisers_see_a_name_only_when_its_member_chose_so(

@@ -22,7 +22,21 @@ async def test_a_member_sets_their_timezone_by_city(bot: RunningBot, ana: FakeUs
     assert bot.rows("SELECT timezone FROM members") == [("Europe/Belgrade",)]
 
 
+async def test_an_offset_zone_is_shown_as_typed(bot: RunningBot, ana: FakeUser) -> None:
+    await started(ana)
+    await ana.send("/settings")
+    await ana.reply()
+    await ana.press("Change time zone")
+    await ana.callback_answer()
+    await ana.reply()
+    await ana.send("UTC+14")
+    assert "UTC+14" in text_of(await ana.reply())
+    assert "Time zone: UTC+14" in shown(await ana.reply())
+    assert bot.rows("SELECT timezone FROM members") == [("Etc/GMT-14",)]
+
+
 async def test_a_member_chooses_their_reminders(bot: RunningBot, ana: FakeUser) -> None:
+    await started(ana)
     await ana.send("/settings")
     view = await ana.reply()
     assert "Reminders before actions you answered Going or Maybe: all" in shown(view)
@@ -45,6 +59,7 @@ async def test_a_member_chooses_their_reminders(bot: RunningBot, ana: FakeUser) 
 async def test_a_member_chooses_the_language_and_whether_organisers_see_their_name(
     bot: RunningBot, ana: FakeUser
 ) -> None:
+    await started(ana)
     await ana.send("/settings")
     view = await ana.reply()
     assert "Language: English" in shown(view)

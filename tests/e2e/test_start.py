@@ -48,6 +48,10 @@ async def test_subscribing_from_the_greeting(bot: RunningBot, ana: FakeUser) -> 
 
 
 async def test_subscribe_and_unsubscribe_commands(bot: RunningBot, ana: FakeUser) -> None:
+    await ana.send("/subscribe")  # not before /start: nobody is signed up by another command
+    assert "Send /start to begin." in text_of(await ana.reply())
+    assert bot.rows("SELECT subscribed FROM members") == []
+    await started(ana)
     await ana.send("/subscribe")
     assert "Subscribed" in text_of(await ana.reply())
     assert bot.rows("SELECT subscribed FROM members") == [(1,)]

@@ -48,7 +48,7 @@ async def test_stats_counts_and_charts(
     chart = await telegram.wait_for_call("sendPhoto")
     [upload] = chart.files.values()
     assert upload.content.startswith(b"\x89PNG\r\n\x1a\n")
-    assert Image.open(io.BytesIO(upload.content)).size == (800, 400)
+    assert Image.open(io.BytesIO(upload.content)).size == (800, 500)
     assert (await olga.reply())["photo"]
 
     await olga.send("/stats")

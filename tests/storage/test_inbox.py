@@ -17,6 +17,9 @@ async def test_updates_are_kept_in_arrival_order_until_handled(store: Store) -> 
     await store.mark_updates_handled([7, 9])
 
     assert await store.kept_updates() == [(5, '{"b":2}')]
+    with sqlite3.connect(store.path) as db:
+        left = db.execute("SELECT update_id FROM inbox WHERE sender IS NOT NULL").fetchall()
+    assert left == [(5,)], "a handled update still names its sender"
 
 
 async def test_an_update_sent_again_is_kept_once_even_after_it_was_handled(store: Store) -> None:

@@ -20,6 +20,7 @@ from PIL import Image, PngImagePlugin
 
 from tests.conftest import NOW, MemberFactory
 from tests.unit.test_clean import assert_clean, gps_exif, jpeg_with_gps
+from tests.unit.test_video import PLACE, animation, described, filmed_with_gps
 from turnout.export import ExportError, archive
 from turnout.export.archive import ExportRequest, ExportResult, Fetch, Progress, write_export
 from turnout.i18n import Catalogs
@@ -28,8 +29,7 @@ from turnout.storage import Action, Answer, NewAction, ReportMedia, Store
 
 t = Catalogs("en").translator("en")
 ORGANISER = 7
-PLAIN_VIDEO = b"\x00\x00\x00\x1cftypmp42" + bytes(200)
-FILMED_AT = b"\x00\x00\x00\x1cftypmp42" + b"udta\x00\x00\x00\x1c\xa9xyz+45.26+019.83/"
+NOT_A_VIDEO = b"\x00\x00\x00\x1cftypmp42" + bytes(200)  # an opening, nothing after it
 
 
 def png_with_text() -> bytes:
@@ -209,8 +209,8 @@ async def test_media_go_in_cleaned_and_the_page_shows_each_as_what_it_is(
     downloads = Downloads(
         {
             "file-1": jpeg_with_gps(),
-            "file-2": PLAIN_VIDEO,
-            "file-3": PLAIN_VIDEO,
+            "file-2": filmed_with_gps(),
+            "file-3": animation(),
             "file-4": b"OggS voice",
             "file-5": png_with_text(),
         }
@@ -234,7 +234,11 @@ async def test_media_go_in_cleaned_and_the_page_shows_each_as_what_it_is(
     assert opened.record(report_id)["media_left_out"] == []
     assert_clean(opened.files[f"{base}-01.jpg"])
     assert_clean(opened.files[f"{base}-05.png"])
-    assert opened.files[f"{base}-02.mp4"] == PLAIN_VIDEO  # a video goes in as it is
+    # Videos go in as they were filmed, less where and when (and any GPS track).
+    for video in (f"{base}-02.mp4", f"{base}-03.mp4"):
+        assert PLACE.encode() not in opened.files[video]
+        assert "location" not in described(opened.files[video])
+    assert "Audio" in described(opened.files[f"{base}-02.mp4"])
     shown = set(re.findall(r'<(img|video|audio) [^>]*src="([^"]+)"', opened.page))
     assert shown == {
         ("img", f"{base}-01.jpg"),
@@ -253,18 +257,22 @@ async def test_what_cannot_go_in_is_listed_with_its_reason(
         item("photo", 1),  # goes in
         item("photo", 2),  # its download fails
         item("document", 3, "image/heic"),  # cannot be read to be cleaned
-        item("video", 4),  # says where it was filmed
+        item("video", 4),  # ffmpeg cannot copy it without its metadata
         item("document", 5, "application/pdf"),  # not a picture
         item("document", 6, "video/mp4"),  # a video sent as a file
         item("photo", 7, size=30 * 1024 * 1024),  # more than a bot may download
+        item("document", 8, "image/png"),  # too large to clean safely
     )
     report_id = await a_report(store, ana.user_id, media=media)
+    huge = io.BytesIO()
+    Image.new("L", (5000, 5000)).save(huge, "PNG")  # 25 MP in 25 KB
     downloads = Downloads(
         {
             "file-1": jpeg_with_gps(),
             "file-2": ExportError("Telegram said no"),
             "file-3": b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64),
-            "file-4": FILMED_AT,
+            "file-4": NOT_A_VIDEO,
+            "file-8": huge.getvalue(),
         }
     )
 
@@ -273,13 +281,15 @@ async def test_what_cannot_go_in_is_listed_with_its_reason(
     reasons = [
         t("export.left.download_failed"),
         t("export.left.unreadable"),
-        t("export.left.video_place"),
+        "a video whose metadata (which can include where it was filmed) could not be removed",
         t("export.left.file"),
         t("export.left.video_file"),
         t("export.left.too_big"),
+        "a picture too large to clean safely: 25.0 megapixels"
+        " (the limit for a picture like this one is 16 megapixels)",
     ]
     kept = f"media/report-{report_id:06d}-01.jpg"
-    assert (result.files, result.left_out) == (1, 6)
+    assert (result.files, result.left_out) == (1, 7)
     assert opened.media == [kept]
     assert opened.row(report_id)["media_files"] == kept
     assert opened.row(report_id)["media_left_out"] == ";".join(reasons)
@@ -287,7 +297,7 @@ async def test_what_cannot_go_in_is_listed_with_its_reason(
     assert opened.record(report_id)["media_left_out"] == reasons
     assert all(html.escape(reason) in opened.page for reason in reasons)
     # What is left out for what it is, is not even downloaded.
-    assert sorted(downloads.asked) == ["file-1", "file-2", "file-3", "file-4"]
+    assert sorted(downloads.asked) == ["file-1", "file-2", "file-3", "file-4", "file-8"]
 
 
 async def test_without_downloads_every_item_is_left_out(
@@ -404,7 +414,7 @@ async def test_progress_ends_with_every_item_done(
     downloads = Downloads(
         {
             "file-1": jpeg_with_gps(),
-            "file-3": PLAIN_VIDEO,
+            "file-3": animation(),
             "file-4": ExportError("gone"),
             "file-5": b"OggS",
         }

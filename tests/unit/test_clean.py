@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image, PngImagePlugin
 
-from turnout.export import CannotClean, clean_image, is_image
+from turnout.export import CannotClean, TooLarge, clean_image, is_image
+from turnout.export.clean import MAX_PIXELS, _jpeg_layout
 
 SECRET_PLACE = (45.0, 16.0, 30.0)
 
@@ -136,11 +142,174 @@ def test_a_broken_png_is_refused() -> None:
         clean_image(bytes(data))
 
 
-def test_a_video_that_says_where_it_was_filmed() -> None:
-    from turnout.export import video_has_location
+# Picture bombs: small files that decode to huge pictures. Cleaning one must stay under about
+# 150 MB above the process's baseline. Pillow's memory is not Python's (tracemalloc does not see
+# it), so each is cleaned in a process of its own, which reports how far its peak resident
+# memory (VmHWM; not getrusage's ru_maxrss, which a child takes over from its parent, this
+# test) grew. The pictures are made in another process, so that making them does not raise that
+# peak first.
 
-    assert video_has_location(
-        b"\x00\x00\x00\x1cftypmp42" + b"udta\x00\x00\x00\x1c\xa9xyz+45.26+019.83/"
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT_MB = 150
+on_linux = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
+
+MEASURE = """
+import io, json, sys
+from pathlib import Path
+from PIL import Image
+from turnout.export import TooLarge, clean_image
+
+def peak_kib():
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+
+data = open(sys.argv[1], "rb").read()
+max_side = int(sys.argv[2]) if sys.argv[2] != "-" else None
+before = peak_kib()
+try:
+    cleaned, extension, _ = clean_image(data, max_side=max_side)
+except TooLarge as error:
+    outcome = {"refused": [error.pixels, error.limit]}
+else:
+    outcome = {"extension": extension, "size": list(Image.open(io.BytesIO(cleaned)).size)}
+print(json.dumps({"grown_mb": (peak_kib() - before) / 1024, **outcome}))
+"""
+
+
+def python(code: str, *arguments: str) -> str:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
     )
-    assert video_has_location(b"...mdta com.apple.quicktime.location.ISO6709 ...")
-    assert not video_has_location(b"\x00\x00\x00\x1cftypmp42" + bytes(200))
+    return done.stdout
+
+
+def made(path: Path, mode: str, size: tuple[int, int], **options: object) -> Path:
+    """A picture of one colour (a few hundred kilobytes at most), made in another process."""
+    python(
+        "import sys, json; from PIL import Image; Image.MAX_IMAGE_PIXELS = None; "
+        "Image.new(sys.argv[2], tuple(json.loads(sys.argv[3])), 'red')"
+        ".save(sys.argv[1], **json.loads(sys.argv[4]))",
+        str(path),
+        mode,
+        json.dumps(size),
+        json.dumps(options),
+    )
+    return path
+
+
+def cleaned_apart(path: Path, max_side: int | None = None) -> dict[str, object]:
+    """Clean the picture at ``path`` in a process of its own: what came of it, and
+    ``grown_mb``, how far that process's peak memory grew meanwhile."""
+    outcome: dict[str, object] = json.loads(python(MEASURE, str(path), str(max_side or "-")))
+    return outcome
+
+
+@on_linux
+@pytest.mark.parametrize("max_side", [None, 2560], ids=["export", "publication"])
+def test_a_png_bomb_is_refused_before_it_is_decoded(tmp_path: Path, max_side: int | None) -> None:
+    bomb = made(tmp_path / "bomb.png", "RGBA", (7060, 7060))  # 49.8 MP, about 200 KB
+    assert bomb.stat().st_size < 1024 * 1024
+    outcome = cleaned_apart(bomb, max_side)
+    assert outcome["refused"] == [7060 * 7060, MAX_PIXELS]
+    assert outcome["grown_mb"] < LIMIT_MB
+
+
+@on_linux
+def test_a_big_jpeg_is_decoded_smaller_within_the_memory_limit(tmp_path: Path) -> None:
+    photo = made(tmp_path / "photo.jpg", "RGB", (8000, 6000), quality=90)  # 48 MP
+    exported = cleaned_apart(photo)
+    assert (exported["extension"], exported["size"]) == ("jpg", [4000, 3000])  # a half
+    assert exported["grown_mb"] < LIMIT_MB
+    published = cleaned_apart(photo, max_side=2560)
+    assert (published["extension"], published["size"]) == ("jpg", [2560, 1920])
+    assert published["grown_mb"] < LIMIT_MB
+
+
+@on_linux
+def test_a_progressive_jpeg_bomb_is_refused_for_what_libjpeg_would_keep(tmp_path: Path) -> None:
+    # Decoded at 1/8 it would be small, but libjpeg keeps every coefficient of a progressive
+    # JPEG at full size: 3 bytes a pixel here, 150 MB.
+    bomb = made(tmp_path / "bomb.jpg", "RGB", (7060, 7060), progressive=True)
+    outcome = cleaned_apart(bomb, max_side=2560)
+    pixels, limit = outcome["refused"]  # type: ignore[misc]
+    assert pixels == 7060 * 7060 and 40_000_000 < limit < 7060 * 7060
+    assert outcome["grown_mb"] < LIMIT_MB
+
+
+def test_a_jpeg_in_several_scans_is_known_before_it_is_decoded() -> None:
+    def headers(frame: int, scanned: int) -> bytes:
+        sof = bytes([8, 0, 16, 0, 16, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1])
+        sos = bytes([scanned]) + bytes(2 * scanned) + bytes([0, 63, 0])
+        return (
+            b"\xff\xd8"
+            + b"\xff\xe1\x00\x04ab"  # an APP1 segment, skipped by its length
+            + bytes([0xFF, frame]) + (len(sof) + 2).to_bytes(2, "big") + sof
+            + b"\xff\xda" + (len(sos) + 2).to_bytes(2, "big") + sos
+        )  # fmt: skip
+
+    baseline = _jpeg_layout(headers(0xC0, 3))
+    assert baseline is not None and not baseline.buffered
+    assert baseline.sampling == ((2, 2), (1, 1), (1, 1))
+    one_component_a_scan = _jpeg_layout(headers(0xC0, 1))
+    assert one_component_a_scan is not None and one_component_a_scan.buffered
+    progressive = _jpeg_layout(headers(0xC2, 3))
+    assert progressive is not None and progressive.buffered
+    lossless = _jpeg_layout(headers(0xC3, 3))
+    assert lossless is not None and not lossless.scalable
+    assert _jpeg_layout(b"\xff\xd8\xff\xda") is None  # a scan before any frame
+
+
+def test_a_picture_too_large_says_how_large() -> None:
+    out = io.BytesIO()
+    Image.new("L", (4001, 4001)).save(out, "PNG")  # 16.008 MP, a little over
+    with pytest.raises(TooLarge) as refused:
+        clean_image(out.getvalue())
+    assert (refused.value.pixels, refused.value.limit) == (4001 * 4001, MAX_PIXELS)
+
+
+def test_a_transparent_palette_picture_keeps_its_transparency() -> None:
+    out = io.BytesIO()
+    Image.new("P", (8, 8), 3).save(out, "GIF", transparency=3)
+    cleaned, extension, _ = clean_image(out.getvalue())
+    assert extension == "png"
+    assert Image.open(io.BytesIO(cleaned)).convert("RGBA").getpixel((0, 0))[3] == 0
+    for_channel, _, _ = clean_image(out.getvalue(), max_side=100)
+    assert Image.open(io.BytesIO(for_channel)).getpixel((0, 0)) == (255, 255, 255)  # on white
+
+
+def test_a_webp_becomes_a_clean_png_and_a_large_one_is_refused() -> None:
+    # libwebp takes about 20 bytes a pixel to decode and as much to encode: a WebP is written
+    # again as a PNG, and has a lower limit.
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 20, 30)).save(out, "WEBP", exif=gps_exif().tobytes())
+    cleaned, extension, mime = clean_image(out.getvalue())
+    assert (extension, mime, assert_clean(cleaned).format) == ("png", "image/png", "PNG")
+    large = io.BytesIO()
+    Image.new("RGB", (2500, 2500)).save(large, "WEBP")  # 6.25 MP
+    with pytest.raises(TooLarge) as refused:
+        clean_image(large.getvalue())
+    assert 6_000_000 < refused.value.limit < 6_250_000
+
+
+def test_a_postscript_file_is_refused_without_running_ghostscript(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import EpsImagePlugin
+
+    ran: list[object] = []
+
+    def ghostscript(*arguments: object, **options: object) -> None:
+        ran.append(arguments)
+        raise OSError("Ghostscript would have run")
+
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", ghostscript)
+    monkeypatch.setattr(EpsImagePlugin, "has_ghostscript", lambda: True)
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto showpage\n%%EOF\n"
+    with pytest.raises(CannotClean):
+        clean_image(eps)
+    assert ran == []

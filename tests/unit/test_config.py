@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from turnout.config import ConfigError, format_duration, load_settings, parse_duration
+from turnout.config import (
+    ConfigError,
+    format_duration,
+    load_settings,
+    parse_duration,
+    setting_names,
+    unknown_settings,
+)
 
 TOKEN = "123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 
@@ -106,3 +113,86 @@ def test_durations_round_trip(text: str, expected: timedelta) -> None:
 def test_bad_durations_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_every_bad_setting_is_reported_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TURNOUT_RATE_LIMIT", "fast")
+    monkeypatch.setenv("TURNOUT_OWNER_IDS", "111,abc,@me")
+    monkeypatch.setenv("TURNOUT_LOG_FORMAT", "xml")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    problems = raised.value.problems
+    assert [problem.split(":")[0] for problem in problems] == [
+        "TURNOUT_OWNER_IDS",
+        "TURNOUT_OWNER_IDS",
+        "TURNOUT_RATE_LIMIT",
+        "TURNOUT_LOG_FORMAT",
+    ]
+    assert problems[0].startswith("TURNOUT_OWNER_IDS: item 2: ")
+    assert problems[1].startswith("TURNOUT_OWNER_IDS: item 3: ")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_missing_token_is_reported_with_the_other_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TURNOUT_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(require_token=True)
+    assert [problem.split(":")[0] for problem in raised.value.problems] == [
+        "TURNOUT_BOT_TOKEN",
+        "TURNOUT_TIMEZONE",
+    ]
+    monkeypatch.setenv("TURNOUT_BOT_TOKEN", TOKEN)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(require_token=True)
+    assert [problem.split(":")[0] for problem in raised.value.problems] == ["TURNOUT_TIMEZONE"]
+    monkeypatch.delenv("TURNOUT_TIMEZONE")
+    assert load_settings(require_token=True).token == TOKEN
+    assert load_settings().bot_token is not None
+
+
+def test_a_token_in_dotenv_counts_when_other_settings_are_bad(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"TURNOUT_BOT_TOKEN={TOKEN}\nTURNOUT_DIGEST_HOUR=25\n")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(require_token=True)
+    assert [problem.split(":")[0] for problem in raised.value.problems] == ["TURNOUT_DIGEST_HOUR"]
+
+
+def test_unknown_variables_are_named_with_the_closest_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TURNOUT_OWNER_ID", "111")
+    monkeypatch.setenv("TURNOUT_OWNER_IDS", "111")
+    monkeypatch.setenv("turnout_max_inflight", "4")
+    monkeypatch.setenv("TURNOUT_FAVOURITE_COLOUR", "red")
+    monkeypatch.setenv("NOT_TURNOUT_OWNER_ID", "1")
+    (tmp_path / ".env").write_text(f"TURNOUT_BOT_TOKN={TOKEN}\nTURNOUT_TIMEZONE=UTC\n")
+    found = {(unknown.name, unknown.where): unknown for unknown in unknown_settings()}
+    assert sorted(found) == [
+        ("TURNOUT_BOT_TOKN", ".env"),
+        ("TURNOUT_FAVOURITE_COLOUR", "the environment"),
+        ("TURNOUT_MAX_INFLIGHT", "the environment"),
+        ("TURNOUT_OWNER_ID", "the environment"),
+    ]
+    assert found["TURNOUT_OWNER_ID", "the environment"].suggestion == "TURNOUT_OWNER_IDS"
+    assert found["TURNOUT_MAX_INFLIGHT", "the environment"].suggestion == "TURNOUT_MAX_IN_FLIGHT"
+    assert found["TURNOUT_FAVOURITE_COLOUR", "the environment"].suggestion is None
+    told = str(found["TURNOUT_BOT_TOKN", ".env"])
+    assert told == (
+        "TURNOUT_BOT_TOKN (in .env) is not a setting and is ignored; "
+        "did you mean TURNOUT_BOT_TOKEN?"
+    )
+    assert TOKEN not in " ".join(str(unknown) for unknown in found.values())
+
+
+def test_no_warning_when_every_variable_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in setting_names():
+        monkeypatch.setenv(name, "")
+    assert unknown_settings() == []
+
+
+def test_describe_writes_whole_numbers_as_written() -> None:
+    described = dict(load_settings().describe())
+    assert described["TURNOUT_RATE_LIMIT"] == "25"
+    assert described["TURNOUT_MAX_IN_FLIGHT"] == "16"

@@ -24,17 +24,12 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from turnout.export import page
-from turnout.export.clean import clean_image, video_has_location
+from turnout.export.clean import clean_image
 from turnout.export.errors import CannotClean, ExportError
 from turnout.export.geo import FeatureWriter, action_feature, report_feature
-from turnout.export.media import (
-    DOWNLOAD_FAILED,
-    UNREADABLE,
-    VIDEO_WITH_PLACE,
-    InExport,
-    LeftOut,
-    export_plan,
-)
+from turnout.export.media import DOWNLOAD_FAILED, InExport, cannot_clean, export_plan
+from turnout.export.reasons import LeftOut, explain
+from turnout.export.video import clean_video
 from turnout.i18n import Translator
 from turnout.pseudonym import pseudonym, shown_as
 from turnout.storage import Action, Report, ReportMedia, ReportStatus, Store
@@ -179,10 +174,6 @@ def _put_in_place(partial: Path, path: Path) -> int:
     return path.stat().st_size
 
 
-class _HasPlace(ExportError):
-    """A video that says where it was filmed (caught right where it is raised)."""
-
-
 class _Sheets:
     """The scratch files that are written row by row and added to the ZIP at the end."""
 
@@ -279,7 +270,7 @@ class _Writer:
             handled = [outcomes[(report.id, n)] for n in range(len(report.media))]
             files = [outcome for outcome in handled if isinstance(outcome, _InZip)]
             names = [file.name for file in files]
-            reasons = [t(outcome.reason) for outcome in handled if isinstance(outcome, LeftOut)]
+            reasons = [explain(t, outcome) for outcome in handled if isinstance(outcome, LeftOut)]
             who = shown_as(self.key, report.user_id, shown.get(report.user_id))
             submitted = report.submitted_at
             row = [
@@ -341,21 +332,19 @@ class _Writer:
         return outcomes
 
     async def _one(self, item: ReportMedia, plan: InExport, base: str) -> _Outcome:
-        """Download, clean or check, and write one item as ``base`` and its extension."""
+        """Download, clean, and write one item as ``base`` and its extension."""
         assert self.request.fetch is not None
         async with self.slots:
             outcome: _Outcome
             try:
                 data = await self.request.fetch(item.file_id)
                 extension = plan.extension
-                if plan.clean:
+                if plan.picture:
                     data, extension, _ = await asyncio.to_thread(clean_image, data)
-                elif plan.check_place and video_has_location(data):
-                    raise _HasPlace
-            except CannotClean:
-                outcome = LeftOut(UNREADABLE)
-            except _HasPlace:
-                outcome = LeftOut(VIDEO_WITH_PLACE)
+                elif plan.video:
+                    data = await asyncio.to_thread(clean_video, data)
+            except CannotClean as error:
+                outcome = cannot_clean(plan, error)
             except ExportError:
                 outcome = LeftOut(DOWNLOAD_FAILED)
             else:

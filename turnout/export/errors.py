@@ -1,4 +1,5 @@
-"""The export package's exceptions; Pillow's and zipfile's are translated where they enter."""
+"""The export package's exceptions; Pillow's, ffmpeg's and zipfile's are translated where they
+enter."""
 
 from __future__ import annotations
 
@@ -8,5 +9,16 @@ class ExportError(Exception):
 
 
 class CannotClean(ExportError):
-    """The file's metadata cannot be removed (an unknown or unreadable format): it must not be
-    published or exported, since it may say where and by whom it was taken."""
+    """The file's metadata cannot be removed (an unknown or unreadable format, a video ffmpeg
+    could not copy): it must not be published or exported, since it may say where and by whom
+    it was taken."""
+
+
+class TooLarge(CannotClean):
+    """A picture refused before it is decoded: it would take more memory than one may."""
+
+    def __init__(self, pixels: int, limit: int) -> None:
+        super().__init__(f"{pixels} pixels, more than the {limit} cleaning allows")
+        self.pixels = pixels
+        self.limit = limit
+        """Both in pixels: the picture's, and the most a picture like it may have."""

@@ -39,7 +39,7 @@ from turnout.views.actions import ORGANISER_FIELDS, edit_confirmation
 from turnout.views.buttons import ActionField, EditActionField
 from turnout.views.prompts import CANCEL, CHANGE, CONFIRM, confirm_keyboard
 from turnout.views.reply import Reply
-from turnout.views.timefmt import PICK
+from turnout.views.timefmt import PICK, zone_label
 
 PROMPTS = {
     ActionField.TITLE: N_("edit.ask.title"),
@@ -119,7 +119,7 @@ async def _action(turn: Turn_) -> Action:
 async def ask_value(turn: Turn_) -> Reply:
     action = await _action(turn)
     zone = action_zone(turn.context, action)
-    return Reply(turn.t(PROMPTS[turn.draft.field], timezone=zone))
+    return Reply(turn.t(PROMPTS[turn.draft.field], timezone=zone_label(zone)))
 
 
 async def got_value(turn: Turn_, text: str) -> Outcome:

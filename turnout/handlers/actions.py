@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
+from telegram.error import Forbidden
 
 from turnout.handlers.common.cards import action_card
 from turnout.handlers.common.context import TurnoutContext
@@ -29,13 +30,19 @@ async def page_button(update: Update, context: TurnoutContext, data: ActionsPage
 
 
 async def open_card(update: Update, context: TurnoutContext, data: OpenAction) -> None:
-    """A card from a list, sent as a new message so the list stays."""
+    """A card from a list, sent as a new message so the list stays. Pressed in a group (the
+    review chat), the card goes to the presser's private chat, and the toast says so."""
     query = update.callback_query
     assert query is not None
     action = await shown(context.services, data.action)
-    await query.answer()
     card = await action_card(context, query.from_user.id, action)
-    await context.bot.send_message(query.from_user.id, card.text, reply_markup=card.markup)
+    try:
+        await context.bot.send_message(query.from_user.id, card.text, reply_markup=card.markup)
+    except Forbidden:
+        # Never opened a private chat with the bot (or blocked it): nowhere to send it.
+        await query.answer(context.t("card.open_private_first"), show_alert=True)
+        return
+    await query.answer(_where(query, context))
 
 
 async def show_card(update: Update, context: TurnoutContext, action_id: int) -> None:
@@ -53,12 +60,24 @@ async def calendar_button(update: Update, context: TurnoutContext, data: Calenda
     username = context.bot.username
     link = deep_link(username, Link("act", action.id))
     ics = action_calendar(action, f"{username}.t.me", link, context.now())
-    await query.answer()
-    await context.bot.send_document(
-        query.from_user.id,
-        InputFile(ics, filename=f"action-{action.id}.ics"),
-        caption=context.t("card.calendar_caption"),
-    )
+    try:
+        await context.bot.send_document(
+            query.from_user.id,
+            InputFile(ics, filename=f"action-{action.id}.ics"),
+            caption=context.t("card.calendar_caption"),
+        )
+    except Forbidden:
+        await query.answer(context.t("card.open_private_first"), show_alert=True)
+        return
+    await query.answer(_where(query, context))
+
+
+def _where(query: CallbackQuery, context: TurnoutContext) -> str | None:
+    """A toast when what was asked for went elsewhere than the chat of the button."""
+    message = query.message
+    if message is not None and message.chat.id != query.from_user.id:
+        return context.t("card.sent_privately")
+    return None
 
 
 async def _page(context: TurnoutContext, page: int) -> Reply:

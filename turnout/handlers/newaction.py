@@ -27,7 +27,7 @@ from turnout.views.actions import card
 from turnout.views.links import Link, deep_link
 from turnout.views.proposals import CITY, city_choices
 from turnout.views.reply import Reply
-from turnout.views.timefmt import PICK, local_time
+from turnout.views.timefmt import PICK, local_time, zone_label
 
 Turn_ = Turn[ActionDraft]
 NONE, HERE, YES, CREATE, CANCEL = "none", "here", "yes", "create", "cancel"
@@ -49,7 +49,9 @@ def _back(turn: Turn_) -> list[InlineKeyboardButton]:
 
 
 async def ask_city(turn: Turn_) -> Reply:
-    here = turn.button(turn.t("newaction.button.here", timezone=turn.context.timezone), HERE)
+    here = turn.button(
+        turn.t("newaction.button.here", timezone=zone_label(turn.context.timezone)), HERE
+    )
     return Reply(turn.t("newaction.ask_city"), turn.keyboard([here], _back(turn)))
 
 
@@ -91,7 +93,7 @@ async def city_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome |
 
 
 async def ask_time(turn: Turn_) -> Reply:
-    text = turn.t("newaction.ask_time", timezone=_zone(turn))
+    text = turn.t("newaction.ask_time", timezone=zone_label(_zone(turn)))
     return Reply(text, turn.keyboard(_back(turn)))
 
 

@@ -41,7 +41,7 @@ from turnout.views.calls import (
 )
 from turnout.views.delivery import progress
 from turnout.views.reply import Reply
-from turnout.views.timefmt import AMBIGUITIES, local_time, refusal
+from turnout.views.timefmt import AMBIGUITIES, local_time, refusal, zone_label
 
 #: How long after an album's last part the options wait for more.
 ALBUM_QUIET = 1.5
@@ -265,7 +265,7 @@ async def _pick_campaign(turn: Turn_, value: int | None) -> None:
 
 
 async def ask_when(turn: Turn_) -> Reply:
-    return Reply(turn.t("newcall.ask_when", timezone=turn.context.timezone))
+    return Reply(turn.t("newcall.ask_when", timezone=zone_label(turn.context.timezone)))
 
 
 async def got_when(turn: Turn_, text: str) -> Outcome:

@@ -15,6 +15,7 @@ from turnout.usecases import members
 from turnout.views.buttons import ByPlace, NearMe, OpenAction, UseZone
 from turnout.views.proposals import country_name_in, nearby, place_filter, place_label, short_when
 from turnout.views.reply import Reply
+from turnout.views.timefmt import zone_label
 
 #: How many actions "Near me" lists, the nearest first.
 NEAR_LIMIT = 10
@@ -98,9 +99,9 @@ async def shared_location(update: Update, context: TurnoutContext) -> None:
     member = context.member  # loaded for every update (recognise_member)
     if zone is not None and member is not None and zone != member.timezone:
         offer = InlineKeyboardMarkup(
-            [[UseZone(zone).button(context.t("near.use_zone", timezone=zone))]]
+            [[UseZone(zone).button(context.t("near.use_zone", timezone=zone_label(zone)))]]
         )
-        await reply(update, Reply(context.t("near.zone_offer", timezone=zone), offer))
+        await reply(update, Reply(context.t("near.zone_offer", timezone=zone_label(zone)), offer))
 
 
 async def use_zone_button(update: Update, context: TurnoutContext, data: UseZone) -> None:
@@ -109,4 +110,4 @@ async def use_zone_button(update: Update, context: TurnoutContext, data: UseZone
     assert query is not None
     await members.set_timezone(context.services, query.from_user.id, data.zone)
     await query.answer()
-    await edit_in_place(query, context.t("near.zone_set", timezone=data.zone), None)
+    await edit_in_place(query, context.t("near.zone_set", timezone=zone_label(data.zone)), None)

@@ -19,7 +19,7 @@ from turnout.usecases.proposals import ProposalChange
 from turnout.views.buttons import EditProposalField, ProposalField
 from turnout.views.proposals import edit_fields, notice
 from turnout.views.reply import Reply
-from turnout.views.timefmt import AMBIGUITIES, refusal
+from turnout.views.timefmt import AMBIGUITIES, refusal, zone_label
 
 PROMPTS = {
     ProposalField.TITLE: N_("edit.ask.title"),
@@ -56,7 +56,7 @@ Turn_ = Turn[ProposalEditDraft]
 
 
 async def ask_value(turn: Turn_) -> Reply:
-    return Reply(turn.t(PROMPTS[turn.draft.field], timezone=turn.draft.timezone))
+    return Reply(turn.t(PROMPTS[turn.draft.field], timezone=zone_label(turn.draft.timezone)))
 
 
 async def got_value(turn: Turn_, text: str) -> Outcome:

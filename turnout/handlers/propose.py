@@ -13,7 +13,7 @@ from turnout.handlers.common import cities, prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.drafts import ActionDraft, field_step, still_ahead
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
-from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import reply
 from turnout.handlers.common.times import picked, read_time
 from turnout.i18n import N_
@@ -22,14 +22,14 @@ from turnout.views.buttons import ProposeFor
 from turnout.views.links import Link, deep_link
 from turnout.views.proposals import CITY, city_choices, summary
 from turnout.views.reply import Reply
-from turnout.views.timefmt import PICK
+from turnout.views.timefmt import PICK, zone_label
 
 Turn_ = Turn[ActionDraft]
 SUBMIT, CANCEL = "submit", "cancel"
 
 
 async def begin(update: Update, context: TurnoutContext) -> None:
-    await ensure_member(update, context)
+    await known_member(update, context)
     await _may_propose(update, context)
     await prompts.start(update, context, PROPOSE, ActionDraft())
 
@@ -41,7 +41,7 @@ async def _may_propose(update: Update, context: TurnoutContext) -> None:
 
 async def begin_for(update: Update, context: TurnoutContext, data: ProposeFor) -> None:
     """The "Propose an action" button of a campaign."""
-    await ensure_member(update, context)
+    await known_member(update, context)
     await _may_propose(update, context)
     campaign = await context.store.campaign(data.campaign)
     draft = ActionDraft(campaign_id=campaign.id if campaign else None)
@@ -89,7 +89,9 @@ async def city_by_location(turn: Turn_, message: Message) -> Outcome:
 
 async def ask_time(turn: Turn_) -> Reply:
     draft = turn.draft
-    return Reply(turn.t("propose.ask_time", city=draft.city_label, timezone=draft.timezone))
+    return Reply(
+        turn.t("propose.ask_time", city=draft.city_label, timezone=zone_label(draft.timezone))
+    )
 
 
 async def got_time(turn: Turn_, text: str) -> Outcome:

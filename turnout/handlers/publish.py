@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from turnout.export.reasons import explain
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import reply
 from turnout.usecases import publishing
@@ -31,5 +32,5 @@ async def publish_button(update: Update, context: TurnoutContext, data: PublishR
         await reply(update, t(error.key, **error.params))
         return
     lines = [t("publish.done", id=data.report, channel=published.channel.title)]
-    lines += [t(reason) for reason in published.left_out]
+    lines += [explain(t, reason) for reason in published.left_out]
     await reply(update, "\n".join(lines))

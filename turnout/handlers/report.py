@@ -14,7 +14,7 @@ from telegram import Message, Update
 
 from turnout.handlers.common.albums import after_album
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import edit_buttons_in_place, reply
 from turnout.storage import ReportMedia
 from turnout.usecases import reports
@@ -32,7 +32,7 @@ async def report_command(update: Update, context: TurnoutContext) -> None:
 
 async def begin(update: Update, context: TurnoutContext, action_id: int | None = None) -> None:
     """/report, or a link into the bot with the action already chosen."""
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     opened = await reports.open_report(context.services, member.user_id, action_id)
     draft, t = opened.draft, context.t
     if opened.choices is not None:

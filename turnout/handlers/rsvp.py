@@ -6,7 +6,7 @@ from telegram import Update
 
 from turnout.handlers.common.cards import action_card, out_of_date
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import edit_in_place
 from turnout.i18n import N_
 from turnout.storage import Answer
@@ -19,7 +19,7 @@ from turnout.views.buttons import Rsvp
 async def rsvp_button(update: Update, context: TurnoutContext, data: Rsvp) -> None:
     query = update.callback_query
     assert query is not None
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     try:
         change = await rsvps.answer(context.services, member.user_id, data.action, data.answer)
     except Declined as error:  # cancelled or started since the card was shown

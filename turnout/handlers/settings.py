@@ -11,7 +11,7 @@ from telegram import Update
 from turnout.handlers.common import prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Outcome, Stay, Step, Turn
-from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.i18n import N_
 from turnout.scheduler.zones import resolve_timezone
@@ -20,6 +20,7 @@ from turnout.usecases.errors import Invalid
 from turnout.views.buttons import SettingsChoice
 from turnout.views.reply import Reply
 from turnout.views.settings import language_choice, settings_view, toggled
+from turnout.views.timefmt import zone_label
 
 
 async def show_settings(update: Update, context: TurnoutContext) -> None:
@@ -34,7 +35,7 @@ async def settings_button(update: Update, context: TurnoutContext, data: Setting
     if query.message is None or query.message.chat.type != query.message.chat.PRIVATE:
         # Settings are answered in the private chat only, never on a post elsewhere.
         raise Invalid("roles.bad_button")
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     s, user_id = context.services, member.user_id
     if data.what == "tz":
         await prompts.start(update, context, TIMEZONE, ZoneDraft())
@@ -79,7 +80,7 @@ def _wanted(
 
 
 async def _view(update: Update, context: TurnoutContext) -> Reply:
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     who = await members.who_am_i(context.services, member.user_id)
     return settings_view(context.t, member, _offered(context), context.now(), who)
 
@@ -103,7 +104,7 @@ async def _got_zone(turn: Turn[ZoneDraft], text: str) -> Outcome:
     await members.set_timezone(s, turn.user_id, zone)
     member = await s.store.member(turn.user_id)
     turn.context.recognise(member)
-    await turn.say(turn.t("settings.timezone_set", timezone=zone))
+    await turn.say(turn.t("settings.timezone_set", timezone=zone_label(zone)))
     if member is not None:
         who = await members.who_am_i(s, member.user_id)
         await turn.say(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.members import ensure_member
+from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import edit_buttons_in_place, reply
 from turnout.usecases import members
 from turnout.views.buttons import Subscription
@@ -24,7 +24,7 @@ async def subscription_button(update: Update, context: TurnoutContext, data: Sub
     query = update.callback_query
     assert query is not None
     subscribed = data.state == "on"
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     await members.subscribe(context.services, member.user_id, subscribed)
     answer = subscription_changed(context.t, subscribed)
     await query.answer(answer.text)
@@ -33,6 +33,6 @@ async def subscription_button(update: Update, context: TurnoutContext, data: Sub
 
 
 async def _set(update: Update, context: TurnoutContext, *, subscribed: bool) -> None:
-    member, _ = await ensure_member(update, context)
+    member = await known_member(update, context)
     await members.subscribe(context.services, member.user_id, subscribed)
     await reply(update, subscription_changed(context.t, subscribed))

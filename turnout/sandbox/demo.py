@@ -57,8 +57,9 @@ class DemoChats:
 
 
 def populate(telegram: FakeTelegram) -> DemoChats:
-    """Create the people, the channel (the bot an admin, everyone subscribed) and the review
-    group (the owner, the organiser and the bot) in the fake server."""
+    """Create the people, the channel (Bea's, the bot an admin, everyone else a member; nobody
+    is subscribed to the bot's calls) and the review group (the owner, the organiser and the
+    bot) in the fake server."""
     for persona in PERSONAS:
         telegram.add_user(persona.name, user_id=persona.id, language_code="en")
     channel = telegram.world.add_chat(

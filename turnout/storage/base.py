@@ -182,6 +182,19 @@ class StoreBase:
             self._written()
             return cursor.rowcount
 
+    async def _execute_returning(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
+        """Run one writing statement with ``RETURNING`` on its own (atomic by itself, and one
+        trip to the database thread); return the rows it returned."""
+        async with self._lock:
+            try:
+                rows = list(await self._db.execute_fetchall(sql, params))
+            except sqlite3.IntegrityError as error:
+                raise Conflict(str(error)) from error
+            except sqlite3.Error as error:
+                raise self._translated(error) from error
+            self._written()
+            return rows
+
     def _translated(self, error: sqlite3.Error) -> StorageError:
         """A failed write as this package's exception; lack of space as ``OutOfSpace``."""
         if not _is_full(error):

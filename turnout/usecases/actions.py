@@ -102,6 +102,8 @@ async def create_action(s: Services, actor: int, new: NewAction) -> Action:
         new, actor, plan_reminders(new.starts_at, new.reminder_minutes, now), now
     )
     await s.hooks.planner_changed()
+    if new.host_id is not None:
+        await s.hooks.roles_changed(new.host_id)  # a host now: /review in their menu
     return action
 
 

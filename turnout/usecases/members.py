@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from turnout.pseudonym import forgotten_mark, pseudonym
 from turnout.storage import Forgotten, Member
-from turnout.usecases.errors import Gone, Invalid
+from turnout.usecases.errors import Declined, Gone, Invalid
 from turnout.usecases.rsvps import tell_promoted
 from turnout.usecases.services import Services
 
@@ -32,6 +32,16 @@ async def register(s: Services, person: Person) -> tuple[Member, bool]:
         s.settings.timezone,
         s.now(),
     )
+
+
+async def returning(s: Services, person: Person) -> Member:
+    """A member already known, refreshed as ``register`` does. Anyone else (never started, or
+    forgotten by /forgetme) is told to send /start: only /start makes someone a member, so an
+    old button pressed after /forgetme cannot sign the person up again unasked."""
+    if await s.store.member(person.user_id) is None:
+        raise Declined("start.first")
+    member, _ = await register(s, person)
+    return member
 
 
 async def subscribe(s: Services, user_id: int, subscribed: bool) -> None:

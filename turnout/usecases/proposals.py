@@ -42,6 +42,7 @@ async def submit(
     outcome = await s.store.submit_proposal(new, expected, _planner(now), now)
     if outcome.action is not None:
         await s.hooks.planner_changed()
+        await s.hooks.roles_changed(proposer)  # a host now: /review in their menu
     else:
         await announce(s, outcome.proposal)
     return outcome
@@ -72,6 +73,7 @@ async def approve(s: Services, actor: int, proposal_id: int, *, trust: bool) -> 
         raise Gone("proposal.gone")
     if outcome.decided:
         await s.hooks.planner_changed()
+        await s.hooks.roles_changed(outcome.proposal.proposer_id)  # a host now: /review
         await _tell_proposer(s, outcome)
     return outcome
 

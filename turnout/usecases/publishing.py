@@ -1,14 +1,13 @@
 """Publishing an approved report to a linked channel: its media and text, never who sent it.
 
-Pictures sent as files are downloaded and cleaned of their metadata first; videos are looked at
-for a place they were filmed; what cannot be cleaned is left out, and the organiser is told
-what and why (``turnout.export.publishing`` decides which is which). The channel is reserved in
+Pictures sent as files and videos are downloaded and cleaned of their metadata first; what
+cannot be cleaned is left out, and the organiser is told what and why
+(``turnout.export.publishing`` decides which is which, and cleans). The channel is reserved in
 the store first, so two presses cannot post a report twice.
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from dataclasses import dataclass
@@ -16,9 +15,8 @@ from dataclasses import dataclass
 from telegram import InputMediaPhoto, InputMediaVideo
 from telegram.error import TelegramError
 
-from turnout.export import CannotClean, clean_image, video_has_location
-from turnout.export.publishing import VIDEO_WITH_PLACE, How, Planned, plan_publication
-from turnout.i18n import N_
+from turnout.export.publishing import Download, Ready, plan_publication, prepare
+from turnout.export.reasons import LeftOut
 from turnout.limits import ALBUM_ITEMS, CAPTION_CHARACTERS
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Channel, Report, ReportStatus
@@ -28,17 +26,15 @@ from turnout.views.review import publication_texts
 
 log = logging.getLogger(__name__)
 
-PHOTO_SIDE = 2560  # pixels, the longest side of a picture cleaned for a channel
-
-Source = str | bytes
-"""A file id, or the bytes of a cleaned picture."""
+# What a file uploaded again is called (Telegram goes by its contents; a name it shows).
+_FILE_NAMES = {"photo": "photo.jpg", "video": "video.mp4", "animation": "animation.mp4"}
 
 
 @dataclass(frozen=True, slots=True)
 class Published:
     channel: Channel
-    left_out: tuple[str, ...]
-    """Message keys: why each item left out was."""
+    left_out: tuple[LeftOut, ...]
+    """Why each item left out was (``export.reasons.explain`` says it)."""
 
 
 async def approved(s: Services, actor: int, report_id: int) -> tuple[Report, list[Channel]]:
@@ -88,24 +84,24 @@ async def post(s: Services, report: Report, channel: Channel) -> Published:
     return Published(channel, tuple(left_out))
 
 
-async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) -> list[str]:
+async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) -> list[LeftOut]:
     """Post the report to the channel, noting in ``posted`` each part that went out; return
-    the reasons of what was left out."""
+    why each item left out was."""
     title = None
     if report.action_id is not None:
         action = await s.store.action(report.action_id)
         title = action.title if action else None
     texts = publication_texts(s.translator(s.catalogs.default_language), report, title)
-    visual: list[tuple[str, Source]] = []
-    animations: list[str] = []
-    left_out: list[str] = []
+    visual: list[Ready] = []
+    animations: list[Ready] = []
+    left_out: list[LeftOut] = []
+    download = _downloader(s)
     for planned in plan_publication(report.media):
-        prepared = await _prepared(s, planned, left_out)
-        if prepared is None:
-            continue
-        kind, source = prepared
-        if kind == "animation" and isinstance(source, str):
-            animations.append(source)
+        prepared = await prepare(planned, download)
+        if isinstance(prepared, LeftOut):
+            left_out.append(prepared)
+        elif prepared.kind == "animation":
+            animations.append(prepared)
         else:
             visual.append(prepared)
     bot = s.bot
@@ -115,22 +111,23 @@ async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) ->
         batch = visual[start : start + ALBUM_ITEMS]
         this_caption = caption if start == 0 else None
         if len(batch) == 1:
-            kind, source = batch[0]
-            if kind == "video":
-                await bot.send_video(chat_id, source, caption=this_caption)
+            [ready] = batch
+            name = _file_name(ready)
+            if ready.kind == "video":
+                await bot.send_video(chat_id, ready.source, caption=this_caption, filename=name)
             else:
-                await bot.send_photo(chat_id, source, caption=this_caption)
+                await bot.send_photo(chat_id, ready.source, caption=this_caption, filename=name)
         else:
             await bot.send_media_group(
                 chat_id,
                 [
-                    _input_media(kind, source, this_caption if index == 0 else None)
-                    for index, (kind, source) in enumerate(batch)
+                    _input_media(ready, this_caption if index == 0 else None)
+                    for index, ready in enumerate(batch)
                 ],
             )
         posted.append(f"media {start}")
-    for file_id in animations:
-        await bot.send_animation(chat_id, file_id)
+    for ready in animations:
+        await bot.send_animation(chat_id, ready.source, filename=_file_name(ready))
         posted.append("animation")
     if not visual or caption is None:
         for text in texts:
@@ -139,38 +136,21 @@ async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) ->
     return left_out
 
 
-def _input_media(
-    kind: str, source: Source, caption: str | None
-) -> InputMediaPhoto | InputMediaVideo:
-    if kind == "video":
-        return InputMediaVideo(source, caption=caption)
-    filename = "photo.jpg" if isinstance(source, bytes) else None
-    return InputMediaPhoto(source, caption=caption, filename=filename)
+def _downloader(s: Services) -> Download:
+    async def download(file_id: str) -> bytes:
+        file = await s.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
+
+    return download
 
 
-async def _prepared(
-    s: Services, planned: Planned, left_out: list[str]
-) -> tuple[str, Source] | None:
-    """(kind, file id or cleaned bytes) ready to send; None when left out."""
-    item = planned.item
-    if planned.how is How.LEFT_OUT:
-        assert planned.reason is not None
-        left_out.append(planned.reason)
-        return None
-    if planned.how is How.BY_ID:
-        return item.kind, item.file_id
-    file = await s.bot.get_file(item.file_id)
-    data = bytes(await file.download_as_bytearray())
-    if planned.how is How.CHECKED:
-        if video_has_location(data):
-            left_out.append(VIDEO_WITH_PLACE)
-            return None
-        return item.kind, item.file_id
-    try:
-        # Decoding a large picture takes a moment: not on the thread that answers everyone.
-        # Scaled to fit Telegram's photo limits (10 MB, 10,000 px); a JPEG.
-        cleaned, _, _ = await asyncio.to_thread(clean_image, data, max_side=PHOTO_SIDE)
-    except CannotClean:
-        left_out.append(N_("publish.left.unreadable"))
-        return None
-    return "photo", cleaned
+def _file_name(ready: Ready) -> str | None:
+    """The name of a cleaned copy uploaded again; None for a file id."""
+    return _FILE_NAMES.get(ready.kind) if isinstance(ready.source, bytes) else None
+
+
+def _input_media(ready: Ready, caption: str | None) -> InputMediaPhoto | InputMediaVideo:
+    name = _file_name(ready)
+    if ready.kind == "video":
+        return InputMediaVideo(ready.source, caption=caption, filename=name)
+    return InputMediaPhoto(ready.source, caption=caption, filename=name)

@@ -14,7 +14,7 @@ from turnout.i18n import N_, Translator
 from turnout.storage import Member
 from turnout.views.buttons import SettingsChoice
 from turnout.views.reply import Reply
-from turnout.views.timefmt import babel_locale, duration
+from turnout.views.timefmt import babel_locale, duration, zone_label
 
 
 def lead(t: Translator, minutes: int) -> str:
@@ -53,7 +53,7 @@ def settings_view(
             t("settings.title"),
             "",
             t("settings.language", language=language_name(t.language)),
-            t("settings.timezone", timezone=member.timezone, clock=clock),
+            t("settings.timezone", timezone=zone_label(member.timezone), clock=clock),
             t("settings.reminders", reminders=reminders),
             t(
                 "settings.name_shown" if member.show_name else "settings.name_hidden",

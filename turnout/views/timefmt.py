@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -16,12 +17,30 @@ from turnout.scheduler.timeparse import Ambiguous, Refused
 from turnout.views.buttons import PromptButton
 from turnout.views.reply import Reply
 
+_ETC_OFFSET = re.compile(r"^Etc/GMT([+-])(\d{1,2})$")
+
+
+def zone_label(zone: str) -> str:
+    """A zone as people write it: "UTC+14" for "Etc/GMT-14", whose sign is the other way
+    round (a POSIX convention) and reads as the opposite offset; other names as they are."""
+    if zone in ("Etc/UTC", "Etc/GMT", "Etc/Zulu", "Etc/Universal"):
+        return "UTC"
+    if (match := _ETC_OFFSET.match(zone)) is None:
+        return zone
+    sign = "+" if match[1] == "-" else "-"
+    return f"UTC{sign}{int(match[2])}"
+
 
 def babel_locale(language: str) -> Locale:
     try:
         return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+def short_day(day: date, language: str) -> str:
+    """A day without its year, as the reader's language writes it ("Jun 29", "29. јун")."""
+    return format_skeleton("MMMd", day, locale=babel_locale(language), fuzzy=True)
 
 
 def local_time(moment: datetime, timezone: str, language: str) -> str:
@@ -66,7 +85,7 @@ PICK = "pick"
 def refusal(t: Translator, reading: Refused, timezone: str) -> str:
     """Why a typed time cannot be used, with the nearest real time when there is one."""
     hint = local_time(reading.suggestion, timezone, t.language) if reading.suggestion else ""
-    return t(REFUSALS[reading.reason], suggestion=hint, timezone=timezone)
+    return t(REFUSALS[reading.reason], suggestion=hint, timezone=zone_label(timezone))
 
 
 def readings(t: Translator, prompt: int, reading: Ambiguous, timezone: str) -> Reply:

@@ -17,10 +17,21 @@ async def recognise_member(update: Update, context: TurnoutContext) -> None:
 
 
 async def ensure_member(update: Update, context: TurnoutContext) -> tuple[Member, bool]:
-    """Register the user of a private-chat update (or refresh them); True when they are new."""
-    user = update.effective_user
-    assert user is not None  # only private-chat handlers call this
-    person = Person(user.id, user.first_name, user.language_code)
-    member, created = await members.register(context.services, person)
+    """/start: register the user of a private-chat update (or refresh them); True when new."""
+    member, created = await members.register(context.services, _person(update))
     context.recognise(member)
     return member, created
+
+
+async def known_member(update: Update, context: TurnoutContext) -> Member:
+    """Everything but /start: the member, refreshed; someone not (or no longer) a member is
+    told to send /start (a ``UseCaseError``, answered by the registry's guard)."""
+    member = await members.returning(context.services, _person(update))
+    context.recognise(member)
+    return member
+
+
+def _person(update: Update) -> Person:
+    user = update.effective_user
+    assert user is not None  # only handlers of people's own updates call these
+    return Person(user.id, user.first_name, user.language_code)
