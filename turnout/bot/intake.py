@@ -166,6 +166,10 @@ class Intake:
             # ``wait``, not ``gather``: giving up (stopping) must not cancel the futures.
             await asyncio.wait(waiting)
 
+    @property
+    def has_room(self) -> bool:
+        return self._room.is_set()
+
     async def room(self) -> None:
         """Wait until fewer than ``MAX_WAITING`` updates are waiting to be handled."""
         await self._room.wait()
@@ -181,6 +185,10 @@ class Intake:
         # for many updates under load, one per update when quiet.
         while True:
             await self._wake.wait()
+            # A moment for others to finish too: under load one write marks dozens. Only the
+            # marks wait; a kill within it means a few updates handled a second time, which
+            # stores nothing twice (see above).
+            await asyncio.sleep(POLL_INTERVAL)
             self._wake.clear()
             batch, self._handled = self._handled, []
             if not batch:
@@ -225,9 +233,10 @@ async def poll(intake: Intake, bot: Bot, stop: asyncio.Event) -> None:
     stopping = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
-            await _first(intake.room(), stopping)
-            if stop.is_set():
-                return
+            if not intake.has_room:
+                await _first(intake.room(), stopping)
+                if stop.is_set():
+                    return
             fetch = asyncio.ensure_future(fetch_updates(bot, offset))
             try:
                 await _first(fetch, stopping)
