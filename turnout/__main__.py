@@ -237,10 +237,17 @@ async def export_zip(
                 result = await write_export(store, out, request)
     finally:
         await store.close()
-    print(
-        f"{result.path}: {result.reports} reports, {result.rsvps} RSVPs, {result.files} files "
-        f"({result.left_out} left out), {result.size / 1024 / 1024:.1f} MB"
+    # The command line speaks English, as its other messages do.
+    en = catalogs.translator("en")
+    counts = ", ".join(
+        [
+            en.plural("count.reports", result.reports),
+            en.plural("count.rsvps", result.rsvps),
+            en.plural("count.files", result.files),
+        ]
     )
+    size = f"{result.size / 1024 / 1024:.1f} MB"
+    print(f"{result.path}: {counts} ({result.left_out} left out), {size}")
     return 0
 
 

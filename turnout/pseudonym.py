@@ -13,6 +13,9 @@ _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: pseudonym is about 1 in 2.3 million (n² / 2⁶¹); six hex digits (24 bits), the first form,
 #: made a collision likely from about 5,000 members on.
 _CHARACTERS = 12
+#: The word before the code. Pseudonyms are made, exported and logged with it in English, so
+#: that they read the same in every export; organisers see it in their language (``in_words``).
+WORD = "Member"
 
 
 def pseudonym(key: bytes, user_id: int) -> str:
@@ -26,7 +29,7 @@ def pseudonym(key: bytes, user_id: int) -> str:
         _ALPHABET[(number >> (5 * (_CHARACTERS - 1 - i))) & 31] for i in range(_CHARACTERS)
     ]
     code = "".join(characters)
-    return f"Member {code[:4]}-{code[4:8]}-{code[8:]}"
+    return f"{WORD} {code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 def shown_as(key: bytes, user_id: int, name: str | None) -> str:
@@ -34,6 +37,13 @@ def shown_as(key: bytes, user_id: int, name: str | None) -> str:
     "Show my name to organisers" (``name`` is None otherwise)."""
     who = pseudonym(key, user_id)
     return f"{who} ({name})" if name else who
+
+
+def in_words(who: str, word: str) -> str:
+    """``who`` (a pseudonym, maybe with the name shown after it) with ``word`` for "Member":
+    "Члан 7F3A-9C2K-Q4B0 (Ana)". Anything else (a forgotten mark) stays as it is."""
+    prefix = f"{WORD} "
+    return f"{word} {who.removeprefix(prefix)}" if who.startswith(prefix) else who
 
 
 def forgotten_mark() -> str:

@@ -52,6 +52,8 @@ async def test_an_organiser_plans_an_action_by_conversation(
     assert "When does it start?" in text_of(await org.reply())
 
     await org.send("sometime soonish")
+    assert "could not read" in text_of(await org.reply())
+    await org.send("next friday")
     assert "include the time of day" in text_of(await org.reply())
     await org.send("yesterday 10:00")
     assert "already passed" in text_of(await org.reply())
@@ -120,12 +122,12 @@ async def test_a_member_answers_through_the_deep_link(bot: RunningBot, ana: Fake
     await ana.press("Going")
     assert (await ana.callback_answer())["text"] == "Noted: going."
     edited = await ana.edit()
-    assert "Going: 1 · Maybe: 0" in shown(edited)
+    assert "1 going · 0 maybe" in shown(edited)
     assert labels(edited)[0] == "✓ Going"
 
     await ana.press("Maybe")
     await ana.callback_answer()
-    assert "Going: 0 · Maybe: 1" in shown(await ana.edit())
+    assert "0 going · 1 maybe" in shown(await ana.edit())
     assert bot.rows("SELECT user_id, answer FROM rsvps") == [(ana.id, "maybe")]
 
 
@@ -139,12 +141,15 @@ async def test_a_full_action_waitlists_and_promotes(
         await person.replies(2)
         await person.press("Going")
     assert "waitlist" in (await third.callback_answer())["text"]
-    assert "On the waitlist: 1" in shown(await third.edit())
+    assert "1 on the waitlist" in shown(await third.edit())
 
     await first.press("Can't go")
     await first.callback_answer()
     promoted = await third.reply()
     assert "you are now going to" in shown(promoted)
+    # The card as it is now comes with it: going, not on the waitlist.
+    assert "Your answer: going" in shown(promoted)
+    assert "✓ Going" in labels(promoted)
     answers = dict(bot.rows("SELECT user_id, answer FROM rsvps"))
     assert answers == {first.id: "not_going", second.id: "going", third.id: "going"}
 
@@ -231,7 +236,7 @@ async def test_an_organiser_moves_an_action_and_one_notice_goes_out(
     await owner.callback_answer()
     assert "Send the new time" in text_of(await owner.reply())
     await owner.send("whenever")
-    assert "include the time of day" in text_of(await owner.reply())
+    assert "could not read" in text_of(await owner.reply())
     await owner.send("2031-05-01 18:00")
     confirm = shown(await owner.reply())
     assert "New: " in confirm and "2031" in confirm

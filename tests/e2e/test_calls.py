@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 
-from tests.e2e.conftest import Clock, RunningBot, eventually, running, started, text_of
+from tests.e2e.conftest import Clock, RunningBot, eventually, labels, running, started, text_of
 from tests.e2e.test_channels import broadcaster
 from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeChat, FakeTelegram, FakeUser
@@ -131,7 +131,9 @@ async def test_a_call_goes_once_to_two_channels_and_200_subscribers(
         ("Send a report", f"https://t.me/turnout_test_bot?start=rep_{action.id}"),
     ]
     await eventually(
-        lambda: text_of(caster.inbox[-1]) == "Delivered to 202 of 202", "final progress", timeout=15
+        lambda: text_of(caster.inbox[-1]) == "Delivered to 202 of 202 chats",
+        "final progress",
+        timeout=15,
     )
     assert bot.rows("SELECT status FROM calls") == [("published",)]
 
@@ -145,7 +147,7 @@ async def test_an_album_sent_as_three_updates_is_posted_as_one_album(
     await caster.reply()
     await caster.send_album(3, caption="Photos from the river clean-up")
     options = await caster.reply(timeout=5)
-    assert "3 media" in text_of(options)
+    assert "Got it: 3 photos, 30 characters of text." in text_of(options)
     await caster.no_reply(within=2.0)  # one set of options for the album, not one per photo
     await caster.press("Clean River News")
     await caster.callback_answer()
@@ -239,12 +241,21 @@ async def test_edit_and_delete_reach_every_copy(
     assert text_of(will_read) == "Call #1 will read:"
     assert text_of(preview) == "Rally moved to 13:00"
     assert "Clean River News, Tenants United" in text_of(reach)
-    assert "Subscribers: 5" in text_of(reach)
+    assert "in the chats of 5 subscribers" in text_of(reach)
     # Nothing changed before it is confirmed.
     assert all("Rally moved" not in found for found in texts().values())
     await caster.press("✅ Confirm", message=reach)
     await caster.callback_answer()
-    assert text_of(await caster.reply()) == "Changing 7 copies."
+    status = await caster.reply()
+    assert text_of(status) == "Changing 7 copies."
+    # The status ends with the total once every copy is changed.
+    await eventually(
+        lambda: (
+            "Changed 7 of 7 copies." in text_of(caster.chat.messages[status["message_id"]].view())
+        ),
+        "the edit's total",
+        timeout=15,
+    )
     await eventually(
         lambda: all("Rally moved to 13:00" in found for found in texts().values()),
         "edited",
@@ -254,9 +265,23 @@ async def test_edit_and_delete_reach_every_copy(
 
     await caster.press("Delete #1", message=listing)
     await caster.callback_answer()
+    confirm = await caster.reply()
+    assert labels(confirm) == ["Yes, delete every copy", "No, keep it"]
+    await caster.press("No, keep it", message=confirm)
+    await caster.callback_answer()
+    assert text_of(await caster.edit(of=confirm)) == "Call #1 is kept: nothing was deleted."
+    assert all("Rally moved to 13:00" in found for found in texts().values())
+    await caster.press("Delete #1", message=listing)
+    await caster.callback_answer()
     await caster.reply()
-    await caster.press("Yes, delete every copy")
+    sure = await caster.press("Yes, delete every copy")
     assert (await caster.callback_answer())["text"] == "Deleting 7 copies."
+    asked = sure["callback_query"]["message"]["message_id"]
+    await eventually(
+        lambda: "Deleted 7 of 7 copies." in text_of(caster.chat.messages[asked].view()),
+        "the deletion's total",
+        timeout=15,
+    )
     await eventually(
         lambda: all("Rally moved to 13:00" not in found for found in texts().values()),
         "deleted",

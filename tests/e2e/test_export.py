@@ -135,7 +135,7 @@ async def test_an_export_has_every_report_and_no_metadata(
     finished = await olga.edit(timeout=10)
     while "Preparing" in text_of(finished):  # progress, then the summary
         finished = await olga.edit(timeout=10)
-    assert "Export ready: 3 reports, 1 RSVPs, 5 files (1 left out" in text_of(finished)
+    assert "Export ready: 3 reports, 1 RSVP and 5 files (1 left out" in text_of(finished)
     exports = bot.settings.database.parent / "exports"
     await asyncio.sleep(0.2)
     assert not list(exports.glob("*.zip"))  # sent, so not kept on the server
@@ -232,7 +232,7 @@ async def test_the_command_line_export_with_a_token_downloads_the_media(
     )
     result = await asyncio.to_thread(turnout, "export", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
-    assert "1 reports, 0 RSVPs, 2 files (0 left out)" in result.stdout
+    assert "1 report, 0 RSVPs, 2 files (0 left out)" in result.stdout
     archive = zipfile.ZipFile(out)
     files = [name for name in archive.namelist() if name.startswith("media/")]
     assert len(files) == 2

@@ -179,10 +179,12 @@ async def test_the_broadcaster_watches_progress(
     )
     assert final.sent == 400
     edits = [call.params["text"] for call in telegram.calls_to("editMessageText") if call.ok]
-    assert edits[-1] == "Delivered to 400 of 400"
+    assert edits[-1] == "Delivered to 400 of 400 chats"
     assert len(edits) >= 2, "the message was not edited while sending"
     assert any(text.startswith("Delivering…") for text in edits)
-    await eventually(lambda: owner.inbox[-1]["text"] == "Delivered to 400 of 400", "final text")
+    await eventually(
+        lambda: owner.inbox[-1]["text"] == "Delivered to 400 of 400 chats", "final text"
+    )
 
 
 async def test_an_unexpected_error_fails_the_row_and_sending_goes_on(

@@ -90,7 +90,10 @@ async def test_forget_me_leaves_no_trace_and_moves_the_waitlist_up(
     await ana.press("Delete everything", message=confirm)
     await ana.callback_answer()
     done = text_of(await ana.edit(of=confirm))
-    assert "roles: 1; answers to actions: 1; reports: 1 (with 2 photo and video records)" in done
+    assert (
+        "Deleted: your profile, 1 role, 1 answer to an action, 1 report, "
+        "2 records of photos and videos, and "
+    ) in done
     assert rows_holding(bot, ana.id) == []
     assert bot.rows("SELECT answer FROM rsvps WHERE user_id = :u", u=ben.id) == [("going",)]
     assert "a place freed up" in text_of(await ben.reply(timeout=10))

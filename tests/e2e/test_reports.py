@@ -177,7 +177,7 @@ async def test_my_reports_and_withdrawing(
     await ana.reply()
     await ana.send("/myreports")
     mine = await ana.reply()
-    assert "#1 · other · waiting for review" in shown(mine)
+    assert "#1 · no particular action · waiting for review" in shown(mine)
     mallory = telegram.add_user("Mallory")
     await started(mallory)
     await mallory.press_data("rpw:1", mallory.inbox[0])
@@ -280,8 +280,8 @@ async def test_the_daily_digest_goes_out_once_a_day(
 
     await telegram.wait_until(lambda: len(digests()) == 1, message="no digest", timeout=10)
     text = digests()[0]
-    assert "New reports: 1" in text and "waiting for review: 1" in text
-    assert "RSVP answers: 1" in text and "new members: 1" in text
+    assert "1 new report" in text and "1 waiting for review" in text
+    assert "1 RSVP · 1 new member" in text
     assert "Bike Ride" in text and "1 going" in text and "Clean River Rally" not in text
     await asyncio.sleep(0.5)
     assert len(digests()) == 1

@@ -42,9 +42,9 @@ async def test_stats_counts_and_charts(
     await olga.send(f"/stats {rally.id}")
     counts = shown(await olga.reply())
     assert "River Rally" in counts
-    assert "RSVPs: going: 1, maybe: 1, can't go: 0, on the waitlist: 0" in counts
-    assert "waiting for review: 1" in counts and "approved: 0" in counts
-    assert "Members: 3 (3 reachable, 0 subscribed to calls)" in counts
+    assert "2 RSVPs: 1 going, 1 maybe, 0 can't go, 0 on the waitlist" in counts
+    assert "1 report: 1 waiting for review, 0 approved" in counts
+    assert "3 members (3 reachable, 0 subscribed to calls)" in counts
     chart = await telegram.wait_for_call("sendPhoto")
     [upload] = chart.files.values()
     assert upload.content.startswith(b"\x89PNG\r\n\x1a\n")

@@ -100,7 +100,7 @@ async def test_a_member_opens_the_action_and_answers_with_a_button(
         "/api/press",
         **{"as": ANA, "chat_id": ANA, "message_id": listing["id"], "data": opened["callback"]},
     )
-    card = await until(http, ANA, ANA, "Going: 1")
+    card = await until(http, ANA, ANA, "1 going")
     status, answer = await post(
         http,
         "/api/press",
@@ -113,7 +113,7 @@ async def test_a_member_opens_the_action_and_answers_with_a_button(
     )
     assert status == 200
     assert answer["answer"] is not None
-    edited = await until(http, ANA, ANA, "Going: 2")
+    edited = await until(http, ANA, ANA, "2 going")
     assert edited["id"] == card["id"]
     assert edited["edited"]
     assert button(edited, "✓ Going")
@@ -307,3 +307,106 @@ async def test_the_demo_is_written_once_and_reset_starts_again(tmp_path: Path) -
             third.clock.now(), 5
         )
         assert action.title == "Picket at City Hall"
+
+
+async def test_formatted_text_reaches_the_bot_with_its_entities(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    text = "/help 🙂 Bold and a link"
+    # Counted in the text as typed, two spaces first; the emoji is two UTF-16 units.
+    link = "https://example.org/x?a=1&b=2"
+    entities = [
+        {"type": "bold", "offset": 11, "length": 4},
+        {"type": "text_link", "offset": 22, "length": 4, "url": link},
+        {"type": "italic", "offset": 11, "length": 15},
+    ]
+    status, _ = await post(
+        http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": f"  {text} ", "entities": entities}
+    )
+    assert status == 200
+    sent = sandbox.telegram.updates[-1]["message"]
+    assert sent["text"] == text
+    # Moved with the spaces, in Telegram's order, the command marked as the app marks it.
+    assert sent["entities"] == [
+        {"type": "bot_command", "offset": 0, "length": 5},
+        {"type": "italic", "offset": 9, "length": 15},
+        {"type": "bold", "offset": 9, "length": 4},
+        {"type": "text_link", "offset": 20, "length": 4, "url": link},
+    ]
+    shown = next(m for m in await messages(http, ANA, ANA) if m["mine"])
+    assert shown["html"] == (
+        '/help 🙂 <i><b>Bold</b> and a <a href="https://example.org/x?a=1&amp;b=2">link</a></i>'
+    )
+
+
+async def test_a_formatted_caption_reaches_the_bot_with_its_entities(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(picture, "PNG")
+    form = aiohttp.FormData(
+        {
+            "as": str(ANA),
+            "chat_id": str(ANA),
+            "mode": "photo",
+            "caption": "The street",
+            "entities": json.dumps([{"type": "bold", "offset": 4, "length": 6}]),
+        }
+    )
+    form.add_field("file", picture.getvalue(), filename="street.png", content_type="image/png")
+    async with http.post("/api/upload", data=form) as response:
+        assert response.status == 200
+    sent = sandbox.telegram.updates[-1]["message"]
+    assert sent["caption_entities"] == [{"type": "bold", "offset": 4, "length": 6}]
+    shown = await until(http, ANA, ANA, "street")
+    assert shown["html"] == "The <b>street</b>"
+
+
+async def test_formatting_the_page_could_not_have_made_is_refused(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    before = len(sandbox.telegram.updates)
+    text = "🙂 a link"
+    bad = [
+        "bold",  # not a list
+        [{"type": "pre", "offset": 0, "length": 1}],  # not from the menu
+        [{"type": "bold", "offset": 1, "length": 2}],  # inside the emoji
+        [{"type": "bold", "offset": 0, "length": 10}],  # past the end
+        [{"type": "bold", "offset": -1, "length": 2}],
+        [{"type": "bold", "offset": 0, "length": 0}],
+        [{"type": "bold", "offset": True, "length": 2}],
+        [{"type": "text_link", "offset": 5, "length": 4, "url": "javascript:alert(1)"}],
+        [{"type": "text_link", "offset": 5, "length": 4, "url": "data:text/html,hi"}],
+        [{"type": "text_link", "offset": 5, "length": 4, "url": "https://"}],
+        [{"type": "text_link", "offset": 5, "length": 4}],
+        [{"type": "bold", "offset": 0, "length": 1}] * 101,
+    ]
+    for entities in bad:
+        status, answer = await post(
+            http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": text, "entities": entities}
+        )
+        assert status == 400, entities
+        assert answer["error"].endswith("."), answer
+    assert len(sandbox.telegram.updates) == before
+    for url in ("http://example.org", "tg://resolve?domain=turnout_sandbox_bot"):
+        link = [{"type": "text_link", "offset": 5, "length": 4, "url": url}]
+        status, _ = await post(
+            http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": text, "entities": link}
+        )
+        assert status == 200
+
+
+async def test_addresses_in_plain_messages_are_shown_as_links(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    await post(
+        http,
+        "/api/send",
+        **{"as": ANA, "chat_id": ANA, "text": "Photos at https://example.org/album. <b>x</b>"},
+    )
+    shown = next(m for m in await messages(http, ANA, ANA) if m["mine"])
+    assert shown["html"] == (
+        'Photos at <a href="https://example.org/album">https://example.org/album</a>. '
+        "&lt;b&gt;x&lt;/b&gt;"
+    )
+    assert "entities" not in sandbox.telegram.updates[-1]["message"]  # as typed: no formatting

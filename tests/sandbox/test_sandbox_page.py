@@ -87,7 +87,7 @@ async def as_persona(page: Page, persona: int) -> None:
 async def say(page: Page, text: str) -> None:
     await page.fill("#text", text)
     await page.press("#text", "Enter")
-    await expect(page.locator("#text")).to_have_value("")
+    await expect(page.locator("#text")).to_have_text("")
 
 
 def last_message_with(page: Page, text: str) -> Locator:
@@ -109,19 +109,19 @@ async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
     await page.get_by_text("/start", exact=True).click()
     await expect(last_message_with(page, "Welcome")).to_be_visible()
     await open_action(page)
-    card = last_message_with(page, "Going: 1")
+    card = last_message_with(page, "1 going")
     await expect(card).to_be_visible()
     await card.locator("button.kb", has_text="Going").first.click()
     await expect(page.locator("#toast")).to_have_text("Noted: going.")
-    await expect(last_message_with(page, "Going: 2")).to_be_visible()
+    await expect(last_message_with(page, "2 going")).to_be_visible()
     await expect(page.locator("button.kb", has_text="✓ Going")).to_be_visible()
     await snap(page, shots / "sandbox-member.png")
 
     # The organiser sees her answer on the action's card.
     await as_persona(page, OMAR)
     await open_action(page)
-    await expect(last_message_with(page, "Going: 2")).to_be_visible()
-    await expect(last_message_with(page, "Going: 2").locator("button.kb")).to_contain_text(["Edit"])
+    await expect(last_message_with(page, "2 going")).to_be_visible()
+    await expect(last_message_with(page, "2 going").locator("button.kb")).to_contain_text(["Edit"])
     await snap(page, shots / "sandbox-organiser.png")
 
     # The broadcaster writes a call, links the action and publishes it to the channel.
@@ -153,7 +153,7 @@ async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
     await post.locator("button.kb", has_text="I'm going").click()
     await expect(page.locator("#chat-title")).to_have_text(demo.BOT_NAME)
     await expect(page.locator("#messages div.message.mine").last).to_contain_text("/start act_1")
-    await expect(last_message_with(page, "Picket at City Hall")).to_contain_text("Going: 2")
+    await expect(last_message_with(page, "Picket at City Hall")).to_contain_text("2 going")
 
     # The organiser also has the review group; the clock can be moved a day ahead.
     await as_persona(page, OMAR)
@@ -165,3 +165,53 @@ async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
     assert sandbox.clock.offset.days == 1
     for name in ("sandbox-member.png", "sandbox-channel.png", "sandbox-organiser.png"):
         assert (shots / name).stat().st_size > 10_000
+
+
+async def test_a_call_is_written_with_bold_and_a_link_and_shown_with_them(
+    sandbox: Sandbox, page: Page
+) -> None:
+    await as_persona(page, BEA)
+    await say(page, "/newcall")
+    await expect(last_message_with(page, "Send the call")).to_be_visible()
+
+    # Typed, then formatted as in Telegram: select the words, choose from the menu.
+    await page.click("#text")
+    await page.keyboard.type("Picket tonight, map")
+    await expect(page.locator("#format-menu")).to_be_hidden()
+    await page.keyboard.press("Shift+Control+ArrowLeft")  # "map"
+    await expect(page.locator("#format-menu")).to_be_visible()
+    await page.click('#format-menu [data-format="link"]')
+    await page.fill("#link-url", "example.org/map")
+    await page.press("#link-url", "Enter")
+    await page.keyboard.press("Control+Home")
+    await page.keyboard.press("Shift+Control+ArrowRight")  # "Picket"
+    await page.click('#format-menu [data-format="bold"]')
+    await expect(page.locator("#text b")).to_have_text("Picket")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#text")).to_have_text("")
+
+    sent = next(
+        u["message"]
+        for u in reversed(sandbox.telegram.updates)
+        if u.get("message", {}).get("text") == "Picket tonight, map"
+    )
+    assert sent["entities"] == [
+        {"type": "bold", "offset": 0, "length": 6},
+        {"type": "text_link", "offset": 16, "length": 3, "url": "https://example.org/map"},
+    ]
+    mine = page.locator("#messages div.message.mine").last
+    await expect(mine.locator("b")).to_have_text("Picket")
+    await expect(mine.locator("a")).to_have_attribute("href", "https://example.org/map")
+
+    # Published, the call keeps them, and its link opens a new tab that cannot reach back.
+    targets = last_message_with(page, "Demo Channel")
+    await targets.locator("button.kb", has_text="Demo Channel").click()
+    await expect(targets.locator("button.kb", has_text="✓")).to_be_visible()
+    await page.locator("#messages button.kb", has_text="Publish now").last.click()
+    await page.click(f'button.chat[data-chat="{demo.CHANNEL_ID}"]')
+    post = last_message_with(page, "Picket tonight")
+    await expect(post.locator("b")).to_have_text("Picket")
+    link = post.locator("a", has_text="map")
+    await expect(link).to_have_attribute("href", "https://example.org/map")
+    await expect(link).to_have_attribute("target", "_blank")
+    await expect(link).to_have_attribute("rel", "noopener noreferrer")

@@ -177,8 +177,8 @@ async def test_every_report_and_rsvp_is_there(
         ("River Rally", "Rally one"),
         ("River Rally", "Rally two"),
         ("Picket", "Picket"),
-        ("other", "Leaflets"),
-        ("other", "More leaflets"),
+        ("no particular action", "Leaflets"),
+        ("no particular action", "More leaflets"),
     ]
     assert all(row["status"] == "pending" for row in opened.rows)
     assert "Still writing" not in opened.page

@@ -116,3 +116,72 @@ def test_cities_read_in_the_readers_language_and_namesakes_are_told_apart() -> N
     assert len(springfields) > 1
     assert len(set(labels)) == len(labels)
     assert any(label.startswith("Springfield (IL), ") for label in labels)
+
+
+# -- cities in the reader's language --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        # CLDR's names of time zones' cities, in every language that has one.
+        ("Belgrade", {"sr": "Београд", "sr-Latn": "Beograd", "es": "Belgrado", "fr": "Belgrade"}),
+        ("Vienna", {"sr": "Беч", "sr-Latn": "Beč", "es": "Viena", "fr": "Vienne"}),
+        ("Paris", {"sr": "Париз", "sr-Latn": "Pariz", "es": "París", "fr": "Paris"}),
+        ("New York City", {"sr": "Њујорк", "es": "Nueva York", "fr": "New York"}),
+        # Serbian Cyrillic where the Latin name is Serbian's own: Kragujevac is not "Крагуевац".
+        ("Novi Sad", {"sr": "Нови Сад", "sr-Latn": "Novi Sad", "es": "Novi Sad"}),
+        ("Kragujevac", {"sr": "Крагујевац", "sr-Latn": "Kragujevac"}),
+        ("Banja Luka", {"sr": "Бања Лука"}),
+        # Elsewhere a Cyrillic spelling proves nothing ("Брест", "Казан"): the name stays.
+        ("Brest, France", {"sr": "Brest", "sr-Latn": "Brest"}),
+        ("Kazan", {"sr": "Kazan"}),
+    ],
+)
+def test_a_city_is_named_in_the_readers_language_where_that_is_known(
+    typed: str, names: dict[str, str]
+) -> None:
+    name, _, country = typed.partition(", ")
+    city = next(c for c in gazetteer().search(name) if not country or c.country == country)
+    for language, expected in names.items():
+        assert gazetteer().name_in(city.id, language, city.name) == expected, language
+    assert gazetteer().name_in(city.id, "en", city.name) == city.name
+
+
+def test_serbian_names_are_taken_only_when_they_can_be_told_apart() -> None:
+    from turnout.places.names import Place, latin, local_names
+
+    places = [
+        Place(1, "Kraljevo", "RS", "Europe/Belgrade", 80_000, ("Кралево", "Краљево", "Карановац")),
+        Place(2, "Ilidža", "BA", "Europe/Sarajevo", 60_000, ("Илиджа", "Илиџа")),
+        # A Cyrillic spelling with a Latin "o"; a French city's Cyrillic spelling.
+        Place(3, "Pančevo", "RS", "Europe/Belgrade", 70_000, ("Панчевo",)),  # noqa: RUF001
+        Place(4, "Arras", "FR", "Europe/Paris", 40_000, ("Аррас",)),  # noqa: RUF001
+        Place(5, "Belgrade", "RS", "Europe/Belgrade", 1_200_000, ("Београд", "Белград")),
+        Place(6, "Zemun", "RS", "Europe/Belgrade", 150_000, ("Земун", "Zemoen")),
+    ]
+    names = local_names(places)
+    assert names["sr"] == {1: "Краљево", 2: "Илиџа", 5: "Београд", 6: "Земун"}
+    assert names["sr-Latn"] == {5: "Beograd"}  # the others are already written so
+    assert names["es"] == {5: "Belgrado"}
+    assert names["fr"] == {}
+    assert latin("Љубљана, Ђурђевац, Џеп") == "Ljubljana, Đurđevac, Džep"
+
+
+def test_by_place_lists_cities_as_the_reader_names_them() -> None:
+    from turnout.i18n import Catalogs
+    from turnout.storage import PlaceCount
+    from turnout.views.places import named
+    from turnout.views.proposals import place_filter
+
+    sr = Catalogs("en").translator("sr")
+    belgrade = gazetteer().named("Belgrade")
+    assert belgrade is not None
+    cities = [PlaceCount("RS", "Belgrade", 3, belgrade.id), PlaceCount("RS", "Somewhere", 1, 0)]
+
+    def city_name(city_id: int | None, stored: str) -> str:
+        return gazetteer().name_in(city_id, "sr", stored)
+
+    reply = place_filter(sr, named(cities, city_name))
+    labels = [b.text for row in reply.markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert labels[:2] == ["Београд (3)", "Somewhere (1)"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from turnout.pseudonym import forgotten_mark, pseudonym
+from turnout.pseudonym import forgotten_mark, in_words, pseudonym, shown_as
 
 KEY = bytes(range(32))
 
@@ -31,3 +31,11 @@ def test_a_forgotten_member_is_marked_at_random_not_by_their_pseudonym() -> None
     marks = {forgotten_mark() for _ in range(100)}
     assert len(marks) == 100
     assert all(re.fullmatch(r"Forgotten [0-9A-F]{8}", mark) for mark in marks)
+
+
+def test_the_word_of_a_pseudonym_is_shown_in_another_language_and_the_code_kept() -> None:
+    shown = shown_as(KEY, 100001, "Ana")
+    code = pseudonym(KEY, 100001).removeprefix("Member ")
+    assert in_words(shown, "Члан") == f"Члан {code} (Ana)"
+    assert in_words(pseudonym(KEY, 100001), "Member") == pseudonym(KEY, 100001)
+    assert in_words("Forgotten 3F9A1C2E", "Члан") == "Forgotten 3F9A1C2E"

@@ -170,3 +170,43 @@ def test_a_dotted_clock_time_is_a_clock_time() -> None:
 def test_a_zone_named_in_the_text_wins_over_the_organisers(text: str, hour_utc: int) -> None:
     moment = at(text, "Europe/Belgrade")
     assert (moment.day, moment.hour) == (15, hour_utc)
+
+
+@pytest.mark.parametrize(
+    ("text", "wall"),
+    [
+        ("tomorrow noon", (2026, 11, 27, 12, 0)),
+        ("saturday evening", (2026, 11, 28, 18, 0)),
+        ("midday", (2026, 11, 27, 12, 0)),  # noon today has passed (13:00 in Belgrade)
+        ("tonight", (2026, 11, 26, 21, 0)),
+        ("tomorrow morning", (2026, 11, 27, 9, 0)),
+        ("sábado por la tarde", (2026, 11, 28, 15, 0)),
+        ("mañana a mediodía", (2026, 11, 27, 12, 0)),
+        ("mañana por la mañana", (2026, 11, 27, 9, 0)),
+        ("esta noche", (2026, 11, 26, 21, 0)),
+        ("demain midi", (2026, 11, 27, 12, 0)),
+        ("samedi après-midi", (2026, 11, 28, 15, 0)),
+        ("ce soir", (2026, 11, 26, 18, 0)),
+        ("сутра у подне", (2026, 11, 27, 12, 0)),  # noqa: RUF001 - Serbian
+        ("сутра ујутру", (2026, 11, 27, 9, 0)),
+        ("вечерас", (2026, 11, 26, 18, 0)),
+        ("sutra popodne", (2026, 11, 27, 15, 0)),
+        ("subota uveče", (2026, 11, 28, 18, 0)),
+    ],
+)
+def test_times_of_day_in_words_are_read_in_every_language(text: str, wall: tuple[int, ...]) -> None:
+    assert local(at(text), "Europe/Belgrade")[:5] == wall
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("asdfgh", "unreadable"),
+        ("qwerty uiop", "unreadable"),
+        ("next friday", "no_time"),
+        ("mañana", "no_time"),  # "tomorrow", not the morning
+        ("29 June", "no_time"),
+    ],
+)
+def test_junk_is_told_apart_from_a_day_without_a_time(text: str, reason: str) -> None:
+    assert parse_time(text, "Europe/Belgrade", NOW) == Refused(reason)

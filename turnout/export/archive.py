@@ -263,7 +263,7 @@ class _Writer:
         t = self.request.t
         for report in batch:
             action = self.actions.get(report.action_id) if report.action_id else None
-            title = action.title if action else t("report.other")
+            title = action.title if action else t("report.no_action")
             zone = action.timezone if action else self.request.timezone
             value = str(action.id) if action else "other"
             self.seen_actions[value] = title

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
+from babel.units import format_unit
 
 from turnout.export.errors import TooLarge
 from turnout.i18n import Translator
@@ -17,7 +17,10 @@ from turnout.views.timefmt import babel_locale
 class LeftOut:
     reason: str  # message key
     params: Mapping[str, int | float] = field(default_factory=dict)
-    """Numbers the message shows, written in the reader's number format."""
+    """Amounts the message shows, each of ``unit``."""
+    unit: str = "graphics-megapixel"
+    """A CLDR unit: the amounts are written with it as the reader's language writes that many
+    ("25.0 megapixels", "25,0 мегапиксела", "1 megapíxel")."""
 
 
 def explain(t: Translator, left: LeftOut) -> str:
@@ -26,7 +29,9 @@ def explain(t: Translator, left: LeftOut) -> str:
         return t(left.reason)
     locale = babel_locale(t.language)
     shown = {
-        name: format_decimal(value, "#,##0.0" if isinstance(value, float) else None, locale)
+        name: format_unit(
+            value, left.unit, format="#,##0.0" if isinstance(value, float) else None, locale=locale
+        )
         for name, value in left.params.items()
     }
     return t(left.reason, **shown)
@@ -34,4 +39,4 @@ def explain(t: Translator, left: LeftOut) -> str:
 
 def too_large(key: str, error: TooLarge) -> LeftOut:
     """A picture refused for its size: how many megapixels it has, and may have."""
-    return LeftOut(key, {"megapixels": error.pixels / 1e6, "limit": error.limit // 1_000_000})
+    return LeftOut(key, {"size": error.pixels / 1e6, "largest": error.limit // 1_000_000})

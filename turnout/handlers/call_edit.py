@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import Update
 
+from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.common import prompts
 from turnout.handlers.common.context import TurnoutContext
@@ -15,6 +16,7 @@ from turnout.handlers.common.flows import End, Flow, Go, Outcome, Step, Turn
 from turnout.i18n import N_
 from turnout.usecases import calls
 from turnout.views.calls import call_parts
+from turnout.views.delivery import changes
 from turnout.views.prompts import CANCEL, CHANGE, CONFIRM, confirm_keyboard
 from turnout.views.reply import Reply
 
@@ -58,9 +60,8 @@ async def ask_confirm(turn: Turn_) -> Reply:
     for _, payload in call_parts(after, s.translator(s.catalogs.default_language), s.bot_username):
         if payload.text:
             await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
-    where = t(
-        "calls.edit_reach", channels=", ".join(reach.channels) or "—", subscribers=reach.subscribers
-    )
+    channels = ", ".join(reach.channels) or t("calls.no_channels")
+    where = t.plural("calls.edit_reach", reach.subscribers, channels=channels)
     return Reply(where, confirm_keyboard(t, turn.prompt.id))
 
 
@@ -75,10 +76,25 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         return None
     if not await turn.close():
         return End()
-    count = await calls.edit_text(
+    count, purpose = await calls.edit_text(
         turn.services, turn.user_id, draft.call, draft.text, draft.entities
     )
-    await turn.say(t("calls.editing", count=count))
+    status = await turn.say(t.plural("calls.editing", count))
+    if count:
+        # The status ends with the total once every copy is changed: "Changed 7 of 7 copies."
+        context = turn.context
+        context.application.create_task(
+            follow_progress(
+                turn.services.outbox,
+                purpose,
+                context.bot,
+                turn.prompt.chat_id,
+                status.message_id,
+                lambda counts: changes(t, counts, deleting=False),
+                running=lambda: context.application.running,
+            ),
+            name=f"progress-{purpose}",
+        )
     return End()
 
 

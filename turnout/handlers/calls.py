@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from turnout.delivery.progress import follow_progress
 from turnout.handlers import call_edit
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.usecases import calls
 from turnout.views.buttons import ManageCall
 from turnout.views.calls import call_list
+from turnout.views.delivery import changes
 from turnout.views.reply import Reply
 
 
@@ -28,16 +30,35 @@ async def calls_button(update: Update, context: TurnoutContext, data: ManageCall
         call = await calls.editable(s, user_id, data.call)
         await query.answer()
         confirm = InlineKeyboardMarkup(
-            [[ManageCall("delete_yes", call.id).button(t("calls.button.delete_yes"))]]
+            [
+                [ManageCall("delete_yes", call.id).button(t("calls.button.delete_yes"))],
+                [ManageCall("delete_no", call.id).button(t("calls.button.delete_no"))],
+            ]
         )
         await reply(update, Reply(t("calls.delete_confirm", id=call.id), confirm))
+    elif data.verb == "delete_no":
+        await query.answer()
+        await edit_in_place(query, t("calls.kept", id=data.call))
     elif data.verb == "delete_yes":
-        count = await calls.delete(s, user_id, data.call)
-        await query.answer(t("calls.deleting", count=count), show_alert=True)
-        await edit_in_place(
-            query,
-            t("calls.delete_confirm", id=data.call) + "\n\n" + t("calls.deleting", count=count),
-        )
+        count, purpose = await calls.delete(s, user_id, data.call)
+        await query.answer(t.plural("calls.deleting", count), show_alert=True)
+        asked = t("calls.delete_confirm", id=data.call) + "\n\n"
+        await edit_in_place(query, asked + t.plural("calls.deleting", count))
+        message = query.message
+        if count and message is not None:
+            # Edited again once every copy is gone: "Deleted 7 of 7 copies."
+            context.application.create_task(
+                follow_progress(
+                    s.outbox,
+                    purpose,
+                    context.bot,
+                    message.chat.id,
+                    message.message_id,
+                    lambda counts: asked + changes(t, counts, deleting=True),
+                    running=lambda: context.application.running,
+                ),
+                name=f"progress-{purpose}",
+            )
     else:
         await calls.unschedule(s, user_id, data.call)
         await query.answer(t("calls.unscheduled"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import Update
 
 from turnout.handlers.common.arguments import words
+from turnout.handlers.common.cities import city_names
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import reply
 from turnout.usecases import campaigns
@@ -29,4 +30,5 @@ async def campaign_command(update: Update, context: TurnoutContext) -> None:
         deep_link(username, Link("prop", campaign.id)),
         deep_link(username, Link("near", campaign.id)),
     )
-    await reply(update, overview(context.t, numbers, links, created=created))
+    city_name = await city_names(context.t.language)
+    await reply(update, overview(context.t, numbers, links, created=created, city_name=city_name))

@@ -23,6 +23,7 @@ from turnout.handlers.common.context import TurnoutContext
 from turnout.limits import BOT_UPLOAD_BYTES
 from turnout.usecases import exports
 from turnout.usecases.errors import Declined
+from turnout.views.exports import export_progress, export_summary, kept_on_server
 
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
 
@@ -48,20 +49,13 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
             s, user.id, scope, path, t, bot_fetcher(context.bot), _progress(context, status)
         )
     except Declined as error:
-        await status.edit_text(t(error.key, **error.params))
+        await status.edit_text(error.text(t))
         return
     kept = result.size > BOT_UPLOAD_BYTES
     try:
-        summary = t(
-            "export.summary",
-            reports=result.reports,
-            rsvps=result.rsvps,
-            files=result.files,
-            left_out=result.left_out,
-        )
+        summary = export_summary(t, result.reports, result.rsvps, result.files, result.left_out)
         if kept:
-            megabytes = f"{result.size / 1024 / 1024:.0f}"
-            where = t("export.kept_on_server", size=megabytes, path=str(path))
+            where = kept_on_server(t, result.size, str(path))
             await status.edit_text(summary + "\n" + where)
             return
         await status.edit_text(summary)
@@ -87,6 +81,6 @@ def _progress(context: TurnoutContext, status: Message) -> Progress:
         last = moment
         # A missed progress edit is no reason to stop the export.
         with contextlib.suppress(TelegramError):
-            await status.edit_text(context.t("export.progress", done=done, total=total))
+            await status.edit_text(export_progress(context.t, done, total))
 
     return report

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from telegram import InlineKeyboardMarkup, Update
 
 from turnout.handlers.common.context import TurnoutContext
@@ -11,6 +9,7 @@ from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.usecases import members
 from turnout.usecases.errors import Invalid
 from turnout.views.buttons import ForgetMe
+from turnout.views.privacy import forgotten_text
 from turnout.views.reply import Reply
 
 
@@ -41,7 +40,6 @@ async def forget_button(update: Update, context: TurnoutContext, data: ForgetMe)
         await query.answer()
         await edit_in_place(query, t("privacy.kept"))
         return
-    forgotten, who = await members.forget(context.services, query.from_user.id)
+    forgotten, mark = await members.forget(context.services, query.from_user.id)
     await query.answer()
-    counts = {name: value for name, value in asdict(forgotten).items() if name != "promoted"}
-    await edit_in_place(query, t("privacy.done", pseudonym=who, **counts))
+    await edit_in_place(query, forgotten_text(t, forgotten, mark))

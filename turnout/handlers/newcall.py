@@ -37,6 +37,7 @@ from turnout.views.calls import (
     SUBSCRIBERS,
     TARGET,
     compose_options,
+    composed,
     link_choices,
 )
 from turnout.views.delivery import progress
@@ -155,7 +156,7 @@ async def ask_options(turn: Turn_) -> Reply:
         draft.action_title,
         draft.campaign_name,
     )
-    summary = t("newcall.summary", media=len(draft.media), chars=len(draft.text))
+    summary = composed(t, [item["kind"] for item in draft.media], len(draft.text))
     return Reply(summary + "\n\n" + options.text, options.markup)
 
 

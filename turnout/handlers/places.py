@@ -8,11 +8,13 @@ import asyncio
 from telegram import InlineKeyboardMarkup, Update
 
 from turnout.handlers import report
+from turnout.handlers.common.cities import city_names
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.places import distance_km, zone_at
 from turnout.usecases import members
 from turnout.views.buttons import ByPlace, NearMe, OpenAction, UseZone
+from turnout.views.places import named
 from turnout.views.proposals import country_name_in, nearby, place_filter, place_label, short_when
 from turnout.views.reply import Reply
 from turnout.views.timefmt import zone_label
@@ -35,10 +37,12 @@ async def place_button(update: Update, context: TurnoutContext, data: ByPlace) -
     if not country:
         answer = place_filter(t, await context.store.upcoming_countries(now))
     elif data.city is None:
-        answer = place_filter(t, await context.store.upcoming_cities(now, country))
+        cities = await context.store.upcoming_cities(now, country)
+        answer = place_filter(t, named(cities, await city_names(t.language)))
     else:
         actions = await context.store.upcoming_actions_in(now, country, data.city, PLACE_LIMIT)
-        city = actions[0].city if actions else ""
+        city_name = await city_names(t.language)
+        city = city_name(data.city, actions[0].city) if actions else ""
         rows = [
             [
                 OpenAction(a.id).button(
@@ -47,11 +51,11 @@ async def place_button(update: Update, context: TurnoutContext, data: ByPlace) -
             ]
             for a in actions
         ]
+        where = place_label(city, country_name_in(t, country))
         answer = Reply(
-            t("places.actions_in", place=place_label(city, country_name_in(t, country)),
-              count=len(actions)),
+            t.plural("places.actions_in", len(actions), place=where),
             InlineKeyboardMarkup(rows) if rows else None,
-        )  # fmt: skip
+        )
     await edit_in_place(query, answer.text, answer.markup)
 
 

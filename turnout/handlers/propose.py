@@ -1,8 +1,10 @@
 """/propose: any member plans a local action, one question at a time.
 
 title → city (typed and picked from the gazetteer, or a shared location) → time (in that
-place's time zone) → meeting point → description → how many they expect → preview → submit.
-A trusted host's proposal is published at once; any other goes to the organisers.
+place's time zone, read back for confirmation) → meeting point → description → how many they
+expect → preview → submit. From the preview any answer can be changed; the question asked
+again leads back to the preview (a new city asks the time again: its zone may differ). A
+trusted host's proposal is published at once; any other goes to the organisers.
 """
 
 from __future__ import annotations
@@ -22,10 +24,19 @@ from turnout.views.buttons import ProposeFor
 from turnout.views.links import Link, deep_link
 from turnout.views.proposals import CITY, city_choices, summary
 from turnout.views.reply import Reply
-from turnout.views.timefmt import PICK, zone_label
+from turnout.views.timefmt import PICK, local_time, zone_label
 
 Turn_ = Turn[ActionDraft]
-SUBMIT, CANCEL = "submit", "cancel"
+SUBMIT, CANCEL, CHANGE, YES, RETYPE = "submit", "cancel", "change", "yes", "retype"
+#: What the preview lets the proposer change: (step, button label), in the order asked.
+CHANGEABLE = (
+    ("title", N_("proposal.field.title")),
+    ("city", N_("propose.field.city")),
+    ("time", N_("proposal.field.time")),
+    ("meeting", N_("proposal.field.place")),
+    ("description", N_("proposal.field.description")),
+    ("expected", N_("propose.field.expected")),
+)
 
 
 async def begin(update: Update, context: TurnoutContext) -> None:
@@ -102,25 +113,57 @@ async def got_time(turn: Turn_, text: str) -> Outcome:
         turn.draft.options = list(reading)
         return Stay()
     turn.draft.starts_at = reading
-    return _after_time(turn)
+    return Go("confirm_time")
 
 
 async def time_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
     if choice != PICK:
         return None
     turn.draft.starts_at = picked(turn.draft.options, value) or turn.draft.starts_at
-    return _after_time(turn) if turn.draft.starts_at else Stay()
+    return Go("confirm_time") if turn.draft.starts_at else Stay()
+
+
+async def ask_confirm_time(turn: Turn_) -> Reply:
+    """The time as it was read, in the action's place and words: "Sun, Jun 29, 2027 11:00 AM
+    WEST, Lisbon time"."""
+    draft, t = turn.draft, turn.t
+    assert draft.starts_at is not None
+    shown = local_time(draft.starts_at, draft.timezone, t.language)
+    markup = turn.keyboard(
+        [
+            turn.button(t("newaction.button.yes"), YES),
+            turn.button(t("newaction.button.retype"), RETYPE),
+        ]
+    )
+    where = draft.city_label or zone_label(draft.timezone)
+    return Reply(t("propose.confirm_time", time=shown, city=where), markup)
+
+
+async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice == YES:
+        return _after_time(turn) if await still_ahead(turn) else Go("time")
+    if choice == PICK:
+        return await time_pressed(turn, choice, value)
+    return Go("time") if choice == RETYPE else None
 
 
 def _after_time(turn: Turn_) -> Outcome:
+    if turn.draft.revising:
+        return Go("preview")
     # A venue named the meeting point already.
     return Go("description") if turn.draft.place else Go("meeting")
 
 
 async def ask_preview(turn: Turn_) -> Reply:
     t = turn.t
+    changes = [
+        turn.button("✏️ " + t(label), CHANGE, number) for number, (_, label) in enumerate(CHANGEABLE)
+    ]
     markup = turn.keyboard(
         [turn.button(t("propose.button.submit"), SUBMIT)],
+        changes[0:2],
+        changes[2:4],
+        changes[4:6],
         [turn.button(t("newaction.button.cancel"), CANCEL)],
     )
     return Reply(
@@ -133,6 +176,9 @@ async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     if choice == CANCEL:
         await turn.say(t("propose.cancelled"))
         return End()
+    if choice == CHANGE and value is not None and 0 <= value < len(CHANGEABLE):
+        draft.revising = True
+        return Go(CHANGEABLE[value][0])
     if choice != SUBMIT:
         return None
     if not await still_ahead(turn):
@@ -164,6 +210,9 @@ PROPOSE = Flow(
             press=city_pressed,
         ),
         "time": Step(N_("expects.time"), ask_time, text=got_time, press=time_pressed),
+        "confirm_time": Step(
+            N_("expects.choice"), ask_confirm_time, text=got_time, press=confirm_pressed
+        ),
         "meeting": field_step(
             N_("expects.meeting_point"),
             N_("propose.ask_meeting_point"),

@@ -29,7 +29,7 @@ async def publish_button(update: Update, context: TurnoutContext, data: PublishR
         published = await publishing.post(s, report, channel)
     except Declined as error:
         # Past the toast: what went wrong is a message of its own.
-        await reply(update, t(error.key, **error.params))
+        await reply(update, error.text(t))
         return
     lines = [t("publish.done", id=data.report, channel=published.channel.title)]
     lines += [explain(t, reason) for reason in published.left_out]

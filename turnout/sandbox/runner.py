@@ -16,9 +16,10 @@ from turnout.bot.jobs import TurnoutApplication
 from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
 from turnout.sandbox import demo
-from turnout.sandbox.clock import SandboxClock
+from turnout.sandbox.clock import SandboxClock, clock_path, describe, load_offset, save_offset
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.sandbox.fakebot.lifecycle import StartStop
+from turnout.sandbox.lock import DatabaseInUse, DatabaseLock
 from turnout.sandbox.web.app import SandboxWeb
 from turnout.storage import Store
 
@@ -53,6 +54,7 @@ class Sandbox(StartStop):
     def __init__(self, options: SandboxOptions) -> None:
         self.options = options
         self.clock = SandboxClock()
+        self.lock = DatabaseLock(options.database)
         self.telegram = FakeTelegram(
             SANDBOX_TOKEN,
             bot_username=demo.BOT_USERNAME,
@@ -72,8 +74,10 @@ class Sandbox(StartStop):
         return f"http://{self.options.host}:{self.port}/"
 
     async def start(self) -> None:
-        await self.telegram.start()
+        # First, before ``--reset`` may delete anything: the database may be another's.
+        await asyncio.to_thread(self.lock.acquire)
         try:
+            await self.telegram.start()
             await self._start()
         except BaseException:
             await self.stop()
@@ -116,6 +120,7 @@ class Sandbox(StartStop):
         start: their message ids begin above every id the database remembers, so a call
         posted in an earlier run can never be edited into a message of this one."""
         new = not await asyncio.to_thread(settings.database.exists)
+        await self._resume_clock(settings.database, new=new)
         store = await Store.open(settings.database)
         seeded = False
         try:
@@ -129,6 +134,19 @@ class Sandbox(StartStop):
             if new and not seeded:
                 # Half a demo would never be completed (the file exists now): start again.
                 await asyncio.to_thread(wipe, settings.database)
+
+    async def _resume_clock(self, database: Path, *, new: bool) -> None:
+        """Take the clock up where the last run on this database left it. A new database
+        starts a new demo, at the real time, whatever an older file says."""
+        saved = clock_path(database)
+        if new:
+            await asyncio.to_thread(saved.unlink, missing_ok=True)
+            return
+        self.clock.offset = await asyncio.to_thread(load_offset, saved)
+        if self.clock.offset:
+            log.info(
+                "sandbox: the clock resumes %s ahead of the real time", describe(self.clock.offset)
+            )
 
     async def _start_bot(self, settings: Settings) -> None:
         """The production application, started as ``turnout run`` starts it; returns once it
@@ -145,7 +163,9 @@ class Sandbox(StartStop):
                 await asyncio.sleep(0.02)
 
     async def _after_skip(self) -> None:
-        """The clock jumped: plan what fell due now, rather than at the old time."""
+        """The clock jumped: keep it for the next run, and plan what fell due now rather than
+        at the old time."""
+        await asyncio.to_thread(save_offset, clock_path(self.options.database), self.clock.offset)
         application = self.application
         if application is None:
             return
@@ -165,6 +185,7 @@ class Sandbox(StartStop):
                 await self._bot
             self._bot = None
         await self.telegram.stop()
+        self.lock.release()
 
     def request_stop(self) -> None:
         """Ask the bot to stop; :meth:`wait` returns once it has."""
@@ -177,13 +198,16 @@ class Sandbox(StartStop):
 
 
 def wipe(database: Path) -> None:
-    """Delete the sandbox database (and SQLite's journal files next to it)."""
+    """Delete the sandbox database (SQLite's journal files next to it, and the clock's offset);
+    not its lock, which the sandbox holds."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    clock_path(database).unlink(missing_ok=True)
 
 
 def run_sandbox(options: SandboxOptions) -> None:
-    """Serve until SIGINT or SIGTERM."""
+    """Serve until SIGINT or SIGTERM. Another sandbox on the database ends this one at once,
+    with one line saying so and exit code 1."""
 
     async def main() -> None:
         async with Sandbox(options) as sandbox:
@@ -193,6 +217,16 @@ def run_sandbox(options: SandboxOptions) -> None:
             print(
                 f"Turnout sandbox: open {sandbox.url} in your browser (Ctrl+C stops it)", flush=True
             )
+            if sandbox.clock.offset:
+                print(
+                    f"Its clock is {describe(sandbox.clock.offset)} ahead, as the last run left it"
+                    " (--reset starts again from the demo, at the real time)",
+                    flush=True,
+                )
             await sandbox.wait()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except DatabaseInUse as error:
+        # The exit status and the line on stderr that ``sys.exit(message)`` gives.
+        raise SystemExit(f"turnout: sandbox: {error}") from None

@@ -23,6 +23,46 @@ _HAS_TIME = re.compile(
     r"|\bin\s+\d+\s*(m|min|mins|minutes?|h|hrs?|hours?)\b",
     re.IGNORECASE,
 )
+# Times of day written as words, in the five languages of the catalogs, each read as a clock
+# time ("saturday evening" is "saturday 18:00"): the reading is shown back for confirmation, so
+# a guess is corrected at once rather than refused. First the words that also name the day
+# ("tonight": today), then the parts of the day; "afternoon" before "noon", which it contains.
+# Spanish "mañana" alone is "tomorrow": only "por/de la mañana" is the morning.
+_TODAY_AT = [
+    (r"tonight", "today 21:00"),
+    (r"this\s+morning", "today 09:00"),
+    (r"this\s+afternoon", "today 15:00"),
+    (r"this\s+evening", "today 18:00"),
+    (r"esta\s+mañana", "hoy 09:00"),
+    (r"esta\s+tarde", "hoy 15:00"),
+    (r"esta\s+noche", "hoy 21:00"),
+    (r"ce\s+matin", "aujourd'hui 09:00"),
+    (r"cet\s+apr[eè]s-midi", "aujourd'hui 15:00"),
+    (r"ce\s+soir", "aujourd'hui 18:00"),
+    (r"cette\s+nuit", "aujourd'hui 21:00"),
+    (r"јутрос", "данас 09:00"),
+    (r"jutros", "danas 09:00"),
+    (r"вечерас", "данас 18:00"),
+    (r"ve[čc]eras", "danas 18:00"),
+    (r"ноћас", "данас 21:00"),
+    (r"no[ćc]as", "danas 21:00"),
+]
+_PART_OF_DAY = [
+    ("15:00", ("(?:in\\s+the\\s+)?afternoon", "(?:l')?apr[eè]s-midi", "(?:por|de)\\s+la\\s+tarde",
+               "поподне", "popodne")),
+    ("12:00", ("(?:at\\s+)?(?:noon|midday)", "(?:a\\s+)?mediod[ií]a", "(?:à\\s+)?midi",
+               "(?:у\\s+)?подне", "(?:u\\s+)?podne")),  # noqa: RUF001 - a Serbian preposition
+    ("00:00", ("(?:a\\s+)?medianoche", "(?:à\\s+)?minuit",
+               "(?:у\\s+)?поноћ", "(?:u\\s+)?pono[ćc]")),  # noqa: RUF001 - a Serbian preposition
+    ("09:00", ("(?:in\\s+the\\s+)?morning", "(?:le\\s+)?matin", "(?:por|de)\\s+la\\s+mañana",
+               "ујутру", "ујутро", "ujutru", "ujutro")),
+    ("18:00", ("(?:in\\s+the\\s+)?evening", "(?:le\\s+)?soir", "увече", "uve[čc]e")),
+    ("21:00", ("(?:at\\s+)?night", "(?:por|de)\\s+la\\s+noche", "ноћу", "no[ćc]u")),
+]  # fmt: skip
+_WORDS_OF_TIME = [
+    (re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE), clock)
+    for words, clock in _TODAY_AT + [("|".join(words), clock) for clock, words in _PART_OF_DAY]
+]
 # A clock time written with digits, to check that it is the one read: dateparser skips what it
 # cannot read ("25:00") and falls back to the current time of day.
 _CLOCK = re.compile(r"\b(\d{1,2})[:.](\d{2})\b(?![.]\d)\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
@@ -60,12 +100,15 @@ TimeReading = Parsed | Ambiguous | Refused
 def parse_time(text: str, timezone: str, now: datetime) -> TimeReading:
     """Read ``text`` as a future moment in ``timezone``; ``now`` is aware (any zone)."""
     zone = ZoneInfo(timezone)
-    words = _dotted_clock(_shown(text).strip())
+    words = _clock_words(_dotted_clock(_shown(text).strip()))
     if not words:
         return Refused("unreadable")
-    if not _HAS_TIME.search(words):
-        return Refused("no_time")
     local_now = now.astimezone(zone).replace(tzinfo=None)
+    if not _HAS_TIME.search(words):
+        # A day without a time ("next friday") is told to add one; anything else ("asdfgh")
+        # was not read at all.
+        day = dateparser.parse(words, settings={"RELATIVE_BASE": local_now})
+        return Refused("no_time" if day is not None else "unreadable")
     settings = {
         "RELATIVE_BASE": local_now,
         "PREFER_DATES_FROM": "future",
@@ -101,6 +144,14 @@ def _shown(text: str) -> str:
     """The text without invisible format characters (a zero-width space pasted into "18:00"
     would hide the clock time from dateparser)."""
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def _clock_words(words: str) -> str:
+    """Times of day written as words replaced by clock times: "sábado por la tarde" is
+    "sábado 15:00"."""
+    for pattern, clock in _WORDS_OF_TIME:
+        words = pattern.sub(clock, words)
+    return words
 
 
 def _dotted_clock(words: str) -> str:

@@ -57,7 +57,7 @@ class CampaignQueries(StoreBase):
         params = {"id": campaign.id}
         places = await self._fetch_all(
             """
-            SELECT country, city, COUNT(*) AS n FROM actions
+            SELECT country, city, MIN(city_id) AS city_id, COUNT(*) AS n FROM actions
             WHERE campaign_id = :id AND status != 'cancelled'
             GROUP BY country, city ORDER BY country, n DESC, city
             """,
@@ -83,7 +83,7 @@ class CampaignQueries(StoreBase):
         assert row is not None
         return CampaignOverview(
             campaign=campaign,
-            places=tuple(PlaceCount(r["country"], r["city"], r["n"]) for r in places),
+            places=tuple(PlaceCount(r["country"], r["city"], r["n"], r["city_id"]) for r in places),
             actions=row["actions"],
             going=row["going"],
             reports=row["reports"],

@@ -17,7 +17,15 @@ from turnout.i18n import Translator
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.storage import Call, CallStatus, NewCall, carried
 from turnout.storage.calls import Copies
-from turnout.storage.purposes import CallCopy, CallEdit, CallHeld, CallPart, stamp
+from turnout.storage.purposes import (
+    CallCopy,
+    CallDeletion,
+    CallEdit,
+    CallHeld,
+    CallPart,
+    Purpose,
+    stamp,
+)
 from turnout.usecases.admins import require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
@@ -222,9 +230,9 @@ async def reach(s: Services, call: Call) -> Reach:
 
 async def edit_text(
     s: Services, actor: int, call_id: int, text: str, entities: Sequence[object]
-) -> int:
+) -> tuple[int, Purpose]:
     """Replace the text of every copy (the message, or the caption it is in); return how many
-    copies already sent are being edited."""
+    copies already sent are being edited, and the purpose whose progress shows it."""
     call = await editable(s, actor, call_id)
     after = edited(s, call, text, entities)
     now = s.now()
@@ -233,14 +241,15 @@ async def edit_text(
     return await _edit_everywhere(s, after)
 
 
-async def _edit_everywhere(s: Services, call: Call) -> int:
+async def _edit_everywhere(s: Services, call: Call) -> tuple[int, Purpose]:
     """Edit the copies already sent; give those still queued the new text. Each copy in the
     language it went out in: the default in channels, the subscriber's own in private."""
     catalogs = s.catalogs
     default = catalogs.default_language
+    edit = CallEdit(call.id, stamp(s.now()))
     found = text_part(call_parts(call, catalogs.translator(default), s.bot_username))
     if found is None:
-        return 0
+        return 0, edit
     part = found[0]
     purpose = CallCopy(call.id, part)
     now = s.now()
@@ -269,12 +278,13 @@ async def _edit_everywhere(s: Services, call: Call) -> int:
         for copy in copies
         if copy.message_ids
     ]
-    await s.outbox.enqueue(CallEdit(call.id, stamp(now)), edits)
-    return len(edits)
+    await s.outbox.enqueue(edit, edits)
+    return len(edits), edit
 
 
-async def delete(s: Services, actor: int, call_id: int) -> int:
-    """Delete every copy of a published call; return in how many chats."""
+async def delete(s: Services, actor: int, call_id: int) -> tuple[int, Purpose]:
+    """Delete every copy of a published call; return in how many chats, and the purpose whose
+    progress shows it."""
     call = await editable(s, actor, call_id)
     deleted = await s.store.delete_call(
         call.id, lambda ids: Payload(delete=ids).to_json(), actor, s.now()
@@ -284,7 +294,7 @@ async def delete(s: Services, actor: int, call_id: int) -> int:
     if deleted.outcome == "gone":
         raise Gone("calls.gone")
     s.outbox.wake()
-    return deleted.chats
+    return deleted.chats, CallDeletion(call.id)
 
 
 async def unschedule(s: Services, actor: int, call_id: int) -> None:

@@ -3,16 +3,28 @@ who asked is told. Nothing was changed when one is raised."""
 
 from __future__ import annotations
 
+from turnout.i18n import Translator
+
 
 class UseCaseError(Exception):
-    """A use case did not do what was asked; ``key`` and ``params`` say why, to the person."""
+    """A use case did not do what was asked; ``key`` and ``params`` say why, to the person.
+    ``count``: the number a plural message agrees with ("at most 120 characters")."""
 
     default_key = "errors.unexpected"
 
-    def __init__(self, key: str | None = None, **params: object) -> None:
+    def __init__(
+        self, key: str | None = None, *, count: int | None = None, **params: object
+    ) -> None:
         self.key = key or self.default_key
+        self.count = count
         self.params = params
         super().__init__(self.key)
+
+    def text(self, t: Translator) -> str:
+        """What the person is told, in their language."""
+        if self.count is None:
+            return t(self.key, **self.params)
+        return t.plural(self.key, self.count, **self.params)
 
 
 class NotAllowed(UseCaseError):

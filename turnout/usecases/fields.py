@@ -38,7 +38,7 @@ class Spot:
 def title(text: str) -> str:
     text = text.strip()
     if not visible(text) or len(text) > TITLE_CHARACTERS:
-        raise Invalid("newaction.bad_title", limit=TITLE_CHARACTERS)
+        raise Invalid("newaction.bad_title", count=TITLE_CHARACTERS)
     return text
 
 
@@ -46,7 +46,7 @@ def description(text: str, *, dash_clears: bool = False) -> str:
     """A description may be empty; in the Edit menu "-" clears it."""
     text = text.strip()
     if len(text) > DESCRIPTION_CHARACTERS:
-        raise Invalid("newaction.bad_description", limit=DESCRIPTION_CHARACTERS)
+        raise Invalid("newaction.bad_description", count=DESCRIPTION_CHARACTERS)
     return "" if dash_clears and text == "-" else text
 
 
@@ -54,7 +54,7 @@ def place_name(text: str) -> str:
     """Where people meet, in words: "The old bridge, north side"."""
     text = text.strip()
     if not visible(text) or len(text) > PLACE_CHARACTERS:
-        raise Invalid("propose.bad_meeting_point", limit=PLACE_CHARACTERS)
+        raise Invalid("propose.bad_meeting_point", count=PLACE_CHARACTERS)
     return text
 
 
@@ -93,7 +93,7 @@ def reminders(text: str, *, may_clear: bool = False) -> tuple[int, ...]:
     except ValueError:
         offsets = []
     if not offsets or max(offsets) > LONGEST_REMINDER:
-        raise Invalid("newaction.bad_reminders", days=LONGEST_REMINDER.days)
+        raise Invalid("newaction.bad_reminders", count=LONGEST_REMINDER.days)
     return minutes_before(offsets)
 
 
@@ -105,14 +105,14 @@ def reason(text: str) -> str | None:
     """A reviewer's reason, which the member reads; empty is no reason."""
     text = text.strip()
     if len(text) > REASON_CHARACTERS:
-        raise Invalid("review.reason_too_long", limit=REASON_CHARACTERS)
+        raise Invalid("review.reason_too_long", count=REASON_CHARACTERS)
     return text or None
 
 
 def campaign_name(text: str) -> str:
     text = " ".join(text.split())
     if not visible(text) or len(text) > CAMPAIGN_NAME_CHARACTERS:
-        raise Invalid("campaign.bad_name", limit=CAMPAIGN_NAME_CHARACTERS)
+        raise Invalid("campaign.bad_name", count=CAMPAIGN_NAME_CHARACTERS)
     return text
 
 

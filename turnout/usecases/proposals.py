@@ -53,7 +53,7 @@ async def may_propose(s: Services, proposer: int) -> None:
     every organiser. Checked when /propose starts (no form filled in vain) and when sent."""
     made = await s.store.proposals_since(proposer, s.now() - timedelta(days=1))
     if made >= s.settings.proposal_rate:
-        raise Declined("propose.rate_limited", limit=s.settings.proposal_rate)
+        raise Declined("propose.rate_limited", count=s.settings.proposal_rate)
 
 
 async def approve(s: Services, actor: int, proposal_id: int, *, trust: bool) -> ProposalOutcome:

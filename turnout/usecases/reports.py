@@ -111,12 +111,12 @@ async def add(s: Services, user_id: int, piece: Piece) -> Added:
                 raise Invalid("report.unsupported")
             combined = f"{draft.text}\n\n{text}" if draft.text else text
             if len(combined) > REPORT_CHARACTERS:
-                raise Invalid("report.text_too_long", limit=REPORT_CHARACTERS)
+                raise Invalid("report.text_too_long", count=REPORT_CHARACTERS)
             await store.update_draft(draft.id, {"text": combined}, now)
             return Added.TEXT
         case MediaPiece(item, caption):
             if len(draft.media) >= REPORT_MEDIA:
-                raise Declined("report.too_many", limit=REPORT_MEDIA)
+                raise Declined("report.too_many", count=REPORT_MEDIA)
             await store.add_report_media(draft.id, item)
             if caption:
                 combined = f"{draft.text}\n\n{caption}" if draft.text else caption
@@ -143,7 +143,7 @@ async def submit(s: Services, user_id: int, report_id: int) -> Report:
     now = s.now()
     recent = await s.store.reports_submitted_since(user_id, now - timedelta(hours=1))
     if recent >= s.settings.report_rate:
-        raise Declined("report.rate_limited", limit=s.settings.report_rate)
+        raise Declined("report.rate_limited", count=s.settings.report_rate)
     if not await s.store.submit_report(draft.id, now):
         raise Gone("report.already_submitted")
     # The review chat hears of it in a moment, with any others sent meanwhile.

@@ -4,11 +4,14 @@ waitlist."""
 from __future__ import annotations
 
 from turnout.delivery import Payload
+from turnout.i18n import Translator
 from turnout.storage import Action, ActionStatus, Answer, RsvpChange
 from turnout.storage.purposes import WaitlistPromotion, stamp
 from turnout.usecases.errors import Declined, Gone, Invalid
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell_each
+from turnout.views.actions import card, display_zone
+from turnout.views.reply import Reply
 
 #: What a member may answer (the waitlist is where "going" lands when the action is full).
 ANSWERS = frozenset({Answer.GOING, Answer.MAYBE, Answer.NOT_GOING})
@@ -32,10 +35,16 @@ async def answer(s: Services, user_id: int, action_id: int, given: Answer) -> Rs
 
 async def tell_promoted(s: Services, action: Action, promoted: tuple[int, ...]) -> None:
     """Tell each member who moved up from the waitlist (a capacity raised, or someone
-    forgotten, can promote many at once)."""
-    await tell_each(
-        s,
-        WaitlistPromotion(action.id, stamp(s.now())),
-        promoted,
-        lambda t: Payload(t("rsvp.promoted", title=action.title)),
-    )
+    forgotten, can promote many at once), with the card as it is now: the one they have in
+    their chat still says they are waiting, and cannot be found to be edited."""
+    if not promoted:
+        return
+    counts = await s.store.rsvp_counts(action.id)
+    zone = display_zone(action, s.settings.timezone)
+
+    def notice(t: Translator) -> Payload:
+        now = card(t, action, counts, Answer.GOING, zone)
+        told = t("rsvp.promoted", title=action.title) + "\n\n" + now.text
+        return Reply(told, now.markup).to_payload()
+
+    await tell_each(s, WaitlistPromotion(action.id, stamp(s.now())), promoted, notice)

@@ -77,12 +77,17 @@ def card(
         lines.append(place)
     if action.description:
         lines += ["", html.escape(action.description, quote=False)]
-    lines += ["", t("card.counts", going=counts.going, maybe=counts.maybe)]
+    lines += [
+        "",
+        t.plural("count.going", counts.going) + " · " + t.plural("count.maybe", counts.maybe),
+    ]
     if action.capacity is not None:
         free = max(0, action.capacity - counts.going)
-        lines.append(t("card.capacity", capacity=action.capacity, free=free))
+        lines.append(
+            t.plural("card.capacity", action.capacity, free=Html(t.plural("card.free", free)))
+        )
         if counts.waitlisted:
-            lines.append(t("card.waitlist", waitlisted=counts.waitlisted))
+            lines.append(t.plural("count.waitlisted", counts.waitlisted))
     if mine is not None:
         lines.append(t("card.your_answer", answer=answer_name(t, mine)))
     rows: list[list[InlineKeyboardButton]] = []

@@ -310,10 +310,11 @@ class UnlinkChannel(ButtonData):
 
 @dataclass(frozen=True, slots=True)
 class ManageCall(ButtonData):
-    """/calls: edit the text of every copy, delete every copy (and confirm), cancel a schedule."""
+    """/calls: edit the text of every copy, delete every copy (confirm, or keep), cancel a
+    schedule."""
 
     prefix: ClassVar[str] = "calls"
-    verb: Literal["edit", "delete", "delete_yes", "unschedule"]
+    verb: Literal["edit", "delete", "delete_yes", "delete_no", "unschedule"]
     call: int
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.delivery import Button, Media, Payload
-from turnout.i18n import N_, Translator
+from turnout.i18n import N_, Html, Translator
 from turnout.limits import CAPTION_CHARACTERS
 from turnout.storage import Call, CallStatus, Channel
 from turnout.storage.purposes import CallPart
 from turnout.views.buttons import ManageCall, PromptButton
 from turnout.views.links import Link, LinkTo, deep_link
 from turnout.views.reply import Reply
+from turnout.views.reports import MEDIA_WORDS
 
 
 def utf16_length(text: str) -> int:
@@ -150,11 +152,8 @@ def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Rep
     for call in calls:
         preview = html.escape(call.text[:50] + ("…" if len(call.text) > 50 else ""), quote=False)
         lines.append(
-            t(
-                "calls.line",
-                id=call.id,
-                status=t(CALL_STATES[call.status]),
-                copies=sent.get(call.id, 0),
+            t.plural(
+                "calls.line", sent.get(call.id, 0), id=call.id, status=t(CALL_STATES[call.status])
             )
             + f" — {preview}"
         )
@@ -188,4 +187,12 @@ def held(t: Translator, call_id: int, why: str) -> str:
 def went_out(t: Translator, call_id: int, channels: Sequence[str], subscribers: int) -> str:
     """A scheduled call fell due and is on its way: where to."""
     where = ", ".join(channels) or t("calls.no_channels")
-    return t("calls.went_out", id=call_id, channels=where, subscribers=subscribers)
+    return t.plural("calls.went_out", subscribers, id=call_id, channels=where)
+
+
+def composed(t: Translator, kinds: Sequence[str], characters: int) -> str:
+    """What /newcall got: "Got it: 2 photos, 120 characters of text." """
+    parts = [t.plural(MEDIA_WORDS[kind], count) for kind, count in Counter(kinds).items()]
+    if characters or not parts:
+        parts.append(t.plural("newcall.characters", characters))
+    return t("newcall.summary", contents=Html(", ".join(parts)))

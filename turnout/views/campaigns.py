@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from turnout.i18n import Translator
 from turnout.storage import Campaign, CampaignOverview
+from turnout.views.places import CityName, as_stored, named
 from turnout.views.proposals import country_name_in
 from turnout.views.reply import Reply
 
@@ -25,23 +26,22 @@ def overview(
     links: tuple[str, str],
     *,
     created: bool,
+    city_name: CityName = as_stored,
 ) -> Reply:
     """Its actions by country and city, the totals, and the links to share."""
     # t() escapes its parameters: the name goes in as typed.
     name = numbers.campaign.name
     lines = [t("campaign.created" if created else "campaign.title", name=name), ""]
-    lines.append(
-        t(
-            "campaign.totals",
-            actions=numbers.actions,
-            going=numbers.going,
-            reports=numbers.reports,
-            hosts=numbers.hosts,
-            calls=numbers.calls,
-        )
-    )
+    totals = [
+        t.plural("count.actions", numbers.actions),
+        t.plural("count.going", numbers.going),
+        t.plural("count.reports", numbers.reports),
+        t.plural("count.hosts", numbers.hosts),
+        t.plural("count.calls", numbers.calls),
+    ]
+    lines.append(" · ".join(totals))
     country = None
-    for place in numbers.places:
+    for place in named(numbers.places, city_name):
         if place.country != country:
             country = place.country
             shown = country_name_in(t, country) if country else t("campaign.no_country")

@@ -8,10 +8,16 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardMarkup
 
 from turnout.i18n import Translator
+from turnout.pseudonym import in_words
 from turnout.storage import Member, Role
 from turnout.views.buttons import Subscription
 from turnout.views.reply import Reply
 from turnout.views.roles import role_names
+
+
+def pseudonym_in(t: Translator, who: str) -> str:
+    """How organisers see a member (``pseudonym.shown_as``), in the reader's language."""
+    return in_words(who, t("pseudonym.word"))
 
 
 def subscription_keyboard(t: Translator, subscribed: bool) -> InlineKeyboardMarkup:

@@ -23,6 +23,7 @@ from turnout.views.buttons import (
     ProposalField,
     ProposalVerb,
 )
+from turnout.views.members import pseudonym_in
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale, local_time
 
@@ -81,7 +82,7 @@ def summary(t: Translator, proposal: Proposal) -> str:
     if proposal.place:
         lines.append(t("propose.meeting_point", place=proposal.place))
     if proposal.expected:
-        lines.append(t("propose.expected_line", count=proposal.expected))
+        lines.append(t.plural("propose.expected_line", proposal.expected))
     if proposal.description:
         lines += ["", _escape(proposal.description)]
     return "\n".join(lines)
@@ -89,7 +90,8 @@ def summary(t: Translator, proposal: Proposal) -> str:
 
 def notice(t: Translator, proposal: Proposal, who: str) -> Reply:
     """For organisers: the proposal with Approve / Approve and trust / Reject / Edit."""
-    text = t("proposal.notice", id=proposal.id, who=who) + "\n\n" + summary(t, proposal)
+    heading = t("proposal.notice", id=proposal.id, who=pseudonym_in(t, who))
+    text = heading + "\n\n" + summary(t, proposal)
 
     def decide(verb: ProposalVerb, label: str) -> InlineKeyboardButton:
         return DecideProposal(verb, proposal.id).button(t(label))
@@ -116,7 +118,8 @@ def decided(t: Translator, proposal: Proposal, who: str, by: str | None) -> Repl
         ProposalStatus.REJECTED: t("proposal.rejected_note"),
         ProposalStatus.PENDING: "",
     }[proposal.status]
-    lines = [t("proposal.notice", id=proposal.id, who=who), "", summary(t, proposal)]
+    heading = t("proposal.notice", id=proposal.id, who=pseudonym_in(t, who))
+    lines = [heading, "", summary(t, proposal)]
     lines += ["", outcome]
     if proposal.reason:
         lines.append(t("proposal.reason", reason=proposal.reason))
@@ -160,7 +163,7 @@ def nearby(
         when = short_when(t, action.starts_at, action.timezone, now)
         label = f"{distance_text(km)} · {when} · {action.title}"
         rows.append([OpenAction(action.id).button(label[:64])])
-    return Reply(t("near.title", count=len(found)), InlineKeyboardMarkup(rows))
+    return Reply(t.plural("near.title", len(found)), InlineKeyboardMarkup(rows))
 
 
 def short_when(t: Translator, moment: datetime, timezone: str, now: datetime) -> str:

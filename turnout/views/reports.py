@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from telegram import InlineKeyboardMarkup
 
-from turnout.i18n import N_, Translator
+from turnout.i18n import N_, Html, Translator
 from turnout.storage import Action, DigestNumbers, Report, ReportStatus, RsvpCounts
 from turnout.views.buttons import ChooseReportAction, ReportDraftStep, WithdrawReport
+from turnout.views.members import pseudonym_in
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
@@ -49,8 +49,10 @@ def action_choice(t: Translator, report: int, actions: Sequence[Action]) -> Repl
 
 
 def summary(t: Translator, report: Report, action_title: str | None) -> Reply:
-    about = action_title or t("report.other")
-    text = t("report.summary", about=about, contents=contents(t, report))
+    if action_title:
+        text = t("report.summary", about=action_title, contents=contents(t, report))
+    else:
+        text = t("report.summary_no_action", contents=contents(t, report))
     markup = InlineKeyboardMarkup(
         [
             [ReportDraftStep("submit", report.id).button(t("report.button.submit"))],
@@ -69,7 +71,7 @@ def my_reports(t: Translator, reports: Sequence[Report], titles: dict[int, str])
     lines = [t("report.mine_title"), ""]
     rows = []
     for report in reports:
-        about = titles.get(report.action_id or 0) or t("report.other")
+        about = titles.get(report.action_id or 0) or t("report.no_action")
         lines.append(
             t("report.mine_line", id=report.id, about=about, status=t(STATUS_WORDS[report.status]))
         )
@@ -87,20 +89,20 @@ def review_notices(t: Translator, entries: Sequence[tuple[Report, str | None, st
     if len(entries) == 1:
         report, title, who = entries[0]
         return t(
-            "report.review_notice",
+            "report.review_notice" if title else "report.review_notice_no_action",
             id=report.id,
-            about=title or t("report.other"),
+            about=title or "",
             contents=contents(t, report),
-            who=who,
+            who=pseudonym_in(t, who),
         )
     lines = [t.plural("report.review_notices", len(entries))]
     lines += [
         t(
             "report.review_notice_line",
             id=report.id,
-            about=title or t("report.other"),
+            about=title or t("report.no_action"),
             contents=contents(t, report),
-            who=who,
+            who=pseudonym_in(t, who),
         )
         for report, title, who in entries
     ]
@@ -115,7 +117,22 @@ def digest_text(
     timezone: str,
 ) -> str:
     """The daily digest: the last 24 hours, what waits, and the actions of the next two days."""
-    lines = [t("digest.text", **asdict(numbers))]
+    lines = [
+        t("digest.title"),
+        " · ".join(
+            [
+                t.plural("digest.new_reports", numbers.new_reports),
+                t.plural("digest.reviewed", numbers.reviewed),
+                t.plural("count.pending", numbers.pending),
+            ]
+        ),
+        " · ".join(
+            [
+                t.plural("count.rsvps", numbers.rsvps),
+                t.plural("digest.new_members", numbers.new_members),
+            ]
+        ),
+    ]
     if upcoming:
         lines += ["", t("digest.upcoming")]
         lines += [
@@ -123,8 +140,8 @@ def digest_text(
                 "digest.action",
                 title=action.title,
                 when=local_time(action.starts_at, action.timezone or timezone, t.language),
-                going=counts.going,
-                maybe=counts.maybe,
+                going=Html(t.plural("count.going", counts.going)),
+                maybe=Html(t.plural("count.maybe", counts.maybe)),
             )
             for action, counts in upcoming
         ]

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from turnout.i18n import N_, Html, Translator
 from turnout.storage import Channel, Report, ReportMedia, ReportStatus
 from turnout.views.buttons import PublishReport, ReviewReport, ReviewVerb
+from turnout.views.members import pseudonym_in
 from turnout.views.reply import Reply
 from turnout.views.reports import STATUS_WORDS, contents
 from turnout.views.timefmt import local_time
@@ -19,11 +20,17 @@ MESSAGE_LIMIT = 4096
 CARD_TEXT = 3000
 _ALBUM_FAMILY = {"photo": "visual", "video": "visual", "document": "document"}
 
-# How the member is told about the decision.
+# How the member is told about the decision: of a report about an action, and of one about no
+# particular action.
 OUTCOME_FOR_MEMBER = {
     ReportStatus.APPROVED: N_("review.told.approved"),
     ReportStatus.REJECTED: N_("review.told.rejected"),
     ReportStatus.FLAGGED: N_("review.told.flagged"),
+}
+OUTCOME_WITHOUT_ACTION = {
+    ReportStatus.APPROVED: N_("review.told.approved_no_action"),
+    ReportStatus.REJECTED: N_("review.told.rejected_no_action"),
+    ReportStatus.FLAGGED: N_("review.told.flagged_no_action"),
 }
 
 
@@ -143,12 +150,12 @@ def _card_text(
     t: Translator, report: Report, action_title: str | None, who: str, timezone: str
 ) -> str:
     lines = [
-        t("review.title", id=report.id, about=action_title or t("report.other")),
+        t("review.title", id=report.id, about=action_title or t("report.no_action")),
         t("review.contents", contents=contents(t, report)),
     ]
     if report.submitted_at is not None:
         sent = local_time(report.submitted_at, timezone, t.language)
-        lines.append(t("review.sent", when=sent, who=who))
+        lines.append(t("review.sent", when=sent, who=pseudonym_in(t, who)))
     if report.latitude is not None and report.longitude is not None:
         link = f"https://maps.google.com/?q={report.latitude:.5f},{report.longitude:.5f}"
         lines.append(t("review.location", link=Html(f'<a href="{link}">'), end=Html("</a>")))
@@ -158,7 +165,7 @@ def _card_text(
             lines += [
                 "",
                 t("review.text", text=shown),
-                t("review.text_cut", total=len(report.text)),
+                t.plural("review.text_cut", len(report.text)),
             ]
         else:
             lines += ["", t("review.text", text=report.text)]
@@ -169,7 +176,10 @@ def member_told(
     t: Translator, report_id: int, status: ReportStatus, about: str | None, note: str | None
 ) -> str:
     """What a member is told of the decision on their report (in their language)."""
-    lines = [t(OUTCOME_FOR_MEMBER[status], id=report_id, about=about or t("report.other"))]
+    if about:
+        lines = [t(OUTCOME_FOR_MEMBER[status], id=report_id, about=about)]
+    else:
+        lines = [t(OUTCOME_WITHOUT_ACTION[status], id=report_id)]
     if note:
         lines.append(t("report.note", note=note))
     return "\n".join(lines)

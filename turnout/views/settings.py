@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup
 from turnout.i18n import N_, Translator
 from turnout.storage import Member
 from turnout.views.buttons import SettingsChoice
+from turnout.views.members import pseudonym_in
 from turnout.views.reply import Reply
 from turnout.views.timefmt import babel_locale, duration, zone_label
 
@@ -57,7 +58,7 @@ def settings_view(
             t("settings.reminders", reminders=reminders),
             t(
                 "settings.name_shown" if member.show_name else "settings.name_hidden",
-                pseudonym=pseudonym,
+                pseudonym=pseudonym_in(t, pseudonym),
                 name=member.first_name,
             ),
         ]

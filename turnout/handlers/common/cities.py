@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import Message
 
 from turnout.places import City, gazetteer, zone_at
+from turnout.places.names import LANGUAGES
 from turnout.usecases.fields import venue
+from turnout.views.places import CityName, as_stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,19 @@ async def search(name: str) -> list[City]:
     """The cities a typed name may mean, the likeliest first."""
     index = await asyncio.to_thread(gazetteer)
     return await asyncio.to_thread(index.search, name.strip()[:100])
+
+
+async def city_names(language: str) -> CityName:
+    """Cities' names in ``language``; the gazetteer is loaded only for a language that has
+    names of its own (English reads the names as stored)."""
+    if language not in LANGUAGES:
+        return as_stored
+    index = await asyncio.to_thread(gazetteer)
+
+    def name(city_id: int | None, stored: str) -> str:
+        return index.name_in(city_id, language, stored)
+
+    return name
 
 
 async def picked(city_id: int | None, fallback_zone: str) -> Place | None:

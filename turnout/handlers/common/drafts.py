@@ -46,6 +46,8 @@ class ActionDraft(BaseModel):
     reminder_minutes: list[int] = []
     expected: int | None = None
     campaign_id: int | None = None
+    revising: bool = False
+    """A field is being changed from the preview: its answer leads back to the preview."""
 
     def take(self, place: Place) -> None:
         """In ``place``'s city and zone, at its point (its centre until a place is shared:
@@ -114,12 +116,12 @@ def field_step(
 
     async def typed(turn: Turn[ActionDraft], text: str) -> Outcome:
         setattr(turn.draft, field, read(text))
-        return Go(to)
+        return Go("preview" if turn.draft.revising else to)
 
     async def pressed(turn: Turn[ActionDraft], choice: str, value: int | None) -> Outcome | None:
         if choice == SKIP and skip:
             setattr(turn.draft, field, ActionDraft.model_fields[field].get_default())
-            return Go(to)
+            return Go("preview" if turn.draft.revising else to)
         return Go(back) if choice == BACK and back else None
 
     return Step(expects, question, text=typed, press=pressed if skip or back else None)

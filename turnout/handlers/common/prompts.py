@@ -270,7 +270,7 @@ async def _refused(turn: Turn[Any], error: UseCaseError) -> Outcome:
     """A use case said no: explain; the flow ends if what it was about is gone or no longer
     allowed, and otherwise stays for another answer."""
     if turn.update.callback_query is not None and turn.answered:
-        await turn.say(turn.t(error.key, **error.params))  # the press has had its toast
+        await turn.say(error.text(turn.t))  # the press has had its toast
     else:
         await explain(turn.update, turn.context, error)
     turn.answered = True

@@ -23,7 +23,7 @@ async def reply(update: Update, answer: Reply | str) -> Message:
 
 async def explain(update: Update, context: TurnoutContext, error: UseCaseError) -> None:
     """Tell the person why not: a toast under a button, a message otherwise."""
-    text = context.t(error.key, **error.params)
+    text = error.text(context.t)
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
     elif update.effective_message is not None:

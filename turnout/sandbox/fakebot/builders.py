@@ -94,12 +94,13 @@ def photo_message(
     caption: str | None = None,
     content: bytes | None = None,
     media_group_id: str | None = None,
+    caption_entities: list[JSONDict] | None = None,
 ) -> StoredMessage:
     """A photo (all sizes resolvable with ``getFile``) from ``user`` in ``chat``; part of an
     album when ``media_group_id`` is given."""
     sizes = world.files.add_photo(content if content is not None else fake_jpeg())
     body: JSONDict = {"photo": [size.photo_size() for size in sizes]}
-    return _media_message(world, user, chat, body, caption, media_group_id)
+    return _media_message(world, user, chat, body, caption, media_group_id, caption_entities)
 
 
 def document_message(
@@ -113,12 +114,13 @@ def document_message(
     caption: str | None = None,
     media_group_id: str | None = None,
     kind: str = "document",
+    caption_entities: list[JSONDict] | None = None,
 ) -> StoredMessage:
     """A file sent as a document (uncompressed, metadata kept), or as another ``kind`` of file
     (``video``, ``voice``, ``animation``), resolvable with ``getFile``."""
     stored = world.files.add(kind, content, file_name=file_name, mime_type=mime_type)
     body: JSONDict = {kind: stored.media()}
-    return _media_message(world, user, chat, body, caption, media_group_id)
+    return _media_message(world, user, chat, body, caption, media_group_id, caption_entities)
 
 
 def _media_message(
@@ -128,10 +130,14 @@ def _media_message(
     body: JSONDict,
     caption: str | None,
     media_group_id: str | None,
+    caption_entities: list[JSONDict] | None = None,
 ) -> StoredMessage:
-    """Store the file message ``body`` from ``user``, with its caption and album, if any."""
+    """Store the file message ``body`` from ``user``, with its caption (and its formatting)
+    and album, if any."""
     if caption:
         body["caption"] = caption
+        if caption_entities:
+            body["caption_entities"] = caption_entities
     if media_group_id is not None:
         body["media_group_id"] = media_group_id
     return world.store_message(chat, body, sender=user)

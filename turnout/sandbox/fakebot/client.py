@@ -148,11 +148,17 @@ class FakeUser:
         *,
         content: bytes | None = None,
         chat: FakeChat | int | None = None,
+        caption_entities: list[JSONDict] | None = None,
     ) -> JSONDict:
         """Send a photo (its sizes can be fetched with ``getFile``); returns the message."""
         target = self._target(chat)
         stored = builders.photo_message(
-            self.server.world, self.record, target, caption=caption, content=content
+            self.server.world,
+            self.record,
+            target,
+            caption=caption,
+            content=content,
+            caption_entities=caption_entities,
         )
         return await self._deliver(stored)
 
@@ -164,9 +170,12 @@ class FakeUser:
         mime_type: str = "image/jpeg",
         caption: str | None = None,
         chat: FakeChat | int | None = None,
+        caption_entities: list[JSONDict] | None = None,
     ) -> JSONDict:
         """Send a file as a document (as phones do with "send as file"); returns the message."""
-        return await self._send_file("document", content, file_name, mime_type, caption, chat)
+        return await self._send_file(
+            "document", content, file_name, mime_type, caption, chat, caption_entities
+        )
 
     async def send_video(
         self, content: bytes, *, caption: str | None = None, chat: FakeChat | int | None = None
@@ -182,6 +191,7 @@ class FakeUser:
         mime_type: str,
         caption: str | None,
         chat: FakeChat | int | None,
+        caption_entities: list[JSONDict] | None = None,
     ) -> JSONDict:
         target = self._target(chat)
         stored = builders.document_message(
@@ -193,6 +203,7 @@ class FakeUser:
             mime_type=mime_type,
             caption=caption,
             kind=kind,
+            caption_entities=caption_entities,
         )
         return await self._deliver(stored)
 

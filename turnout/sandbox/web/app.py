@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from importlib import resources
@@ -20,8 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from turnout.sandbox.clock import MAX_SKIP, SandboxClock
 from turnout.sandbox.demo import PERSONAS
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
+from turnout.sandbox.fakebot.builders import command_entities
 from turnout.sandbox.fakebot.world import FakeChat
-from turnout.sandbox.web import render
+from turnout.sandbox.web import formatting, render
 from turnout.sandbox.web.events import EventFeed
 
 JSON = dict[str, Any]
@@ -174,14 +176,18 @@ class SandboxWeb:
     # --- acting ----------------------------------------------------------------------------
 
     async def send(self, request: web.Request) -> web.Response:
+        """A text, with the formatting the composer gave it (``entities``, as in the Bot API)."""
         body = await _json(request)
         person, chat = self._acting(body)
-        text = str(body.get("text", "")).strip()
+        text, entities = _formatted(str(body.get("text", "")), body.get("entities"))
         if not text:
             raise BadInput("Type a message first.")
         if len(text) > 4096:
             raise BadInput("A message can be at most 4096 characters long.")
-        await person.send(text, chat=chat.id)
+        # Telegram marks a command whatever else the text has; without formatting the fake
+        # server does so itself.
+        marked = [*command_entities(text), *entities] if entities else None
+        await person.send(text, chat=chat.id, entities=marked)
         return web.json_response({"ok": True})
 
     async def press(self, request: web.Request) -> web.Response:
@@ -227,15 +233,24 @@ class SandboxWeb:
         content = upload.file.read(MAX_UPLOAD + 1)
         if len(content) > MAX_UPLOAD:
             raise BadInput("Files up to 20 MB can be sent here.")
-        caption = str(form.get("caption") or "").strip()[:1024] or None
+        caption, entities = _formatted(str(form.get("caption") or ""), form.get("entities"))
+        if len(caption) > 1024:
+            raise BadInput("A caption can be at most 1024 characters long.")
         if form.get("mode") == "photo":
             photo = await asyncio.to_thread(as_photo, content)  # Pillow, off the event loop
-            await person.send_photo(caption, content=photo, chat=chat.id)
+            await person.send_photo(
+                caption or None, content=photo, chat=chat.id, caption_entities=entities
+            )
         else:
             mime = upload.content_type or "application/octet-stream"
             name = upload.filename or "file"
             await person.send_document(
-                content, file_name=name, mime_type=mime, caption=caption, chat=chat.id
+                content,
+                file_name=name,
+                mime_type=mime,
+                caption=caption or None,
+                chat=chat.id,
+                caption_entities=entities,
             )
         return web.json_response({"ok": True})
 
@@ -256,7 +271,10 @@ class SandboxWeb:
         minutes = _int(body.get("minutes"))
         if not 0 < minutes <= MAX_SKIP_MINUTES:
             raise BadInput(f"Skip ahead by 1 to {MAX_SKIP_MINUTES} minutes.")
-        self.clock.skip(timedelta(minutes=minutes))
+        try:
+            self.clock.skip(timedelta(minutes=minutes))
+        except ValueError as error:  # as far ahead as it goes
+            raise BadInput(str(error)) from None
         await self.on_skip()
         self.feed.publish("clock", self.clock_state())
         return web.json_response({"clock": self.clock_state()})
@@ -376,6 +394,20 @@ async def _json(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadInput("The request was not a JSON object.")
     return body
+
+
+def _formatted(typed: str, raw: Any) -> tuple[str, list[JSON]]:
+    """The text without surrounding space, and its entities, checked (a form sends them as a
+    JSON string)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw else None
+        except ValueError:
+            raise BadInput("The formatting was not JSON.") from None
+    try:
+        return formatting.strip(typed, formatting.read(raw, typed))
+    except formatting.BadFormatting as error:
+        raise BadInput(str(error)) from None
 
 
 def _int(raw: Any) -> int:

@@ -3,19 +3,22 @@
 Bot texts are stored as sent, with their ``parse_mode``. Telegram's HTML is a small set of
 tags; :func:`safe_html` keeps exactly those (and only ``http``, ``https``, ``tg`` and
 ``mailto`` links) and escapes everything else, so nothing a member typed can run in the page.
+Texts with entities instead (what people send, and calls, which keep their author's) are
+written by :mod:`.formatting`. Web addresses in plain text are shown as links in both.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from typing import Any
 
 from turnout.sandbox.fakebot import FakeChat, StoredMessage
 from turnout.sandbox.fakebot.files import MEDIA_KINDS
 from turnout.sandbox.fakebot.world import World
+from turnout.sandbox.web import formatting
 
 JSON = dict[str, Any]
 
@@ -36,7 +39,6 @@ _TAGS = {
     "tg-spoiler": "span",
     "a": "a",
 }
-_SAFE_SCHEMES = ("http://", "https://", "tg://", "mailto:")
 _START_LINK = re.compile(r"^https?://(?:t|telegram)\.me/(?P<bot>\w+)\?start=(?P<payload>[\w-]+)$")
 
 
@@ -53,9 +55,7 @@ class _Sanitiser(HTMLParser):
         if found is None:
             return
         if found == "a":
-            href = dict(attrs).get("href") or ""
-            safe = href if href.lower().startswith(_SAFE_SCHEMES) else ""
-            self.out.append(f'<a href="{html.escape(safe)}">' if safe else "<a>")
+            self.out.append(f"<a{formatting.link_attributes(dict(attrs).get('href') or '')}>")
         elif found == "span":
             self.out.append('<span class="tg-spoiler">')
         else:
@@ -73,20 +73,32 @@ class _Sanitiser(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        self.out.append(html.escape(data).replace("\n", "<br>"))
+        # An address inside a link or code stays text; anywhere else it becomes a link.
+        links = not any(tag in ("a", "code", "pre") for tag in self.open)
+        self.out.append(formatting.to_html(data, links=links))
 
     def result(self) -> str:
         self.close()
         return "".join(self.out) + "".join(f"</{tag}>" for tag in reversed(self.open))
 
 
-def safe_html(text: str, parse_mode: str | None) -> str:
-    """The text as HTML the page can insert: Telegram HTML kept, anything else escaped."""
+def safe_html(text: str, parse_mode: str | None, entities: Sequence[Any] = ()) -> str:
+    """The text as HTML the page can insert: Telegram HTML kept, or the entities applied;
+    anything else escaped."""
     if (parse_mode or "").upper() != "HTML":
-        return html.escape(text).replace("\n", "<br>")
+        return formatting.to_html(text, entities)
     sanitiser = _Sanitiser()
     sanitiser.feed(text)
     return sanitiser.result()
+
+
+def text_html(stored: StoredMessage) -> str:
+    """A message's text or caption, with its formatting, as the page shows it."""
+    key = "entities" if "text" in stored.data else "caption_entities"
+    entities = stored.data.get(key)
+    return safe_html(
+        stored.text or "", stored.parse_mode, entities if isinstance(entities, list) else ()
+    )
 
 
 def plain(text: str, parse_mode: str | None) -> str:
@@ -168,7 +180,6 @@ def sender(world: World, chat: FakeChat, stored: StoredMessage) -> str:
 def message(world: World, chat: FakeChat, stored: StoredMessage, viewer: int) -> JSON:
     data = stored.data
     author = (data.get("from") or {}).get("id")
-    text = stored.text or ""
     return {
         "id": stored.message_id,
         "ids": [stored.message_id],
@@ -177,7 +188,7 @@ def message(world: World, chat: FakeChat, stored: StoredMessage, viewer: int) ->
         "sender": sender(world, chat, stored),
         "date": data.get("date"),
         "edited": "edit_date" in data,
-        "html": safe_html(text, stored.parse_mode),
+        "html": text_html(stored),
         "media": media(data),
         "location": location(data),
         "keyboard": keyboard(data.get("reply_markup"), world.bot.username or ""),
@@ -197,7 +208,7 @@ def messages(world: World, chat: FakeChat, viewer: int) -> list[JSON]:
             joined["ids"].append(stored.message_id)
             joined["media"].extend(media(stored.data))
             if not joined["html"] and stored.text:
-                joined["html"] = safe_html(stored.text, stored.parse_mode)
+                joined["html"] = text_html(stored)
             continue
         album = group
         shown.append(message(world, chat, stored, viewer))

@@ -127,6 +127,9 @@ function renderClock() {
   let text = `Sandbox time: ${DAYS[d.getDay()]} ${dayMonth(d)}, ${hhmm(d)}`;
   if (state.offset > 0) text += ` (+${duration(state.offset)} ahead)`;
   $('#clock').textContent = text;
+  $('#clock').title = state.offset > 0
+    ? 'Still this far ahead after a restart; "turnout sandbox --reset" starts the demo again at the real time'
+    : '';
 }
 
 // ---------- personas and chat list ----------
@@ -376,7 +379,8 @@ function renderKeyboard(m) {
 
 // ---------- links and buttons ----------
 
-// The start parameter of https://t.me/<our bot>?start=X ('' without one), or null for any other address.
+// The start parameter of https://t.me/<our bot>?start=X or tg://resolve?domain=<our bot>&start=X
+// ('' without one), or null for any other address.
 function startParam(href) {
   try {
     const u = new URL(href, location.href);
@@ -385,18 +389,26 @@ function startParam(href) {
     if ((host === 't.me' || host === 'telegram.me') && u.pathname.replace(/\/$/, '').toLowerCase() === `/${bot}`) {
       return u.searchParams.get('start') ?? '';
     }
+    if (u.protocol === 'tg:' && host === 'resolve' && (u.searchParams.get('domain') || '').toLowerCase() === bot) {
+      return u.searchParams.get('start') ?? '';
+    }
   } catch { /* not a URL */ }
   return null;
 }
 
+// Links into the bot open its chat; web links open in a new tab that cannot reach back into
+// this page; anything else (tg://, mailto:) would leave the sandbox, and says so instead.
 function fixLinks(root) {
   for (const a of root.querySelectorAll('a[href]')) {
-    const start = startParam(a.getAttribute('href'));
+    const href = a.getAttribute('href');
+    const start = startParam(href);
     if (start != null) {
       a.addEventListener('click', (e) => { e.preventDefault(); deepLink(start); });
-    } else {
+    } else if (/^https?:\/\//i.test(href)) {
       a.target = '_blank';
       a.rel = 'noopener noreferrer';
+    } else {
+      a.addEventListener('click', (e) => { e.preventDefault(); openExternal(href); });
     }
   }
 }
@@ -438,53 +450,274 @@ async function press(m, btn, node) {
 
 // ---------- composer ----------
 
-async function send(text, chatId = state.chatId) {
+async function send(text, chatId = state.chatId, entities = []) {
+  const body = { as: state.personaId, chat_id: chatId, text };
+  if (entities.length) body.entities = entities;
   try {
-    await api('POST', '/api/send', { as: state.personaId, chat_id: chatId, text });
+    await api('POST', '/api/send', body);
   } catch (err) { fail(err); return false; }
   state.stick = true;
   if (chatId === state.chatId) loadMessages();
   return true;
 }
 
-// Enter sends, Shift+Enter starts a new line (calls and descriptions have paragraphs).
-$('#text').addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('#composer').requestSubmit(); }
+const composer = () => $('#text');
+
+// Enter sends, Shift+Enter starts a new line (calls and descriptions have paragraphs); the
+// formatting shortcuts are Telegram Desktop's.
+const SHORTCUTS = { b: 'bold', i: 'italic', u: 'underline', k: 'link' };
+const SHIFT_SHORTCUTS = { x: 'strikethrough', m: 'code', p: 'spoiler', n: 'plain' };
+composer().addEventListener('keydown', (e) => {
+  if (e.isComposing) return;
+  if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); $('#composer').requestSubmit(); return; }
+  if (e.key === 'Enter') { e.preventDefault(); document.execCommand('insertLineBreak'); return; }
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+  const kind = (e.shiftKey ? SHIFT_SHORTCUTS : SHORTCUTS)[e.key.toLowerCase()];
+  if (!kind) return;
+  const range = composerRange();
+  // Nothing selected: Ctrl+B, I and U switch the style of what is typed next, as anywhere.
+  if (range && range.collapsed && ['bold', 'italic', 'underline'].includes(kind)) return;
+  e.preventDefault();
+  applyFormat(kind);
 });
-$('#text').addEventListener('input', growText);
-function growText() {
-  const input = $('#text');
-  input.style.height = 'auto';
-  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
+// Only plain text comes in from outside: pasted or dropped HTML never reaches the page.
+composer().addEventListener('paste', (e) => {
+  e.preventDefault();
+  document.execCommand('insertText', false, e.clipboardData.getData('text/plain'));
+});
+composer().addEventListener('drop', (e) => {
+  e.preventDefault();
+  const text = e.dataTransfer.getData('text/plain');
+  const at = document.caretRangeFromPoint ? document.caretRangeFromPoint(e.clientX, e.clientY) : null;
+  if (at) { const sel = getSelection(); sel.removeAllRanges(); sel.addRange(at); }
+  if (text) document.execCommand('insertText', false, text);
+});
+// Emptied by hand, the browser leaves a <br> behind: clear it, and the placeholder shows.
+composer().addEventListener('input', () => {
+  if (!composer().textContent && composer().childNodes.length) composer().replaceChildren();
+});
+
+// What the composer holds as Telegram sends it: plain text and entities (offsets in UTF-16
+// code units, which is what a JavaScript string counts), without space around it.
+const BLOCKS = new Set(['DIV', 'P', 'LI', 'BLOCKQUOTE', 'PRE']);
+const ENTITY_TYPES = ['bold', 'italic', 'underline', 'strikethrough', 'code', 'spoiler', 'text_link'];
+
+function formatsOf(node, inherited) {
+  const f = { ...inherited }, tag = node.nodeName, style = node.style || {};
+  const deco = `${style.textDecorationLine || ''} ${style.textDecoration || ''}`;
+  if (tag === 'B' || tag === 'STRONG' || style.fontWeight === 'bold' || Number(style.fontWeight) >= 600) f.bold = true;
+  if (tag === 'I' || tag === 'EM' || style.fontStyle === 'italic') f.italic = true;
+  if (tag === 'U' || deco.includes('underline')) f.underline = true;
+  if (tag === 'S' || tag === 'STRIKE' || tag === 'DEL' || deco.includes('line-through')) f.strikethrough = true;
+  if (tag === 'CODE') f.code = true;
+  if (tag === 'SPAN' && node.classList.contains('tg-spoiler')) f.spoiler = true;
+  if (tag === 'A' && node.getAttribute('href')) f.text_link = node.getAttribute('href');
+  return f;
+}
+
+function readComposer() {
+  let text = '';
+  const pieces = [];  // [start, end, formats]
+  const walk = (node, formats) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        const t = child.data.replace(/\u00a0/g, ' ');
+        pieces.push([text.length, text.length + t.length, formats]);
+        text += t;
+      } else if (child.nodeName === 'BR') {
+        pieces.push([text.length, text.length + 1, formats]);
+        text += '\n';
+      } else if (child.nodeType === Node.ELEMENT_NODE) {
+        if (BLOCKS.has(child.nodeName) && text && !text.endsWith('\n')) text += '\n';
+        walk(child, formatsOf(child, formats));
+      }
+    }
+  };
+  walk(composer(), {});
+  const lead = text.length - text.trimStart().length;
+  const body = text.trim();
+  const entities = [];
+  const close = (run) => {
+    const start = Math.max(run.start - lead, 0), end = Math.min(run.end - lead, body.length);
+    if (end <= start) return;
+    const entity = { type: run.type, offset: start, length: end - start };
+    if (run.type === 'text_link') entity.url = run.value;
+    entities.push(entity);
+  };
+  for (const type of ENTITY_TYPES) {
+    let run = null;
+    for (const [start, end, formats] of pieces) {
+      if (start === end) continue;
+      const value = formats[type];
+      if (run && value === run.value && start === run.end) { run.end = end; continue; }
+      if (run) close(run);
+      run = value ? { type, value, start, end } : null;
+    }
+    if (run) close(run);
+  }
+  entities.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return { text: body, entities };
 }
 
 $('#composer').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const input = $('#text');
-  const text = input.value.trim();
+  const { text, entities } = readComposer();
   if (!text) return;
   closePopups();
-  if (await send(text) && input.value.trim() === text) input.value = '';  // keep anything typed meanwhile
-  growText();
-  input.focus();
+  // Cleared once sent, unless something else was typed meanwhile.
+  if (await send(text, state.chatId, entities) && readComposer().text === text) composer().replaceChildren();
+  composer().focus();
 });
 
 async function upload(file, mode) {
-  const input = $('#text');
-  const caption = input.value;
+  const { text: caption, entities } = readComposer();
+  const kept = [...composer().childNodes];
   const form = new FormData();
   for (const [k, v] of Object.entries({ as: state.personaId, chat_id: state.chatId, mode, caption })) form.append(k, v);
+  if (entities.length) form.append('entities', JSON.stringify(entities));
   form.append('file', file, file.name);
-  input.value = '';
+  composer().replaceChildren();
   try {
     await api('POST', '/api/upload', form);
     state.stick = true;
     loadMessages();
   } catch (err) {
     fail(err);
-    if (!input.value) input.value = caption;  // give the caption back
+    if (!composer().textContent) composer().replaceChildren(...kept);  // give the caption back
   }
 }
+
+// ---------- formatting ----------
+// The browser edits the text (execCommand keeps undo working); the page only reads the result
+// back as entities, so whatever tags it chose, what is sent is what is shown.
+
+let savedRange = null;  // the composer's last selection: the link form applies to it
+
+function composerRange() {
+  const sel = getSelection();
+  if (!sel.rangeCount) return null;
+  const range = sel.getRangeAt(0);
+  return composer().contains(range.commonAncestorContainer) ? range : null;
+}
+
+function restoreRange(range) {
+  composer().focus();
+  const sel = getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+// The menu shows while text in the composer is selected, as Telegram's apps show theirs.
+function syncFormatMenu() {
+  if (!$('#link-form').hidden) return;
+  const range = composerRange();
+  const show = !!range && !range.collapsed && !$('#composer-wrap').hidden;
+  const menu = $('#format-menu');
+  if (show === !menu.hidden) return;
+  if (show) closePopups();
+  menu.hidden = !show;
+}
+
+document.addEventListener('selectionchange', () => {
+  const range = composerRange();
+  if (range) savedRange = range.cloneRange();
+  syncFormatMenu();
+});
+
+const within = (node, test) => {
+  for (let n = node; n && n !== composer(); n = n.parentNode) if (n.nodeType === Node.ELEMENT_NODE && test(n)) return n;
+  return null;
+};
+const unwrap = (node) => node.replaceWith(...node.childNodes);
+const WRAPS = {
+  code: { test: (n) => n.nodeName === 'CODE', make: () => el('code') },
+  spoiler: { test: (n) => n.nodeName === 'SPAN' && n.classList.contains('tg-spoiler'), make: () => el('span', 'tg-spoiler') },
+};
+
+// Monospace and spoiler have no editing command: wrap the selection, or unwrap it again.
+function toggleWrap(kind) {
+  const { test, make } = WRAPS[kind];
+  const sel = getSelection(), range = sel.getRangeAt(0);
+  const inside = within(range.commonAncestorContainer, test);
+  if (inside) { unwrap(inside); return; }
+  const content = range.extractContents();
+  content.querySelectorAll('*').forEach((n) => { if (test(n)) unwrap(n); });
+  const wrap = make();
+  wrap.append(content);
+  range.insertNode(wrap);
+  const again = document.createRange();
+  again.selectNodeContents(wrap);
+  sel.removeAllRanges();
+  sel.addRange(again);
+}
+
+const FORMATS = {
+  bold: () => document.execCommand('bold'),
+  italic: () => document.execCommand('italic'),
+  underline: () => document.execCommand('underline'),
+  strikethrough: () => document.execCommand('strikeThrough'),
+  code: () => toggleWrap('code'),
+  spoiler: () => toggleWrap('spoiler'),
+  link: () => openLinkForm(),
+  plain: () => {
+    document.execCommand('removeFormat');
+    document.execCommand('unlink');
+    const range = getSelection().getRangeAt(0);
+    composer().querySelectorAll('code, span, a').forEach((n) => { if (range.intersectsNode(n)) unwrap(n); });
+  },
+};
+
+function applyFormat(kind) {
+  const range = composerRange() || savedRange;
+  if (!range || range.collapsed) { toast('Select some text to format first'); return; }
+  restoreRange(range);
+  document.execCommand('styleWithCSS', false, false);  // <b>, not <span style="...">
+  FORMATS[kind]();
+  syncFormatMenu();
+}
+
+// Buttons that do not take the focus: the selection stays where it is.
+$('#format-menu').addEventListener('mousedown', (e) => e.preventDefault());
+$('#format-menu').addEventListener('click', (e) => {
+  const item = e.target.closest('[data-format]');
+  if (item) applyFormat(item.dataset.format);
+});
+
+function openLinkForm() {
+  savedRange = composerRange().cloneRange();
+  const current = within(savedRange.startContainer, (n) => n.nodeName === 'A');
+  closePopups();
+  $('#link-url').value = current ? current.getAttribute('href') : '';
+  $('#link-form').hidden = false;
+  $('#link-url').focus();
+}
+
+// A link leads to the web or into Telegram, as the apps allow; "example.org" means https.
+function linkTarget(typed) {
+  const url = /^[a-z][a-z0-9+.-]*:/i.test(typed) ? typed : `https://${typed}`;
+  try {
+    const u = new URL(url);
+    if (/\s/.test(typed)) return null;
+    if (u.protocol === 'tg:' || ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname)) return url;
+  } catch { /* not an address */ }
+  return null;
+}
+
+function applyLink() {
+  const typed = $('#link-url').value.trim();
+  const url = typed ? linkTarget(typed) : '';
+  if (url == null) { toast('A link leads to an http, https or tg address'); $('#link-url').focus(); return; }
+  $('#link-form').hidden = true;
+  restoreRange(savedRange);
+  document.execCommand(url ? 'createLink' : 'unlink', false, url || undefined);
+  syncFormatMenu();
+}
+
+$('#link-apply').addEventListener('click', applyLink);
+$('#link-cancel').addEventListener('click', () => { $('#link-form').hidden = true; restoreRange(savedRange); syncFormatMenu(); });
+$('#link-url').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') { e.preventDefault(); applyLink(); }
+});
 
 for (const [id, mode] of [['#attach-photo', 'photo'], ['#attach-file', 'file']]) {
   $(id).addEventListener('change', (e) => {
@@ -549,7 +782,9 @@ $('#location-form').addEventListener('keydown', (e) => {
 
 // Clicks outside an open popup (or Escape) close it, like any menu.
 document.addEventListener('click', (e) => {
-  if (!e.target.closest('.popup, #commands-button, #attach-button')) closePopups();
+  if (e.target.closest('.popup, #commands-button, #attach-button')) return;
+  closePopups();
+  syncFormatMenu();  // a click that selected text in the composer keeps its menu
 });
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') { closePopups(); $('#modal').hidden = true; }

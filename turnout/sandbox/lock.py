@@ -1,0 +1,77 @@
+"""One sandbox per database: a lock file next to it, held for as long as the sandbox runs.
+
+Two sandboxes on one database would each poll a stand-in for Telegram of their own and write
+the same SQLite file: each would see the other's changes appear from nowhere, and ``--reset``
+in one would delete the database under the other. The second one is refused instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+if sys.platform != "win32":
+    import fcntl
+
+
+class DatabaseInUse(Exception):
+    """Another sandbox holds the database; the message says which, and what to do."""
+
+
+def lock_path(database: Path) -> Path:
+    return Path(f"{database}.lock")
+
+
+class DatabaseLock:
+    """``acquire()`` at start, ``release()`` at stop. The operating system releases the lock
+    when the process ends, however it ends, so a killed sandbox never leaves it behind."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.path = lock_path(database)
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        """Hold the lock, or raise :class:`DatabaseInUse` naming the process that holds it."""
+        if self._file is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # "a+" never truncates: until this process holds the lock, the file names the holder.
+        held = self.path.open("a+", encoding="utf-8")
+        try:
+            _lock(held)
+        except BlockingIOError:
+            held.seek(0)
+            holder = held.read().strip()
+            held.close()
+            who = f" (pid {holder})" if holder.isdigit() else ""
+            raise DatabaseInUse(
+                f"another sandbox is using {self.database}{who}; "
+                "stop it, or give this one another --database"
+            ) from None
+        except BaseException:
+            held.close()
+            raise
+        held.truncate(0)
+        held.write(f"{os.getpid()}\n")
+        held.flush()
+        self._file = held
+
+    def release(self) -> None:
+        if self._file is None:
+            return
+        # The file itself stays: removing it could let two sandboxes lock two different files.
+        with contextlib.suppress(OSError):
+            self._file.truncate(0)
+        self._file.close()  # closing it releases the lock
+        self._file = None
+
+
+def _lock(held: IO[str]) -> None:
+    """Lock without waiting; ``BlockingIOError`` when another process holds the lock."""
+    if sys.platform == "win32":
+        return  # no flock there: the sandbox runs unguarded rather than not at all
+    fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
