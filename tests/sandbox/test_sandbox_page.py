@@ -147,6 +147,8 @@ async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
     post = last_message_with(page, "come, bring a friend")
     await expect(post.locator("button.kb")).to_have_text(["I'm going", "Send a report"])
     await expect(page.locator("#composer")).to_be_hidden()
+    # The bot's status message in Bea's chat list has said its last word (not mid-delivery).
+    await expect(page.locator("button.chat", has_text="Delivered to")).to_be_visible()
     await snap(page, shots / "sandbox-channel.png")
 
     # "I'm going" on the post opens the bot chat, which answers with the action's card.
