@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram import Update
 
-from tests.e2e.conftest import TOKEN, environment, free_port, labels, text_of
+from tests.e2e.conftest import TOKEN, RunningBot, environment, free_port, labels, text_of
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import NewAction, Store
 
@@ -120,3 +121,32 @@ async def test_a_kill_9_loses_no_photo_already_sent(
     assert draft is not None
     assert len(draft.media) == PHOTOS
     assert len({m.file_unique_id for m in draft.media}) == PHOTOS
+
+
+async def test_a_message_handled_again_after_a_kill_adds_its_text_once(
+    bot: RunningBot, ana: FakeUser
+) -> None:
+    """What a restart does to the update that was being handled at the kill: the same update,
+    the same message, handled a second time."""
+    store = bot.services.store
+    now = bot.services.clock()
+    rally = NewAction(
+        "Clean River Rally", "", now - timedelta(hours=2), "UTC", "Old bridge", None, None, None, ()
+    )
+    await store.create_action(rally, 1, [], now)
+    await ana.send("/start")
+    await ana.reply()
+    await ana.send("/report")
+    await ana.reply()
+    await ana.press("Clean River Rally")
+    await ana.reply()
+    sent = await ana.send("About 300 people came.")
+    assert text_of(await ana.reply()) == "Text added."
+
+    again = Update.de_json({"update_id": 999_999_999, "message": sent}, bot.application.bot)
+    assert again is not None
+    await bot.application.update_queue.put(again)
+    assert text_of(await ana.reply()) == "Text added."
+    draft = await store.draft_of(ana.id)
+    assert draft is not None
+    assert draft.text == "About 300 people came."

@@ -309,3 +309,19 @@ async def test_a_report_number_is_never_given_twice(
     assert second.id == first.id + 1
     assert await store.discard_draft(ben.user_id)
     assert (await store.open_draft(ben.user_id, NOW)).id == second.id + 1
+
+
+async def test_a_message_handled_twice_is_appended_to_the_text_once(
+    store: Store, make_member: MemberFactory
+) -> None:
+    """After a hard kill the update being handled may be handled again (bot/intake.py)."""
+    ana = await make_member()
+    draft = await store.open_draft(ana.user_id, NOW)
+    assert await store.append_draft_text(draft.id, "About 300 people", 41, NOW)
+    assert not await store.append_draft_text(
+        draft.id, "About 300 people\n\nAbout 300 people", 41, NOW
+    )
+    assert await store.append_draft_text(draft.id, "About 300 people\n\nPeaceful", 42, NOW)
+    stored = await store.draft_of(ana.user_id)
+    assert stored is not None
+    assert stored.text == "About 300 people\n\nPeaceful"

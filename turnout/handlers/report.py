@@ -116,7 +116,7 @@ def _piece(message: Message) -> Piece:
         return LocationPiece(message.location.latitude, message.location.longitude)
     if message.sticker or message.poll or message.contact or message.dice or message.game:
         return TextPiece("")
-    return TextPiece(message.text or "")
+    return TextPiece(message.text or "", message.message_id)
 
 
 def _media(message: Message) -> ReportMedia | None:

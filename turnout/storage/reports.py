@@ -63,6 +63,21 @@ class ReportQueries(StoreBase):
             {**fields, "id": report_id, "now": to_db_time(now)},
         )
 
+    async def append_draft_text(
+        self, report_id: int, text: str, message_id: int | None, now: datetime
+    ) -> bool:
+        """Set a draft's text to ``text`` (its old text with a message appended), unless that
+        message was appended already (an update handled twice after a kill): False then."""
+        changed = await self._execute(
+            """
+            UPDATE reports SET text = :text, text_through = :message_id, updated_at = :now
+            WHERE id = :id AND status = 'draft'
+              AND (:message_id IS NULL OR text_through IS NULL OR text_through < :message_id)
+            """,
+            {"id": report_id, "text": text, "message_id": message_id, "now": to_db_time(now)},
+        )
+        return changed == 1
+
     async def add_report_media(self, report_id: int, media: ReportMedia) -> bool:
         """Keep one item in a draft; False if that message was already stored (delivered
         twice) or the report is no longer a draft (an album still arriving after /done)."""

@@ -27,6 +27,8 @@ class MediaPiece:
 @dataclass(frozen=True, slots=True)
 class TextPiece:
     text: str
+    message_id: int | None = None
+    """The member's message, so that one handled twice is appended once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,20 +107,21 @@ async def add(s: Services, user_id: int, piece: Piece) -> Added:
             fields: dict[str, object] = {"latitude": latitude, "longitude": longitude}
             await store.update_draft(draft.id, fields, now)
             return Added.LOCATION
-        case TextPiece(text):
+        case TextPiece(text, message_id):
             text = text.strip()
             if not text:
                 raise Invalid("report.unsupported")
             combined = f"{draft.text}\n\n{text}" if draft.text else text
             if len(combined) > REPORT_CHARACTERS:
                 raise Invalid("report.text_too_long", count=REPORT_CHARACTERS)
-            await store.update_draft(draft.id, {"text": combined}, now)
+            # False when this very message was appended before (handled again after a kill).
+            await store.append_draft_text(draft.id, combined, message_id, now)
             return Added.TEXT
         case MediaPiece(item, caption):
             if len(draft.media) >= REPORT_MEDIA:
                 raise Declined("report.too_many", count=REPORT_MEDIA)
-            await store.add_report_media(draft.id, item)
-            if caption:
+            # Its caption only with the item itself: not again for an item stored before.
+            if await store.add_report_media(draft.id, item) and caption:
                 combined = f"{draft.text}\n\n{caption}" if draft.text else caption
                 await store.update_draft(draft.id, {"text": combined[:REPORT_CHARACTERS]}, now)
             return _media_added(item)
