@@ -410,3 +410,32 @@ async def test_addresses_in_plain_messages_are_shown_as_links(
         "&lt;b&gt;x&lt;/b&gt;"
     )
     assert "entities" not in sandbox.telegram.updates[-1]["message"]  # as typed: no formatting
+
+
+async def test_after_a_restart_the_bot_still_answers_and_keeps_what_was_sent(
+    tmp_path: Path,
+) -> None:
+    """The fake server is new at every start, but Telegram never gives an update id or a
+    message id twice: a restarted sandbox must not look like old updates, old messages."""
+    options = SandboxOptions(port=0, database=tmp_path / "sandbox.db")
+    async with Sandbox(options) as first, aiohttp.ClientSession(base_url=first.url) as http:
+        await post(http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": "/report"})
+        which = await until(http, ANA, ANA, "Which action")
+        picket = button(which, "Picket at City Hall")["callback"]
+        await post(
+            http,
+            "/api/press",
+            **{"as": ANA, "chat_id": ANA, "message_id": which["id"], "data": picket},
+        )
+        await until(http, ANA, ANA, "/done")
+        await post(http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": "First part"})
+        await until(http, ANA, ANA, "Text added")
+    async with Sandbox(options) as second, aiohttp.ClientSession(base_url=second.url) as http:
+        await post(http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": "Second part"})
+        await until(http, ANA, ANA, "Text added")
+        await post(http, "/api/send", **{"as": ANA, "chat_id": ANA, "text": "/done"})
+        await until(http, ANA, ANA, "Submit it?")
+        assert second.application is not None
+        draft = await second.application.bot_data.services.store.draft_of(ANA)
+        assert draft is not None
+        assert draft.text == "First part\n\nSecond part"

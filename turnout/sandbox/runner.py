@@ -116,9 +116,10 @@ class Sandbox(StartStop):
         self._web_app.serve_at(self.port)
 
     async def _prepare(self, settings: Settings) -> None:
-        """Seed a new database with the demo. The fake server's chats are new at every
-        start: their message ids begin above every id the database remembers, so a call
-        posted in an earlier run can never be edited into a message of this one."""
+        """Seed a new database with the demo. The fake server is new at every start: its
+        message ids begin above every id the database remembers, so a call posted in an
+        earlier run can never be edited into a message of this one, and its update ids above
+        those the bot's inbox remembers, which it would take for updates seen before."""
         new = not await asyncio.to_thread(settings.database.exists)
         await self._resume_clock(settings.database, new=new)
         store = await Store.open(settings.database)
@@ -129,6 +130,7 @@ class Sandbox(StartStop):
                 log.info("sandbox: the demo is written to %s", settings.database)
             seeded = True
             self.telegram.world.first_message_id = await store.highest_message_id() + 1
+            self.telegram.hub.continue_after(await store.highest_update_id())
         finally:
             await store.close()
             if new and not seeded:

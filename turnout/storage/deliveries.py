@@ -17,12 +17,14 @@ from turnout.storage.rows import delivery_from, message_ids
 class DeliveryQueries(StoreBase):
     async def highest_message_id(self) -> int:
         """The highest message id the database remembers: of deliveries (calls are edited by
-        them) and of report media. The sandbox starts its new chats above it."""
+        them), of report media, and of the text last added to a report (a message is added
+        once). The sandbox starts its new chats above it."""
         row = await self._fetch_one(
             """
             SELECT MAX(
                 (SELECT COALESCE(MAX(message_id), 0) FROM deliveries),
-                (SELECT COALESCE(MAX(message_id), 0) FROM report_media)
+                (SELECT COALESCE(MAX(message_id), 0) FROM report_media),
+                (SELECT COALESCE(MAX(text_through), 0) FROM reports)
             )
             """,
             {},

@@ -52,6 +52,12 @@ class InboxQueries(StoreBase):
             {"ids": json.dumps(list(update_ids))},
         )
 
+    async def highest_update_id(self) -> int:
+        """The highest update id the inbox remembers (0 for none). The sandbox numbers its
+        fake server's updates above it."""
+        row = await self._fetch_one("SELECT COALESCE(MAX(update_id), 0) FROM inbox", {})
+        return int(row[0]) if row else 0
+
     async def prune_inbox(self, before: datetime) -> int:
         """Forget handled updates that arrived before ``before``; how many."""
         return await self._execute(

@@ -69,6 +69,11 @@ class UpdateHub:
     _polls: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _active_poll: _Poll | None = None
 
+    def continue_after(self, update_id: int) -> None:
+        """Number the next updates above ``update_id`` (a bot restarted against a new server
+        remembers the ids it has seen: Telegram never gives one twice)."""
+        self._ids = itertools.count(max(update_id + 1, FIRST_UPDATE_ID))
+
     def push(self, payload: JSONDict) -> JSONDict:
         """Assign the next ``update_id`` and queue the update; returns the stored update."""
         body = {key: value for key, value in clone(payload).items() if key != "update_id"}
