@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -129,6 +130,29 @@ def environment(**settings: str) -> dict[str, str]:
     return env
 
 
+def webhook_settings(port: int) -> dict[str, Any]:
+    """Webhook mode on a local port, with the tests' secret."""
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
+        "webhook_listen": "127.0.0.1",
+        "webhook_port": port,
+        "webhook_secret": "e2e-webhook-secret",
+    }
+
+
+async def start_turnout(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``turnout run`` in a process of its own (one a test can kill -9), quiet."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "turnout",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -163,13 +187,7 @@ def make_settings(telegram: FakeTelegram, tmp_path: Path, mode: str) -> Callable
             "api_file_url": telegram.base_file_url,
         }
         if mode == "webhook":
-            port = free_port()
-            values |= {
-                "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
-                "webhook_listen": "127.0.0.1",
-                "webhook_port": port,
-                "webhook_secret": "e2e-webhook-secret",
-            }
+            values |= webhook_settings(free_port())
         return load_settings(**(values | overrides))
 
     return make

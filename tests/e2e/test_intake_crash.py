@@ -8,32 +8,27 @@ in polling mode (confirmed by the next getUpdates offset) and in webhook mode (a
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from telegram import Update
 
-from tests.e2e.conftest import TOKEN, RunningBot, environment, free_port, labels, text_of
+from tests.e2e.conftest import (
+    TOKEN,
+    RunningBot,
+    environment,
+    free_port,
+    labels,
+    start_turnout,
+    text_of,
+    webhook_settings,
+)
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import NewAction, Store
 
 PHOTOS = 20
 KILL_AFTER = 6
-
-
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "turnout",
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
 
 
 def acknowledgements(member: FakeUser) -> int:
@@ -59,17 +54,11 @@ async def test_a_kill_9_loses_no_photo_already_sent(
         "api_file_url": telegram.base_file_url,
     }
     if mode == "webhook":
-        port = free_port()
-        settings |= {
-            "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
-            "webhook_listen": "127.0.0.1",
-            "webhook_port": str(port),
-            "webhook_secret": "e2e-webhook-secret",
-        }
+        settings |= {name: str(value) for name, value in webhook_settings(free_port()).items()}
     env = environment(**settings)
     ana = telegram.add_user("Ana")
 
-    first = await start_bot(env)
+    first = await start_turnout(env)
     try:
         await ana.send("/start")
         await ana.reply(timeout=30)
@@ -96,7 +85,7 @@ async def test_a_kill_9_loses_no_photo_already_sent(
     assert not telegram.pending_updates, "Telegram still holds updates: nothing to lose"
 
     telegram.faults.clear()
-    second = await start_bot(env)
+    second = await start_turnout(env)
     try:
         if mode == "webhook":
             # The fake server gives up on a webhook that does not answer far sooner than

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.e2e.conftest import TOKEN, environment
+from tests.e2e.conftest import TOKEN, environment, start_turnout
 from turnout.delivery import Payload
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import Store
@@ -17,18 +15,6 @@ from turnout.storage.purposes import CallCopy
 RECIPIENTS = 2000
 MAX_IN_FLIGHT = 16
 TEXT = "Clean River Rally: the march starts at noon."
-
-
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "turnout",
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
 
 
 async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path) -> None:
@@ -59,7 +45,7 @@ async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path
         rate_limit="400",
         max_in_flight=str(MAX_IN_FLIGHT),
     )
-    first = await start_bot(env)
+    first = await start_turnout(env)
     try:
         await telegram.wait_until(lambda: count_sends() >= 300, timeout=60)
     finally:
@@ -68,7 +54,7 @@ async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path
     before_restart = count_sends()
     assert before_restart < RECIPIENTS, "the kill came too late to test anything"
 
-    second = await start_bot(env)
+    second = await start_turnout(env)
     try:
         await telegram.wait_until(
             lambda: count_sends() >= RECIPIENTS and len(sent) == RECIPIENTS, timeout=90

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,8 +13,13 @@ import pytest
 from telegram import Update
 
 from tests.conftest import NOW
-from turnout.bot.intake import Intake, body_of
+from turnout.bot.intake import Intake
 from turnout.storage import StorageError, Store
+
+
+def body_of(update: Update) -> str:
+    """The update as JSON, as it is kept in the inbox."""
+    return json.dumps(update.to_dict())
 
 
 def update(update_id: int, user_id: int = 10) -> Update:

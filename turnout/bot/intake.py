@@ -203,12 +203,6 @@ class Intake:
                 self._wake.set()
 
 
-def body_of(update: Update) -> str:
-    """An update as JSON (python-telegram-bot keeps the fields it does not know). Slow: used
-    where only the object is at hand, never on the polling path (``fetch_updates``)."""
-    return json.dumps(update.to_dict(), separators=(",", ":"), ensure_ascii=False)
-
-
 async def fetch_updates(bot: Bot, offset: int) -> list[tuple[Update, str]]:
     """One ``getUpdates``: each update with its JSON as Telegram sent it.
 

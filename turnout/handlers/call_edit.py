@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import Update
 
-from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.common import prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Step, Turn
+from turnout.handlers.common.progress import follow
 from turnout.i18n import N_
 from turnout.usecases import calls
 from turnout.views.calls import call_parts
@@ -82,18 +82,12 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     status = await turn.say(t.plural("calls.editing", count))
     if count:
         # The status ends with the total once every copy is changed: "Changed 7 of 7 copies."
-        context = turn.context
-        context.application.create_task(
-            follow_progress(
-                turn.services.outbox,
-                purpose,
-                context.bot,
-                turn.prompt.chat_id,
-                status.message_id,
-                lambda counts: changes(t, counts, deleting=False),
-                running=lambda: context.application.running,
-            ),
-            name=f"progress-{purpose}",
+        follow(
+            turn.context,
+            purpose,
+            turn.prompt.chat_id,
+            status.message_id,
+            lambda counts: changes(t, counts, deleting=False),
         )
     return End()
 

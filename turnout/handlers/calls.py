@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from turnout.delivery.progress import follow_progress
 from turnout.handlers import call_edit
 from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.progress import follow
 from turnout.handlers.common.replies import edit_in_place, reply
 from turnout.usecases import calls
 from turnout.views.buttons import ManageCall
@@ -47,17 +47,12 @@ async def calls_button(update: Update, context: TurnoutContext, data: ManageCall
         message = query.message
         if count and message is not None:
             # Edited again once every copy is gone: "Deleted 7 of 7 copies."
-            context.application.create_task(
-                follow_progress(
-                    s.outbox,
-                    purpose,
-                    context.bot,
-                    message.chat.id,
-                    message.message_id,
-                    lambda counts: asked + changes(t, counts, deleting=True),
-                    running=lambda: context.application.running,
-                ),
-                name=f"progress-{purpose}",
+            follow(
+                context,
+                purpose,
+                message.chat.id,
+                message.message_id,
+                lambda counts: asked + changes(t, counts, deleting=True),
             )
     else:
         await calls.unschedule(s, user_id, data.call)

@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import Message, Update
 
-from turnout.delivery.progress import follow_progress
 from turnout.delivery.send import send_payload
 from turnout.handlers.common import prompts
 from turnout.handlers.common.albums import after_album
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
+from turnout.handlers.common.progress import follow
 from turnout.handlers.common.replies import edit_in_place
 from turnout.i18n import N_
 from turnout.scheduler.timeparse import Ambiguous, Parsed, parse_time
@@ -200,18 +200,7 @@ async def _publish(turn: Turn_) -> Outcome:
         return End()
     _, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
     status = await turn.say(t("newcall.publishing"))
-    context.application.create_task(
-        follow_progress(
-            turn.services.outbox,
-            followed,
-            context.bot,
-            turn.prompt.chat_id,
-            status.message_id,
-            lambda counts: progress(t, counts),
-            running=lambda: context.application.running,
-        ),
-        name=f"progress-{followed}",
-    )
+    follow(context, followed, turn.prompt.chat_id, status.message_id, lambda c: progress(t, c))
     return End()
 
 

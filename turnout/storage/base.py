@@ -12,8 +12,8 @@ import logging
 import sqlite3
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -126,11 +126,23 @@ class StoreBase:
 
     # -- plumbing --------------------------------------------------------------------------
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around a write: sqlite3's errors as this package's (lack of space as
+        ``OutOfSpace``, said once in the log), and a success noted."""
+        try:
+            yield
+        except sqlite3.IntegrityError as error:
+            raise Conflict(str(error)) from error
+        except sqlite3.Error as error:
+            raise self._translated(error) from error
+        self._written()
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run the block as one write transaction; any error rolls all of it back."""
         async with self._lock:
-            try:
+            with self._writing():
                 try:
                     await self._db.execute("BEGIN IMMEDIATE")
                     yield self._db
@@ -139,11 +151,6 @@ class StoreBase:
                         await self._db.execute("ROLLBACK")
                     raise
                 await self._db.execute("COMMIT")
-            except sqlite3.IntegrityError as error:
-                raise Conflict(str(error)) from error
-            except sqlite3.Error as error:
-                raise self._translated(error) from error
-            self._written()
 
     async def _fetch_all(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
         async with self._lock:
@@ -173,27 +180,16 @@ class StoreBase:
     async def _execute(self, sql: str, params: Mapping[str, Any]) -> int:
         """Run one writing statement on its own (atomic by itself); return the rows changed."""
         async with self._lock:
-            try:
+            with self._writing():
                 cursor = await self._db.execute(sql, params)
-            except sqlite3.IntegrityError as error:
-                raise Conflict(str(error)) from error
-            except sqlite3.Error as error:
-                raise self._translated(error) from error
-            self._written()
             return cursor.rowcount
 
     async def _execute_returning(self, sql: str, params: Mapping[str, Any]) -> list[sqlite3.Row]:
         """Run one writing statement with ``RETURNING`` on its own (atomic by itself, and one
         trip to the database thread); return the rows it returned."""
         async with self._lock:
-            try:
-                rows = list(await self._db.execute_fetchall(sql, params))
-            except sqlite3.IntegrityError as error:
-                raise Conflict(str(error)) from error
-            except sqlite3.Error as error:
-                raise self._translated(error) from error
-            self._written()
-            return rows
+            with self._writing():
+                return list(await self._db.execute_fetchall(sql, params))
 
     def _translated(self, error: sqlite3.Error) -> StorageError:
         """A failed write as this package's exception; lack of space as ``OutOfSpace``."""
