@@ -102,6 +102,8 @@ class Settings(BaseSettings):
         timedelta(hours=2),
     )
     prompt_timeout: Annotated[timedelta, NoDecode] = timedelta(minutes=10)
+    photos_after: Annotated[timedelta, NoDecode] = timedelta(minutes=30)
+    safety_chat_id: int | None = None
     review_chat_id: int | None = None
     digest_hour: int | None = Field(default=None, ge=0, le=23)
     report_rate: int = Field(default=10, ge=1)
@@ -119,7 +121,9 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("review_chat_id", "digest_hour", "webhook_url", mode="before")
+    @field_validator(
+        "review_chat_id", "safety_chat_id", "digest_hour", "webhook_url", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -145,7 +149,7 @@ class Settings(BaseSettings):
             return tuple(sorted(set(offsets), reverse=True))
         return parts
 
-    @field_validator("prompt_timeout", mode="before")
+    @field_validator("prompt_timeout", "photos_after", mode="before")
     @classmethod
     def _one_duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value

@@ -44,3 +44,19 @@ REPORT_MEDIA = 30
 REPORT_CHARACTERS = 4000
 #: How long after its start an action may still be reported on.
 REPORT_WINDOW = timedelta(hours=48)
+
+# -- the day of the action (README, "Action day") -------------------------------------------
+
+#: How long before the start "I'm here" appears; it stays until the end.
+CHECKIN_OPENS = timedelta(hours=1)
+#: How near the action's point a shared location confirms a check-in, in metres.
+CHECKIN_RADIUS_METRES = 1000.0
+#: The longest an action may last.
+LONGEST_ACTION = timedelta(days=7)
+#: Characters of an urgent alert's text: short enough to read at a glance on the street.
+ALERT_CHARACTERS = 600
+#: The least time between two refreshes of an organiser's open card as people check in.
+LIVE_CARD_EVERY = timedelta(seconds=5)
+#: The safety check and the thank-you are not sent when the bot finds them this late (it was
+#: down): "Are you safe?" a day after is noise.
+ACTION_DAY_LATEST = timedelta(hours=12)

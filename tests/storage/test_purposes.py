@@ -13,6 +13,7 @@ from turnout.storage import Store
 from turnout.storage.purposes import (
     CALL_PARTS,
     PURPOSES,
+    AlertCopy,
     CallCopy,
     CallDeletion,
     CallEdit,
@@ -22,6 +23,8 @@ from turnout.storage.purposes import (
     ChannelLost,
     Digest,
     Family,
+    LiveCard,
+    PhotoAsk,
     PromptLapse,
     ProposalDecided,
     ProposalNotice,
@@ -30,6 +33,8 @@ from turnout.storage.purposes import (
     ReportDecided,
     ReviewChatNotice,
     RoleChange,
+    SafetyCheck,
+    SafetyHelp,
     WaitlistPromotion,
     stamp,
 )
@@ -57,6 +62,11 @@ purposes = st.one_of(
     st.builds(RoleChange, ids, stamps),
     st.builds(ChannelLost, ids, stamps),
     st.builds(PromptLapse, small_ids),
+    st.builds(AlertCopy, small_ids),
+    st.builds(SafetyCheck, small_ids, st.sampled_from([1, 2])),
+    st.builds(SafetyHelp, small_ids, ids),
+    st.builds(PhotoAsk, small_ids),
+    st.builds(LiveCard, small_ids, stamps),
 )
 
 AT = stamp(NOW)
@@ -77,6 +87,11 @@ ONE_OF_EACH: list[Purpose] = [
     RoleChange(1, AT),
     ChannelLost(1, AT),
     PromptLapse(1),
+    AlertCopy(1),
+    SafetyCheck(1, 1),
+    SafetyHelp(1, 1),
+    PhotoAsk(1),
+    LiveCard(1, AT),
 ]
 
 

@@ -48,6 +48,8 @@ class Payload:
     """Edit this message (its text, or its caption when ``media`` is set) instead of sending."""
     delete: tuple[int, ...] = ()
     """Delete these messages instead of sending anything."""
+    pin: bool = False
+    """Pin the message once sent (an urgent alert stays at the top of the chat)."""
 
     def __post_init__(self) -> None:
         if not (self.text or self.media or self.copy_of or self.delete):
@@ -83,6 +85,7 @@ class Payload:
                 link_preview=bool(data.get("link_preview", False)),
                 edit_of=data.get("edit_of"),
                 delete=tuple(data.get("delete", ())),
+                pin=bool(data.get("pin", False)),
             )
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise BadPayload(f"unreadable payload: {error}") from error

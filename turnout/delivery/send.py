@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, TypedDict
 
 from telegram import (
@@ -16,9 +17,11 @@ from telegram import (
     MessageEntity,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from turnout.delivery.payload import Media, Payload
+
+log = logging.getLogger(__name__)
 
 InputMediaItem = InputMediaAudio | InputMediaDocument | InputMediaPhoto | InputMediaVideo
 _ALBUM_ITEM: dict[str, type[InputMediaItem]] = {
@@ -74,7 +77,19 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
         items = [_album_item(item, payload, first=i == 0) for i, item in enumerate(payload.media)]
         messages = await bot.send_media_group(chat_id, items, **limits)
         return [message.message_id for message in messages]
-    return [await _send_one(bot, chat_id, payload, limits)]
+    message_id = await _send_one(bot, chat_id, payload, limits)
+    if payload.pin:
+        await _pin(bot, chat_id, message_id, limits)
+    return [message_id]
+
+
+async def _pin(bot: Bot, chat_id: int, message_id: int, limits: Limits) -> None:
+    """Pin what was just sent, quietly (the message itself notified). The message went out,
+    so a failed pin is logged and not raised: raising would send the message again."""
+    try:
+        await bot.pin_chat_message(chat_id, message_id, disable_notification=True, **limits)
+    except TelegramError as error:
+        log.warning("outbox: message %d sent but not pinned: %s", message_id, error.message)
 
 
 async def _edit(bot: Bot, chat_id: int, payload: Payload, limits: Limits) -> int:

@@ -2,15 +2,20 @@
 
 from turnout.storage.errors import Conflict, MigrationError, NotFound, OutOfSpace, StorageError
 from turnout.storage.models import (
+    DEFAULT_DURATION,
     GRANTABLE_ROLES,
     Action,
     ActionStatus,
+    Alert,
     Answer,
+    Attendance,
+    Audience,
     Call,
     CallStatus,
     Campaign,
     CampaignOverview,
     Channel,
+    Checkin,
     Decision,
     DueReminder,
     Invite,
@@ -29,6 +34,8 @@ from turnout.storage.models import (
     RsvpChange,
     RsvpCounts,
     RsvpRecord,
+    Safety,
+    SafetyCounts,
     carried,
 )
 from turnout.storage.proposals import ProposalOutcome
@@ -50,10 +57,14 @@ from turnout.storage.roles import InviteOutcome, Redemption
 from turnout.storage.store import Store
 
 __all__ = [
+    "DEFAULT_DURATION",
     "GRANTABLE_ROLES",
     "Action",
     "ActionStatus",
+    "Alert",
     "Answer",
+    "Attendance",
+    "Audience",
     "AuditEntry",
     "Call",
     "CallDeleted",
@@ -61,6 +72,7 @@ __all__ = [
     "Campaign",
     "CampaignOverview",
     "Channel",
+    "Checkin",
     "Conflict",
     "DayCount",
     "Decision",
@@ -94,6 +106,8 @@ __all__ = [
     "RsvpChange",
     "RsvpCounts",
     "RsvpRecord",
+    "Safety",
+    "SafetyCounts",
     "SentCopy",
     "Stats",
     "StorageError",

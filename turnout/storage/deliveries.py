@@ -53,7 +53,8 @@ class DeliveryQueries(StoreBase):
             return await insert_deliveries(db, purpose, messages, due_at, now, expires_at)
 
     async def claim_due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
-        """Mark up to ``limit`` due rows as being sent (oldest first) and return them.
+        """Mark up to ``limit`` due rows as being sent and return them: those of the highest
+        priority first (an urgent alert before a call's copies), then the oldest.
 
         Rows past their ``expires_at`` (a reminder for an action that has started) are skipped
         instead: late is worse than never for them.
@@ -73,7 +74,7 @@ class DeliveryQueries(StoreBase):
                 WHERE id IN (
                     SELECT id FROM deliveries
                     WHERE status = 'pending' AND due_at <= :now
-                    ORDER BY due_at, id
+                    ORDER BY priority DESC, due_at, id
                     LIMIT :limit
                 )
                 RETURNING *
@@ -81,7 +82,9 @@ class DeliveryQueries(StoreBase):
                 {"now": to_db_time(now), "limit": limit},
             )
             rows = await cursor.fetchall()
-        return sorted((delivery_from(row) for row in rows), key=lambda d: (d.due_at, d.id))
+        return sorted(
+            (delivery_from(row) for row in rows), key=lambda d: (-d.priority, d.due_at, d.id)
+        )
 
     async def mark_delivery_sent(
         self, delivery_id: int, message_ids: Sequence[int], now: datetime
@@ -266,9 +269,9 @@ async def insert_deliveries(
     before = db.total_changes
     await db.executemany(
         """
-        INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at,
+        INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at, priority,
                                 created_at, updated_at)
-        VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :now, :now)
+        VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :priority, :now, :now)
         ON CONFLICT (purpose, chat_id) DO NOTHING
         """,
         [
@@ -278,6 +281,7 @@ async def insert_deliveries(
                 "payload": payload,
                 "due_at": to_db_time(due_at),
                 "expires_at": None if expires_at is None else to_db_time(expires_at),
+                "priority": purpose.priority,
                 "now": to_db_time(now),
             }
             for chat_id, payload in messages

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
+
+#: How long an action lasts when nobody said (README, "Action day").
+DEFAULT_DURATION = timedelta(hours=2)
 
 
 def carried(kind: type[T], source: object, **given: Any) -> T:
@@ -112,10 +115,20 @@ class Action:
     host_id: int | None = None
     """The member whose proposal it was (README, "Local actions")."""
     campaign_id: int | None = None
+    ends_at: datetime | None = None
+    """When it ends; read ``end``, which falls back to the default duration."""
+    safety_round: int = 0
+    """0: nobody asked "Are you safe?" yet; 1: asked; 2: those without an answer asked again."""
+    photos_asked: bool = False
+    """The thank-you asking for photos was handed to the outbox."""
 
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at or self.starts_at + DEFAULT_DURATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +149,12 @@ class NewAction:
     country: str = ""
     host_id: int | None = None
     campaign_id: int | None = None
+    ends_at: datetime | None = None
+    """None: ``starts_at`` plus the default duration."""
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at or self.starts_at + DEFAULT_DURATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +331,11 @@ class Proposal:
     status: ProposalStatus
     reason: str | None
     action_id: int | None
+    ends_at: datetime | None = None
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at or self.starts_at + DEFAULT_DURATION
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,3 +364,62 @@ class CampaignOverview:
     reports: int
     hosts: int
     calls: int
+
+
+# -- the day of the action (README, "Action day") -------------------------------------------
+
+
+class Audience(StrEnum):
+    """Who an urgent alert goes to."""
+
+    GOING = "going"
+    HERE = "here"
+
+
+class Safety(StrEnum):
+    """An answer to "Are you safe?"."""
+
+    SAFE = "safe"
+    HELP = "help"
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Who is going to an action and who checked in (``confirmed``: by a location nearby)."""
+
+    going: int = 0
+    here: int = 0
+    confirmed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyCounts:
+    """Answers to the safety check, counted: never who gave them."""
+
+    safe: int = 0
+    help: int = 0
+    no_answer: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Checkin:
+    """One member's check-in at one action, and their answer to the safety check."""
+
+    action_id: int
+    user_id: int
+    checked_in_at: datetime
+    confirmed: bool
+    safety: Safety | None
+    safety_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An urgent alert as its sender wrote it."""
+
+    id: int
+    action_id: int
+    sent_by: int
+    audience: Audience
+    text: str
+    created_at: datetime

@@ -46,6 +46,9 @@ class Purpose:
     class's ``template`` filled with its fields."""
 
     template: ClassVar[str]
+    #: The outbox's lane: a pending row of a higher priority goes before every row of a lower
+    #: one, whenever those were queued (an urgent alert jumps a call's copies).
+    priority: ClassVar[int] = 0
 
     @property
     def key(self) -> str:
@@ -216,6 +219,60 @@ class PromptLapse(Purpose):
     prompt: int
 
 
+# -- the day of the action (README, "Action day") -------------------------------------------
+
+#: The lanes of the outbox, highest first.
+URGENT = 2
+SOON = 1
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCopy(Purpose):
+    """An urgent alert to everyone it is for: the first lane, pinned in each chat."""
+
+    template: ClassVar[str] = "alert:{alert}"
+    priority: ClassVar[int] = URGENT
+    alert: int
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyCheck(Purpose):
+    """ "Are you safe?" to everyone checked in (round 1), or again to those who had not answered
+    (round 2)."""
+
+    template: ClassVar[str] = "safety:{action}:{round}"
+    priority: ClassVar[int] = SOON
+    action: int
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyHelp(Purpose):
+    """The safety team told, with consent, that one person needs help."""
+
+    template: ClassVar[str] = "safety-help:{action}:{user}"
+    priority: ClassVar[int] = URGENT
+    action: int
+    user: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoAsk(Purpose):
+    """The thank-you after an action that asks for photos: once per person."""
+
+    template: ClassVar[str] = "photos:{action}"
+    action: int
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCard(Purpose):
+    """The cards organisers have open on an action under way, edited to the latest numbers."""
+
+    template: ClassVar[str] = "live-card:{action}:{at}"
+    action: int
+    at: str
+
+
 #: Every purpose class, for the test that keeps their keys apart.
 PURPOSES: tuple[type[Purpose], ...] = (
     Reminder,
@@ -234,4 +291,9 @@ PURPOSES: tuple[type[Purpose], ...] = (
     RoleChange,
     ChannelLost,
     PromptLapse,
+    AlertCopy,
+    SafetyCheck,
+    SafetyHelp,
+    PhotoAsk,
+    LiveCard,
 )

@@ -47,6 +47,7 @@ class Delivery:
     last_error: str | None
     message_id: int | None
     updated_at: datetime
+    priority: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,11 @@ def _reader(kind: Any) -> Reader:
         return bool
     if isinstance(kind, type) and issubclass(kind, StrEnum):
         return kind
+    members = typing.get_args(kind)
+    if len(members) == 2 and type(None) in members:  # an optional enum: None stays None
+        (inner,) = (member for member in members if member is not type(None))
+        if isinstance(inner, type) and issubclass(inner, StrEnum):
+            return lambda value: None if value is None else inner(value)
     return lambda value: value
 
 

@@ -13,6 +13,7 @@ from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
 from turnout.storage.campaigns import CampaignQueries
 from turnout.storage.channels import ChannelQueries
+from turnout.storage.checkins import CheckinQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
 from turnout.storage.inbox import InboxQueries
@@ -48,5 +49,6 @@ class Store(
     PrivacyQueries,
     PromptQueries,
     InboxQueries,
+    CheckinQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
 from turnout.limits import MESSAGE_CHARACTERS
-from turnout.storage import Action, ActionStatus, Answer, RsvpCounts
+from turnout.storage import Action, ActionStatus, Answer, Attendance, RsvpCounts, SafetyCounts
 from turnout.views.buttons import (
     ActionField,
     ActionsPage,
     ByPlace,
     CalendarFile,
+    CheckIn,
     EditActionField,
     ManageAction,
     NearMe,
     OpenAction,
     Rsvp,
+    RunSafetyCheck,
 )
 from turnout.views.reply import Reply
-from turnout.views.timefmt import duration, local_time
+from turnout.views.timefmt import duration, local_time, time_span
 
 PAGE_SIZE = 5
 
@@ -59,6 +61,43 @@ def place_line(t: Translator, action: Action) -> str:
     return t("card.place", place=Html(place)) if place else ""
 
 
+@dataclass(frozen=True, slots=True)
+class DayView:
+    """What a card shows on the day of the action (README, "Action day"), worked out by
+    ``handlers.common.cards`` for one reader at one moment."""
+
+    started: bool = False
+    """The action has begun: answers are closed."""
+    checkin_open: bool = False
+    """From an hour before the start until the end: "I'm here" for those going."""
+    checked_in: bool = False
+    """The reader checked in."""
+    attendance: Attendance | None = None
+    """Going and here, for organisers and the host."""
+    safety: SafetyCounts | None = None
+    """The safety check's answers once it was asked, for organisers and the host."""
+    safety_round: int = 0
+    """How far the safety check went (see ``Action.safety_round``)."""
+
+
+def attendance_line(t: Translator, attendance: Attendance) -> str:
+    """ "Going 120 · Here 37"."""
+    return (
+        t.plural("count.going", attendance.going) + " · " + t.plural("count.here", attendance.here)
+    )
+
+
+def safety_line(t: Translator, safety: SafetyCounts) -> str:
+    """ "Safe 31 · Need help 1 · No answer 6"."""
+    return " · ".join(
+        (
+            t.plural("count.safe", safety.safe),
+            t.plural("count.need_help", safety.help),
+            t.plural("count.no_answer", safety.no_answer),
+        )
+    )
+
+
 def card(
     t: Translator,
     action: Action,
@@ -67,20 +106,27 @@ def card(
     timezone: str,
     *,
     organiser: bool = False,
+    day: DayView | None = None,
 ) -> Reply:
     """The action card: what, when (in the reader's zone), where, who is coming, buttons."""
+    day = day or DayView()
     lines = [f"<b>{html.escape(action.title, quote=False)}</b>"]
     if action.status is ActionStatus.CANCELLED:
         lines.append(t("card.cancelled"))
-    lines.append(t("card.time", time=local_time(action.starts_at, timezone, t.language)))
+    lines.append(t("card.time", time=time_span(action.starts_at, action.end, timezone, t.language)))
     if place := place_line(t, action):
         lines.append(place)
     if action.description:
         lines += ["", html.escape(action.description, quote=False)]
-    lines += [
-        "",
-        t.plural("count.going", counts.going) + " · " + t.plural("count.maybe", counts.maybe),
-    ]
+    if organiser and day.attendance is not None:
+        lines += ["", attendance_line(t, day.attendance)]
+    else:
+        lines += [
+            "",
+            t.plural("count.going", counts.going) + " · " + t.plural("count.maybe", counts.maybe),
+        ]
+    if organiser and day.safety is not None:
+        lines.append(safety_line(t, day.safety))
     if action.capacity is not None:
         free = max(0, action.capacity - counts.going)
         lines.append(
@@ -90,17 +136,32 @@ def card(
             lines.append(t.plural("count.waitlisted", counts.waitlisted))
     if mine is not None:
         lines.append(t("card.your_answer", answer=answer_name(t, mine)))
+    if day.checked_in:
+        lines.append(t("card.checked_in"))
     rows: list[list[InlineKeyboardButton]] = []
     if action.status is ActionStatus.PLANNED:
-        # A waitlisted member asked to go: their button is the one marked.
-        chosen = Answer.GOING if mine is Answer.WAITLISTED else mine
-        rows.append(
-            [
-                Rsvp(action.id, answer).button(("✓ " if answer is chosen else "") + t(label))
-                for answer, label in RSVP_LABELS.items()
-            ]
-        )
-        rows.append([CalendarFile(action.id).button(t("card.button.calendar"))])
+        if day.checkin_open and mine is Answer.GOING:
+            mark = "✓ " if day.checked_in else ""
+            rows.append([CheckIn(action.id).button(mark + t("card.button.here"))])
+        if not day.started:
+            # A waitlisted member asked to go: their button is the one marked.
+            chosen = Answer.GOING if mine is Answer.WAITLISTED else mine
+            rows.append(
+                [
+                    Rsvp(action.id, answer).button(("✓ " if answer is chosen else "") + t(label))
+                    for answer, label in RSVP_LABELS.items()
+                ]
+            )
+            rows.append([CalendarFile(action.id).button(t("card.button.calendar"))])
+        if organiser and day.attendance is not None and day.attendance.here:
+            if day.safety_round == 0:
+                rows.append(
+                    [RunSafetyCheck(action.id, "ask").button(t("card.button.safety_check"))]
+                )
+            elif day.safety_round == 1 and day.safety is not None and day.safety.no_answer:
+                rows.append(
+                    [RunSafetyCheck(action.id, "again").button(t("card.button.safety_again"))]
+                )
         if organiser:
             rows.append(
                 [

@@ -24,7 +24,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self, cast
 
 from telegram import InlineKeyboardButton
 
-from turnout.storage import Answer, Role
+from turnout.storage import Answer, Role, Safety
 
 #: Telegram's limit for callback data, in bytes.
 MAX_DATA = 64
@@ -334,6 +334,62 @@ class InviteFor(ButtonData):
     role: Role
 
 
+# -- the day of the action (README, "Action day") -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn(ButtonData):
+    """ "I'm here", on the card and in the last reminder, from an hour before the start."""
+
+    prefix: ClassVar[str] = "here"
+    action: int
+
+
+@dataclass(frozen=True, slots=True)
+class MuteAlerts(ButtonData):
+    """Under an urgent alert: mute (or hear again) the alerts of that action."""
+
+    prefix: ClassVar[str] = "mute"
+    action: int
+    muted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyReply(ButtonData):
+    """ "I'm safe" or "I need help", under the safety check."""
+
+    prefix: ClassVar[str] = "safe"
+    action: int
+    answer: Safety
+
+
+@dataclass(frozen=True, slots=True)
+class ShareContact(ButtonData):
+    """After "I need help": share my Telegram contact with the safety team, or not."""
+
+    prefix: ClassVar[str] = "share"
+    action: int
+    share: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunSafetyCheck(ButtonData):
+    """On the card of an organiser or the host: ask everyone checked in now (``ask``), or ask
+    once more those who have not answered (``again``)."""
+
+    prefix: ClassVar[str] = "sfc"
+    action: int
+    verb: Literal["ask", "again"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOn(ButtonData):
+    """Under the thank-you after an action: open a report for that action directly."""
+
+    prefix: ClassVar[str] = "rpf"
+    action: int
+
+
 # -- questions ------------------------------------------------------------------------------
 
 
@@ -378,6 +434,12 @@ FAMILIES: tuple[type[ButtonData], ...] = (
     ManageCall,
     RevokeRole,
     InviteFor,
+    CheckIn,
+    MuteAlerts,
+    SafetyReply,
+    ShareContact,
+    RunSafetyCheck,
+    ReportOn,
     PromptButton,
 )
 

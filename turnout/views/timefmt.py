@@ -52,6 +52,23 @@ def local_time(moment: datetime, timezone: str, language: str) -> str:
     return f"{day} {clock} {moment.astimezone(zone).strftime('%Z')}"
 
 
+#: Between the two ends of a span of time, as typeset text writes it.
+DASH = " \N{EN DASH} "
+
+
+def time_span(start: datetime, end: datetime, timezone: str, language: str) -> str:
+    """From start to end in the reader's zone and words, joined by an en dash: "Fri, Nov 27,
+    2026 6:00 PM to 8:00 PM CET" within one day, both whole across days."""
+    zone = ZoneInfo(timezone)
+    if start.astimezone(zone).date() != end.astimezone(zone).date():
+        return f"{local_time(start, timezone, language)}{DASH}{local_time(end, timezone, language)}"
+    locale = babel_locale(language)
+    day = format_skeleton("yMMMEd", start, tzinfo=zone, locale=locale, fuzzy=True)
+    first = format_time(start, "short", tzinfo=zone, locale=locale)
+    last = format_time(end, "short", tzinfo=zone, locale=locale)
+    return f"{day} {first}{DASH}{last} {end.astimezone(zone).strftime('%Z')}"
+
+
 def duration(language: str, minutes: int) -> str:
     """Exactly ``minutes`` in the reader's words, never rounded: "1 hour and 30 minutes" (a
     reminder set for 90 minutes is not "2 hours"), "10 days"."""
