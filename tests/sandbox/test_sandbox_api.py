@@ -16,6 +16,7 @@ from turnout.bot.jobs import PLANNER
 from turnout.delivery import Payload
 from turnout.sandbox import demo
 from turnout.sandbox.runner import Sandbox, SandboxOptions
+from turnout.storage import Attendance
 from turnout.storage.purposes import CallCopy
 
 ANA, MARKO, OLGA = 100004, 100005, 100001
@@ -439,3 +440,18 @@ async def test_after_a_restart_the_bot_still_answers_and_keeps_what_was_sent(
         draft = await second.application.bot_data.services.store.draft_of(ANA)
         assert draft is not None
         assert draft.text == "First part\n\nSecond part"
+
+
+async def test_the_demo_has_an_action_under_way_with_someone_already_there(
+    sandbox: Sandbox,
+) -> None:
+    assert sandbox.application is not None
+    store = sandbox.application.bot_data.services.store
+    now = sandbox.clock.now()
+    march = await store.action(2)
+    assert march is not None and march.title == "March for Clean Air"
+    assert march.starts_at <= now < march.end
+    assert await store.attendance(march.id) == Attendance(going=3, here=1, confirmed=1)
+    ana = await store.checkin_of(march.id, ANA)
+    assert ana is not None and ana.confirmed
+    assert await store.checkin_of(march.id, MARKO) is None

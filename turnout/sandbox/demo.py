@@ -1,4 +1,5 @@
-"""The demo the sandbox starts with: five people, a channel, a review group and one action.
+"""The demo the sandbox starts with: five people, a channel, a review group and two actions,
+one in two days and one happening now (README, "Action day"), so every step can be tried at once.
 
 The people and chats live in the fake server (in memory, rebuilt at every start, always with
 the same ids); the roles, the linked channel and the action are written to the sandbox database
@@ -46,8 +47,14 @@ PERSONAS = (
 )
 OWNER = PERSONAS[0]
 BROADCASTER = PERSONAS[2]
+ORGANISER = PERSONAS[1]
 EARLY_BIRD = PERSONAS[4]
 """A member already going to the demo action, so the organiser has an RSVP to see."""
+ALREADY_THERE = PERSONAS[3]
+"""A member going to the action under way who has checked in, confirmed by her location."""
+#: How long ago the action under way began, and how long it lasts.
+UNDER_WAY_SINCE = timedelta(minutes=30)
+UNDER_WAY_FOR = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,39 @@ async def seed(store: Store, settings: Settings, now: datetime) -> None:
     plan = plan_reminders(new.starts_at, new.reminder_minutes, now)
     action = await store.create_action(new, OWNER.id, plan, now)
     await store.answer_rsvp(action.id, EARLY_BIRD.id, Answer.GOING, now)
+    await seed_under_way(store, settings, now)
+
+
+async def seed_under_way(store: Store, settings: Settings, now: datetime) -> None:
+    """An action that began half an hour ago, run by the organiser: Ana is there (checked in
+    by her location), Marko and the organiser are going and can still check in. The answers
+    were given before the start, as they would have been."""
+    new = under_way_action(now)
+    before = new.starts_at - timedelta(days=1)
+    action = await store.create_action(new, ORGANISER.id, (), before)
+    for persona in (ALREADY_THERE, EARLY_BIRD, ORGANISER):
+        await store.answer_rsvp(action.id, persona.id, Answer.GOING, before)
+    await store.check_in(action.id, ALREADY_THERE.id, now, confirmed=True)
+
+
+def under_way_action(now: datetime) -> NewAction:
+    """A march in Belgrade that started half an hour ago and ends in an hour and a half."""
+    starts_at = (now - UNDER_WAY_SINCE).replace(second=0, microsecond=0)
+    return NewAction(
+        title="March for Clean Air",
+        description="From Republic Square to the Assembly. Stay with your group.",
+        starts_at=starts_at,
+        ends_at=starts_at + UNDER_WAY_FOR,
+        timezone=DEMO_ZONE.key,
+        city_id=792680,  # GeoNames: Belgrade
+        city="Belgrade",
+        country="RS",
+        place="Republic Square",
+        latitude=44.8163,
+        longitude=20.4600,
+        capacity=None,
+        reminder_minutes=(),
+    )
 
 
 def demo_action(settings: Settings, now: datetime) -> NewAction:

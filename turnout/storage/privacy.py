@@ -27,6 +27,7 @@ _STAFF_COLUMNS_TO_ZERO = (
     ("invites", "created_by"),
     ("invites", "used_by"),
     ("campaigns", "created_by"),
+    ("alerts", "sent_by"),
     # Trust outlives whoever gave it: "trusted" is a non-empty trusted_by.
     ("members", "trusted_by"),
 )
