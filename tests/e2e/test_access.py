@@ -37,6 +37,7 @@ BUTTON_DATA = {
     "pub": "pub:1:-1001234567890",
     "pp": "pp:ok:1",
     "pe": "pe:1:title",
+    "sfc": "sfc:{action}:ask",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

@@ -61,6 +61,8 @@ async def test_an_organiser_plans_an_action_by_conversation(
     confirm = await org.reply()
     assert "I read that as" in text_of(confirm)
     await org.press("Yes")
+    assert "When does it end?" in text_of(await org.reply())
+    await org.press("Skip: it lasts 2 hours")
     assert "Where?" in text_of(await org.reply())
     await org.send("The old bridge")
     assert "Describe the action" in text_of(await org.reply())

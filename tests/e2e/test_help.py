@@ -15,9 +15,9 @@ MEMBER_COMMANDS = [
     "myreports", "forgetme", "propose",
 ]  # fmt: skip
 ORGANISER_COMMANDS = [
-    *MEMBER_COMMANDS, "newaction", "review", "proposals", "export", "stats", "campaign",
+    *MEMBER_COMMANDS, "newaction", "review", "alert", "proposals", "export", "stats", "campaign",
 ]  # fmt: skip
-HOST_COMMANDS = [*MEMBER_COMMANDS, "review"]
+HOST_COMMANDS = [*MEMBER_COMMANDS, "review", "alert"]
 OWNER_COMMANDS = [
     *ORGANISER_COMMANDS, "addchannel", "channels", "newcall", "calls",
     "grant", "revoke", "roles", "invite",

@@ -8,7 +8,7 @@ from tests.e2e.conftest import RunningBot, labels, shown
 from turnout.i18n import Catalogs
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import NewAction
-from turnout.views.timefmt import local_time
+from turnout.views.timefmt import time_span
 
 SR = Catalogs("en").translator("sr")
 
@@ -32,7 +32,8 @@ async def test_a_member_flow_in_serbian(bot: RunningBot, telegram: FakeTelegram)
     await jovana.callback_answer()
     card = await jovana.reply()
     # The date in Serbian, in the member's timezone (Europe/Belgrade by default here).
-    assert local_time(action.starts_at, bot.settings.timezone, "sr") in shown(card)
+    span = time_span(action.starts_at, action.end, bot.settings.timezone, "sr")
+    assert span in shown(card)
     going = SR("card.button.going")
     assert going in labels(card)
     await jovana.press(going, message=card)

@@ -31,6 +31,8 @@ from turnout.storage import Action, NewAction, ReportStatus
 
 REFUSAL = "Sorry, that is not for you: your role does not allow it."
 NEXT_YEAR = datetime.now(UTC).year + 1
+#: The end step's Skip: the default duration.
+SKIP_END = "Skip: it lasts 2 hours"
 
 
 async def propose(
@@ -43,9 +45,10 @@ async def propose(
     meeting: str = "Praça do Comércio",
     expected: str | None = "40",
     start: Callable[[], Awaitable[object]] | None = None,
+    end: str | None = None,
 ) -> dict[str, Any]:
     """The whole /propose conversation (``start`` opens it another way; ``expected`` None
-    answers "I don't know yet"); returns the bot's last answer."""
+    answers "I don't know yet"; ``end`` None skips the end); returns the bot's last answer."""
     await (start() if start is not None else member.send("/propose"))
     assert "What is it called" in text_of(await member.reply())
     await member.send(title)
@@ -60,6 +63,12 @@ async def propose(
     confirm = text_of(await member.reply())
     assert "I read that as" in confirm and f"{pick} time" in confirm, confirm
     await member.press("Yes")
+    assert "When does it end?" in text_of(await member.reply())
+    if end is None:
+        await member.press(SKIP_END)
+    else:
+        await member.send(end)
+        assert "It runs" in text_of(await member.reply())
     assert "meet" in text_of(await member.reply())
     await member.send(meeting)
     await member.reply()
@@ -81,6 +90,7 @@ def forms_are_no_flood(bot: RunningBot) -> None:
 async def test_a_proposer_sees_the_time_read_and_changes_any_answer_from_the_preview(
     bot: RunningBot, owner: FakeUser, ana: FakeUser
 ) -> None:
+    forms_are_no_flood(bot)
     await started(ana)
     await ana.send("/propose")
     await ana.reply()
@@ -99,6 +109,8 @@ async def test_a_proposer_sees_the_time_read_and_changes_any_answer_from_the_pre
     assert "6:00" in text_of(await ana.reply())
     await ana.press("Yes")
     await ana.reply()
+    await ana.press(SKIP_END)
+    await ana.reply()
     await ana.send("Praça do Comércio")
     await ana.reply()
     await ana.press("Skip")
@@ -110,6 +122,7 @@ async def test_a_proposer_sees_the_time_read_and_changes_any_answer_from_the_pre
         "✏️ Title",
         "✏️ City",
         "✏️ Time",
+        "✏️ End",
         "✏️ Meeting point",
         "✏️ Description",
         "✏️ Expected",
@@ -178,7 +191,7 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
     await bot.services.store.set_timezone(ben.id, "Europe/Belgrade", bot.services.clock())
     await ben.send(f"/start act_{action_id}")
     seen = shown(await ben.reply())
-    assert "6:00\u202fPM WEST" in seen
+    assert "6:00\u202fPM \u2013 8:00\u202fPM WEST" in seen
     assert "Praça do Comércio, Lisbon" in seen
 
     # The host moves her action by an hour, in Lisbon time.
@@ -193,7 +206,7 @@ async def test_a_proposal_found_by_city_name_becomes_an_action_its_proposer_host
     assert "New: Mon, Jun 7, " in shown(await ana.reply())
     await ana.press("✅ Confirm")
     assert text_of(await ana.reply()) == "Saved."
-    assert "7:00\u202fPM WEST" in shown(await ana.reply())
+    assert "7:00\u202fPM \u2013 9:00\u202fPM WEST" in shown(await ana.reply())  # the end moved too
     assert bot.rows("SELECT starts_at FROM actions") == [(f"{NEXT_YEAR}-06-07 18:00:00",)]
 
     # ...but plans nothing else.
@@ -221,6 +234,7 @@ async def an_action_elsewhere(bot: RunningBot, title: str, **where: Any) -> Acti
 async def test_a_host_reviews_the_reports_of_her_action_and_no_other(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
+    forms_are_no_flood(bot)
     await started(owner)
     await started(ana)
     await propose(ana)
@@ -577,6 +591,8 @@ async def test_an_organiser_in_belgrade_plans_a_picket_in_lisbon_in_lisbon_time(
     assert "6:00\u202fPM WET" in shown(await owner.reply())
     await owner.press("Yes")
     await owner.reply()
+    await owner.press(SKIP_END)
+    await owner.reply()
     await owner.send("Ministry steps")
     await owner.reply()
     await owner.press("Skip")
@@ -597,7 +613,7 @@ async def test_an_organiser_in_belgrade_plans_a_picket_in_lisbon_in_lisbon_time(
     await started(ana)
     await data.store.set_timezone(ana.id, "Asia/Tokyo", data.clock())
     await ana.send("/start act_1")
-    assert "6:00\u202fPM WET" in shown(await ana.reply())
+    assert "6:00\u202fPM \u2013 8:00\u202fPM WET" in shown(await ana.reply())
 
 
 async def test_an_action_in_no_city_can_take_a_time_zone_instead(
@@ -627,6 +643,8 @@ async def test_a_proposal_placed_by_a_shared_location_takes_its_city_and_zone(
     await ana.send(f"{NEXT_YEAR}-06-07 18:00")
     assert "I read that as" in text_of(await ana.reply())
     await ana.press("Yes")
+    await ana.reply()
+    await ana.press(SKIP_END)
     assert "meet" in text_of(await ana.reply())
     await ana.send("At the ferry terminal")
     await ana.reply()

@@ -87,6 +87,8 @@ async def newaction_until_description(owner: FakeUser) -> dict[str, Any]:
     await owner.reply()
     await tap(owner, "Yes")
     await owner.reply()
+    await tap(owner, "Skip: it lasts 2 hours")
+    await owner.reply()
     await owner.send("The old bridge")
     question = await owner.reply()
     assert "Describe the action" in text_of(question)

@@ -1,6 +1,7 @@
 """The sandbox page in a real browser (Debian's chromium, driven by Playwright), used as a
 newcomer would: a member answers, the organiser sees it, the broadcaster posts a call to the
-channel, and its "I'm going" button leads into the bot.
+channel, and its "I'm going" button leads into the bot; on the day of the action under way, a
+member checks in, the organiser sees it and sends an urgent alert, and another member reads it.
 
 Screenshots of the main screens go to ``$SCREENSHOTS`` (``make screenshots`` writes the
 README's ``docs/sandbox-*.png``), else to the test's temporary folder.
@@ -28,7 +29,8 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-OMAR, BEA, ANA = 100002, 100003, 100004
+OMAR, BEA, ANA, MARKO = 100002, 100003, 100004, 100005
+MARCH = "March for Clean Air"
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI") == "true":
@@ -40,7 +42,10 @@ if not Path(CHROMIUM).exists():
 async def page(sandbox: Sandbox) -> AsyncIterator[Page]:
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        # The demo's zone, so the page's clock and times agree with the cards' (Belgrade time).
+        context = await browser.new_context(
+            viewport={"width": 1280, "height": 800}, timezone_id=demo.DEMO_ZONE.key
+        )
         opened = await context.new_page()
         problems: list[str] = []
         opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -94,10 +99,10 @@ def last_message_with(page: Page, text: str) -> Locator:
     return page.locator("#messages div.message", has_text=text).last
 
 
-async def open_action(page: Page) -> None:
+async def open_action(page: Page, title: str = "Picket at City Hall") -> None:
     await say(page, "/actions")
     listing = last_message_with(page, "Upcoming actions")
-    await listing.locator("button.kb", has_text="Picket at City Hall").click()
+    await listing.locator("button.kb", has_text=title).click()
 
 
 async def test_a_member_an_organiser_and_a_broadcaster_use_the_page(
@@ -217,3 +222,68 @@ async def test_a_call_is_written_with_bold_and_a_link_and_shown_with_them(
     await expect(link).to_have_attribute("href", "https://example.org/map")
     await expect(link).to_have_attribute("target", "_blank")
     await expect(link).to_have_attribute("rel", "noopener noreferrer")
+
+
+async def test_the_day_of_an_action_on_the_page(sandbox: Sandbox, page: Page, shots: Path) -> None:
+    # A member going to the march under way finds it at the top of /actions and checks in.
+    await as_persona(page, MARKO)
+    await say(page, "/actions")
+    listing = last_message_with(page, "Upcoming actions")
+    await expect(listing).to_contain_text(f"{MARCH} — happening now")
+    await expect(listing.locator("button.kb").first).to_have_text(f"🔴 {MARCH}")
+    await listing.locator("button.kb", has_text=MARCH).click()
+    card = last_message_with(page, "From Republic Square")
+    await expect(card).to_contain_text("Your answer: going")
+    await card.locator("button.kb", has_text="I'm here").click()
+    await expect(page.locator("#toast")).to_have_text("📍 You are checked in.")
+    await expect(card).to_contain_text("📍 You checked in.")
+    await expect(card.locator("button.kb").first).to_have_text("✓ 📍 I'm here")
+    # The bot asks for his location. Its "Share my location" button is a reply keyboard,
+    # which the page does not show: he skips it, and stays checked in.
+    await expect(last_message_with(page, "Share your location")).to_be_visible()
+    question = last_message_with(page, "Or skip it")
+    await question.locator("button.kb", has_text="Skip").click()
+    await expect(last_message_with(page, "You are checked in, without a location.")).to_be_visible()
+    await snap(page, shots / "sandbox-checkin.png")
+
+    # The organiser's card counts those going and those here, with the safety check at hand.
+    await as_persona(page, OMAR)
+    await open_action(page, MARCH)
+    card = last_message_with(page, "From Republic Square")
+    await expect(card).to_contain_text("3 going · 2 here")
+    await expect(card.locator("button.kb", has_text="Safety check now")).to_be_visible()
+
+    # An urgent alert to everyone going: the action, the audience, the text, the preview, Send.
+    await say(page, "/alert")
+    choose = last_message_with(page, "Which action is the alert for?")
+    await choose.locator("button.kb", has_text=f"{MARCH} · under way").click()
+    audience = last_message_with(page, "Who should get the alert")
+    await audience.locator("button.kb", has_text="Everyone going (3)").click()
+    await expect(last_message_with(page, "Type the alert")).to_be_visible()
+    await say(page, "Police are blocking the bridge; walk to the north gate.")
+    preview = last_message_with(page, "as each person will read it")
+    await expect(preview).to_contain_text("URGENT · March for Clean Air")
+    await expect(preview).to_contain_text("It goes to 3 people going to March for Clean Air.")
+    await preview.locator("button.kb", has_text="Send now").click()
+    status = last_message_with(page, f"Alert about {MARCH} sent.")
+    await expect(status).to_contain_text("Delivered to 3 of 3 chats")
+
+    # A member going reads it, pinned at the top of her chat, with the button that mutes it.
+    await as_persona(page, ANA)
+    alert = last_message_with(page, f"URGENT · {MARCH}")
+    await expect(alert).to_contain_text("Police are blocking the bridge; walk to the north gate.")
+    await expect(alert.locator("button.kb")).to_have_text(["🔕 Mute alerts for this action"])
+    # The page shows no pins: the fake server holds what Telegram would show above the chat.
+    pinned = sandbox.telegram.user(ANA).chat.pinned_message_id
+    assert pinned is not None
+    assert str(pinned) == await alert.get_attribute("data-id")
+    await snap(page, shots / "sandbox-alert.png")
+
+    # Muting turns the button over; reminders still come.
+    await alert.locator("button.kb", has_text="Mute alerts").click()
+    await expect(page.locator("#toast")).to_have_text(
+        "Alerts for this action are muted. Reminders still come."
+    )
+    await expect(alert.locator("button.kb")).to_have_text(["🔔 Hear this action's alerts again"])
+    for name in ("sandbox-checkin.png", "sandbox-alert.png"):
+        assert (shots / name).stat().st_size > 10_000

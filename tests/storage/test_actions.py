@@ -287,7 +287,7 @@ async def test_a_new_time_replaces_the_reminders_queued_ones_too(
     entry = (await store.audit_entries())[0]
     assert (entry.action, json.loads(entry.detail)) == (
         "action:move",
-        {"action": action.id, "starts_at": "2026-11-29 12:00:00"},
+        {"action": action.id, "starts_at": "2026-11-29 12:00:00", "ends_at": "2026-11-29 14:00:00"},
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,7 @@ from turnout.storage import (
     ReportStatus,
     Role,
     RsvpCounts,
+    Safety,
     Store,
 )
 from turnout.storage.purposes import (
@@ -36,6 +39,7 @@ from turnout.storage.purposes import (
     ProposalNotice,
     Reminder,
     RoleChange,
+    SafetyHelp,
 )
 
 NAME = "Zephyrine"
@@ -374,6 +378,7 @@ async def test_the_purge_deletes_what_the_retention_period_no_longer_allows(
     for action in (old, recent):
         for person in (ana, ben):
             await store.answer_rsvp(action.id, person.user_id, Answer.GOING, CUTOFF - timedelta(3))
+        assert await store.check_in(action.id, ana.user_id, action.starts_at) is not None
     gone = [
         await make_report(ana.user_id, action_id=old.id, media=[photo(1), photo(2)]),
         await make_report(ben.user_id, action_id=old.id, at=NOW),
@@ -395,6 +400,7 @@ async def test_the_purge_deletes_what_the_retention_period_no_longer_allows(
     assert read_db("SELECT COUNT(*) FROM report_media") == [(0,)]
     assert await store.rsvp_counts(old.id) == RsvpCounts()
     assert (await store.rsvp_counts(recent.id)).going == 2
+    assert read_db("SELECT action_id FROM checkins") == [(recent.id,)]
     assert await store.action(old.id) is not None, "actions stay"
     assert await store.member(ana.user_id) is not None, "members stay"
     entry = (await store.audit_entries())[0]
@@ -423,3 +429,40 @@ async def test_the_purge_deletes_messages_long_done_only(store: Store) -> None:
         waiting.chat_id: DeliveryStatus.PENDING,
     }
     assert await store.audit_entries() == [], "only a purge of reports or answers is audited"
+
+
+async def test_the_day_of_an_action_keeps_nothing_of_them(
+    store: Store,
+    make_member: MemberFactory,
+    make_action: ActionFactory,
+    make_report: ReportFactory,
+    make_call: CallFactory,
+    read_db: ReadDb,
+    db_path: Path,
+) -> None:
+    """Their check-in and safety answer, the safety team's message naming them (sent, with
+    their consent), and their id on an alert they sent as an organiser all go."""
+    world = await build(store, make_member, make_action, make_report, make_call)
+    uid = world.ana.user_id
+    starts = NOW - timedelta(hours=1)
+    march = await store.create_action(new_action(starts_at=starts), world.olga.user_id, [], NOW)
+    before = starts - timedelta(days=1)
+    assert await store.answer_rsvp(march.id, uid, Answer.GOING, before) is not None
+    assert await store.check_in(march.id, uid, NOW, confirmed=True) is not None
+    with closing(sqlite3.connect(db_path)) as db, db:
+        db.execute("UPDATE actions SET safety_round = 1 WHERE id = ?", (march.id,))
+        db.execute(
+            "INSERT INTO alerts (action_id, sent_by, audience, text, created_at)"
+            " VALUES (?, ?, 'going', 'Walk to the north gate', '2026-01-01 00:00:00')",
+            (march.id, uid),
+        )
+    assert await store.answer_safety(march.id, uid, Safety.HELP, NOW)
+    help_text = f'<a href="tg://user?id={uid}">{NAME}</a> needs help'
+    await store.enqueue_deliveries(
+        SafetyHelp(march.id, uid), [(world.olga.user_id, help_text)], NOW, NOW
+    )
+    await store.forget_member(uid, PSEUDONYM, NOW)
+    assert read_db("SELECT COUNT(*) FROM checkins WHERE user_id = ?", (uid,)) == [(0,)]
+    assert read_db("SELECT sent_by FROM alerts") == [(0,)]
+    assert await store.deliveries_of(SafetyHelp(march.id, uid)) == []
+    assert read_db("SELECT COUNT(*) FROM deliveries WHERE payload LIKE ?", (f"%{NAME}%",)) == [(0,)]

@@ -25,6 +25,7 @@ from turnout.storage.purposes import (
     Family,
     LiveCard,
     PhotoAsk,
+    Pinning,
     PromptLapse,
     ProposalDecided,
     ProposalNotice,
@@ -67,6 +68,7 @@ purposes = st.one_of(
     st.builds(SafetyHelp, small_ids, ids),
     st.builds(PhotoAsk, small_ids),
     st.builds(LiveCard, small_ids, stamps),
+    st.builds(Pinning, st.builds(lambda n: AlertCopy(n).key, small_ids)),
 )
 
 AT = stamp(NOW)
@@ -92,6 +94,7 @@ ONE_OF_EACH: list[Purpose] = [
     SafetyHelp(1, 1),
     PhotoAsk(1),
     LiveCard(1, AT),
+    Pinning(AlertCopy(1).key),
 ]
 
 

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, PngImagePlugin
 
 from tests.conftest import NOW, MemberFactory
+from tests.storage.test_daynumbers import answer_safety
 from tests.unit.test_clean import assert_clean, gps_exif, jpeg_with_gps
 from tests.unit.test_video import PLACE, animation, described, filmed_with_gps
 from turnout.export import ExportError, archive
@@ -510,3 +511,110 @@ def test_leftovers_of_an_export_killed_midway_are_removed_and_nothing_else(
     ]
     assert elsewhere.is_dir()
     assert archive.remove_leftovers(tmp_path / "missing") == 0
+
+
+async def test_actions_csv_has_each_actions_day_in_counts_and_nobody_in_it(
+    store: Store, make_member: MemberFactory, tmp_path: Path, db_path: Path
+) -> None:
+    people = [await make_member(name) for name in ("Ana", "Ben", "Cleo", "Dan", "Eva", "Fil")]
+    ana, ben, cleo, dan, eva, fil = people
+    rally, picket = await an_action(store, "River Rally"), await an_action(store, "-Picket")
+    for member in people:
+        await store.answer_rsvp(rally.id, member.user_id, Answer.GOING, NOW)
+    await store.answer_rsvp(picket.id, fil.user_id, Answer.GOING, NOW)
+    for member in (ana, ben, cleo, dan, eva):
+        await store.check_in(rally.id, member.user_id, rally.starts_at, confirmed=member is ana)
+    answer_safety(
+        db_path, rally.id, {ben.user_id: "help", cleo.user_id: "safe", dan.user_id: "safe"}
+    )
+    await a_report(store, ana.user_id, rally.id)
+    await a_report(store, fil.user_id, picket.id)
+    await a_report(store, fil.user_id, picket.id)
+
+    _, opened = await export(store, tmp_path / "out.zip")
+
+    actions = sheet(opened.files["actions.csv"])
+    assert [row["action"] for row in actions] == ["River Rally", "'-Picket"]
+    held, picketed = actions
+    end = NOW + timedelta(days=2, hours=2)
+    assert held == held | {
+        "action_id": str(rally.id),
+        "status": "planned",
+        "starts_utc": (NOW + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ends_utc": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ends_local": end.strftime("%Y-%m-%d %H:%M UTC"),
+        "place": "Town square",
+        "going": "6",
+        "here": "5",
+        "here_confirmed": "1",
+        "safety_check": "asked",
+        "safe": "2",
+        "need_help": "1",
+        "no_answer": "2",
+        "reports": "1",
+        "reports_per_attendee": "0.2",
+        "attendees_counted": "here",
+    }
+    # Nobody checked in, no safety check asked: reports per those going, no answers at all.
+    assert picketed == picketed | {
+        "going": "1",
+        "here": "0",
+        "safety_check": "not_asked",
+        "safe": "",
+        "need_help": "",
+        "no_answer": "",
+        "reports": "2",
+        "reports_per_attendee": "2.0",
+        "attendees_counted": "going",
+    }
+    geo = json.loads(opened.files["actions.geojson"])
+    rally_point = next(
+        f["properties"] for f in geo["features"] if f["properties"]["id"] == rally.id
+    )
+    assert rally_point["ends_utc"] == end.isoformat()
+    assert (rally_point["here"], rally_point["need_help"], rally_point["no_answer"]) == (5, 1, 2)
+    # Counts only: who checked in, or needed help, is nowhere; the answers keep their columns.
+    key = await store.pseudonym_key()
+    everything = b"".join(opened.files.values())
+    for member in people:
+        assert str(member.user_id).encode() not in everything
+    assert list(opened.rsvps[0]) == archive.RSVP_COLUMNS
+    for name in ("actions.csv", "actions.geojson"):
+        assert pseudonym(key, ben.user_id).encode() not in opened.files[name]
+
+
+async def test_the_safety_answers_of_a_few_are_withheld_lest_a_count_name_someone(
+    store: Store, make_member: MemberFactory, tmp_path: Path, db_path: Path
+) -> None:
+    """Two going, both here, one needed help: with the going list in rsvps.csv, "1 needs
+    help" would be one of two named people; one alone would be named outright."""
+    ana, ben = await make_member("Ana"), await make_member("Ben")
+    rally = await an_action(store, "Rally")
+    for member in (ana, ben):
+        await store.answer_rsvp(rally.id, member.user_id, Answer.GOING, NOW)
+        await store.check_in(rally.id, member.user_id, rally.starts_at)
+    answer_safety(db_path, rally.id, {ana.user_id: "help", ben.user_id: "safe"})
+
+    _, opened = await export(store, tmp_path / "out.zip")
+
+    [row] = sheet(opened.files["actions.csv"])
+    assert (row["here"], row["safety_check"]) == ("2", "withheld")
+    assert (row["safe"], row["need_help"], row["no_answer"]) == ("", "", "")
+    [point] = json.loads(opened.files["actions.geojson"])["features"]
+    assert point["properties"]["safety_check"] == "withheld"
+    assert point["properties"]["need_help"] is None
+
+
+async def test_the_export_of_one_action_lists_only_that_action(
+    store: Store, make_member: MemberFactory, tmp_path: Path
+) -> None:
+    housing, _ = await store.open_campaign("Housing", ORGANISER, NOW)
+    rally = await an_action(store, "Rally", housing.id)
+    await an_action(store, "Picket", housing.id)
+    await an_action(store, "March")
+
+    _, one = await export(store, tmp_path / "one.zip", action_id=rally.id)
+    _, campaign = await export(store, tmp_path / "campaign.zip", campaign_id=housing.id)
+
+    assert [row["action"] for row in sheet(one.files["actions.csv"])] == ["Rally"]
+    assert [row["action"] for row in sheet(campaign.files["actions.csv"])] == ["Rally", "Picket"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
 
 from turnout.export.charts import (
     ChartWords,
@@ -77,3 +79,62 @@ def test_the_chart_is_a_png() -> None:
         [DayCount(TODAY, 1)], [], WORDS, today=TODAY, day_label=lambda day: day.isoformat()
     )
     assert png.startswith(b"\x89PNG")
+
+
+def position(moment: Any) -> float:
+    """Where a moment (naive: UTC) stands on matplotlib's date axis, in days."""
+    from matplotlib.dates import date2num
+
+    return float(date2num(moment))  # type: ignore[no-untyped-call]
+
+
+def test_a_chart_of_one_action_marks_its_start_and_end_in_the_readers_words() -> None:
+    start = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    end = datetime(2026, 12, 4, 16, 30, tzinfo=UTC)
+    words = replace(WORDS, start="Početak: 4. dec. 15:00", end="Kraj: 4. dec. 17:30")
+    figure = activity_figure(
+        [DayCount(date(2026, 12, 1), 3)],
+        [DayCount(TODAY, 1)],
+        words,
+        today=TODAY,
+        day_label=functools.partial(short_day, language="sr-Latn"),
+        span=(start, end),
+    )
+    daily, totals = figure.axes
+    # In the column of its day: each day's bars stand at its midnight, the day around them.
+    where = [position(datetime(2026, 12, 4, 2, 0)), position(datetime(2026, 12, 4, 4, 30))]
+    for plot in (daily, totals):
+        marks = [line for line in plot.get_lines() if line.get_label() in (words.start, words.end)]
+        assert sorted(position(line.get_xdata()[0]) for line in marks) == where  # type: ignore[index]
+        [band] = [patch for patch in plot.patches if patch.get_alpha() == 0.2]
+        extent = band.get_window_extent()
+        low, high = plot.transData.inverted().transform([(extent.x0, 0), (extent.x1, 0)])[:, 0]
+        assert (round(low, 4), round(high, 4)) == (round(where[0], 4), round(where[1], 4))
+    legend, daily_legend = totals.get_legend(), daily.get_legend()
+    assert legend is not None and daily_legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == [words.start, words.end]
+    assert [text.get_text() for text in daily_legend.get_texts()] == ["RSVPs", "Reports"]
+
+
+def test_an_action_still_to_come_is_on_its_chart() -> None:
+    figure = activity_figure(
+        [DayCount(TODAY, 2)],
+        [],
+        WORDS,
+        today=TODAY,
+        day_label=functools.partial(short_day, language="en"),
+        span=(datetime(2026, 12, 20, 18, tzinfo=UTC), datetime(2026, 12, 20, 20, tzinfo=UTC)),
+    )
+    totals = figure.axes[1]
+    marks = [position(line.get_xdata()[0]) for line in totals.get_lines()[-2:]]  # type: ignore[index]
+    assert marks == [position(datetime(2026, 12, 20, 6)), position(datetime(2026, 12, 20, 8))]
+    assert totals.get_xlim()[0] < marks[0] < marks[1] < totals.get_xlim()[1]
+
+
+def test_a_chart_of_everything_marks_no_action() -> None:
+    figure = activity_figure(
+        [DayCount(TODAY, 2)], [], WORDS, today=TODAY, day_label=lambda day: day.isoformat()
+    )
+    daily, totals = figure.axes
+    assert totals.get_legend() is None
+    assert not [patch for plot in (daily, totals) for patch in plot.patches if patch.get_alpha()]

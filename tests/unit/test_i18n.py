@@ -202,7 +202,8 @@ NOT_COUNTS = {
 #: plural message of their own ("3 reports", "25.0 megapixels").
 WORDS = {
     "about", "actions", "answer", "answers", "channel", "channels", "city", "clock", "contents",
-    "default", "deleted", "duration", "end", "expires", "field", "files", "free", "going",
+    "default", "deleted", "distance", "duration", "end", "expires", "field", "files", "free",
+    "going",
     "language", "largest", "lead", "left_out", "link", "maybe", "name", "near", "note", "owners",
     "path", "place", "propose", "pseudonym", "reachable", "reason", "reminders", "reports",
     "role", "roles", "rsvps", "size", "status", "statuses", "subscribers", "suggestion", "text",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,9 @@ from turnout.bot.health import BEAT_EVERY, beat
 from turnout.handlers.common.albums import cancel_albums_of
 from turnout.handlers.common.context import BotData, TurnoutContext
 from turnout.handlers.common.menus import publish_user_menu
-from turnout.handlers.routes import COMMANDS
+from turnout.handlers.routes import COMMANDS, FLOWS
+from turnout.limits import LIVE_CARD_EVERY
+from turnout.usecases.checkins import refresh_live_cards
 from turnout.usecases.due import run_due
 from turnout.usecases.retention import purge_expired
 from turnout.usecases.review_chat import announce_new_reports, send_digest
@@ -40,6 +43,8 @@ NOTICE_JOB = "review-notice"
 NOTICE_BATCH = timedelta(seconds=20)
 DIGEST_JOB = "review-digest"
 RETENTION_JOB = "retention"
+#: One per action: the refresh of its organisers' cards on the day, booked by a check-in.
+LIVE_CARD_JOB = "live-cards"
 #: Quiet hours, local time.
 PURGE_AT = time(3, 30)
 
@@ -49,6 +54,9 @@ class ApplicationHooks:
 
     def __init__(self, application: TurnoutApplication) -> None:
         self._application = application
+        # When each action's cards were last refreshed (monotonic seconds): in memory only,
+        # since after a restart a card is simply brought up to date at the next check-in.
+        self._cards_refreshed: dict[int, float] = {}
 
     async def planner_changed(self) -> None:
         await book_planner(self._application)
@@ -58,6 +66,27 @@ class ApplicationHooks:
         if queue is None or queue.get_jobs_by_name(NOTICE_JOB):
             return
         queue.run_once(_announce, when=NOTICE_BATCH, name=NOTICE_JOB)
+
+    def checkins_changed(self, action_id: int) -> None:
+        """Refresh the action's live cards now, or once ``LIVE_CARD_EVERY`` has passed since
+        the last refresh; a refresh already booked takes this check-in along."""
+        queue = self._application.job_queue
+        name = f"{LIVE_CARD_JOB}:{action_id}"
+        if queue is None or queue.get_jobs_by_name(name):
+            return
+        now, every = monotonic(), LIVE_CARD_EVERY.total_seconds()
+        for action, at in list(self._cards_refreshed.items()):
+            if at + every <= now:
+                del self._cards_refreshed[action]
+        wait = max(0.0, self._cards_refreshed.get(action_id, now - every) + every - now)
+        queue.run_once(self._refresh_cards, when=wait, name=name, data=action_id)
+
+    async def _refresh_cards(self, context: TurnoutContext) -> None:
+        assert context.job is not None
+        action_id = context.job.data
+        assert isinstance(action_id, int)
+        self._cards_refreshed[action_id] = monotonic()
+        await refresh_live_cards(context.services, action_id)
 
     async def roles_changed(self, user_id: int) -> None:
         await publish_user_menu(self._application.bot_data.services, COMMANDS, user_id)
@@ -103,7 +132,7 @@ async def book_planner(application: TurnoutApplication) -> None:
     if queue is None:
         return
     data: BotData = application.bot_data
-    next_due = await data.services.store.next_planned_due()
+    next_due = await data.services.store.next_planned_due(data.settings.photos_after)
     for job in queue.get_jobs_by_name(PLANNER):
         job.schedule_removal()
     if next_due is None:
@@ -114,7 +143,8 @@ async def book_planner(application: TurnoutApplication) -> None:
 
 async def _plan(context: TurnoutContext) -> None:
     """The planner's run: everything due, then the next booking."""
-    await run_due(context.services)
+    keyboards = frozenset(name for name, flow in FLOWS.items() if flow.reply_keyboard)
+    await run_due(context.services, keyboards)
     await book_planner(context.application)
 
 

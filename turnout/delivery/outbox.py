@@ -26,7 +26,7 @@ from turnout.delivery.pacing import Pacer, backoff
 from turnout.delivery.payload import Payload
 from turnout.delivery.send import send_payload
 from turnout.storage import Delivery, DeliveryCounts, OutOfSpace, StorageError, Store
-from turnout.storage.purposes import Purpose
+from turnout.storage.purposes import Pinning, Purpose
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +243,15 @@ class Outbox:
             await store.mark_delivery_failed(delivery.id, str(error), now())
         else:
             # Recorded at once: after a crash only what is in flight right now can repeat.
-            await self._record(store.mark_delivery_sent, delivery.id, message_ids, now())
+            await self._record(
+                store.mark_delivery_sent,
+                delivery.id,
+                message_ids,
+                now(),
+                _pin(delivery, payload, message_ids),
+            )
+            if payload.pin:
+                self._wake.set()
             return
         self._wake.set()
 
@@ -256,6 +264,16 @@ class Outbox:
             return
         due = now + timedelta(seconds=backoff(delivery.attempts))
         await self.store.retry_delivery(delivery.id, due, error, now)
+
+
+def _pin(
+    delivery: Delivery, payload: Payload, message_ids: list[int]
+) -> tuple[Purpose, int, str] | None:
+    """The row that pins what ``delivery`` sent, when its payload asks for it."""
+    if not payload.pin or not message_ids:
+        return None
+    pin = Payload(pin_of=message_ids[0])
+    return Pinning(delivery.purpose), delivery.chat_id, pin.to_json()
 
 
 def _retry_after(error: RetryAfter) -> float:

@@ -49,10 +49,16 @@ class Payload:
     delete: tuple[int, ...] = ()
     """Delete these messages instead of sending anything."""
     pin: bool = False
-    """Pin the message once sent (an urgent alert stays at the top of the chat)."""
+    """Once sent, have the message pinned (an urgent alert stays at the top of the chat): the
+    outbox queues the pin as a row of its own, a lane lower."""
+    pin_of: int | None = None
+    """Pin this message, already sent, instead of sending anything."""
+    remove_keyboard: bool = False
+    """Take away the reply keyboard the bot left under the person's text field (a question's
+    "Share my location", when the question lapsed). A plain text message only."""
 
     def __post_init__(self) -> None:
-        if not (self.text or self.media or self.copy_of or self.delete):
+        if not (self.text or self.media or self.copy_of or self.delete or self.pin_of):
             raise BadPayload("a message needs text, media or a message to copy")
         if len(self.media) > 1:
             if len(self.media) > MAX_ALBUM:
@@ -61,6 +67,15 @@ class Payload:
                 raise BadPayload("animations and voice notes cannot be part of an album")
             if self.buttons:
                 raise BadPayload("Telegram does not allow buttons under an album")
+        if self.remove_keyboard and (
+            self.buttons
+            or self.media
+            or self.copy_of
+            or self.edit_of is not None
+            or self.delete
+            or self.pin_of is not None
+        ):
+            raise BadPayload("a keyboard is removed by a plain text message, without buttons")
 
     @property
     def is_album(self) -> bool:
@@ -86,6 +101,8 @@ class Payload:
                 edit_of=data.get("edit_of"),
                 delete=tuple(data.get("delete", ())),
                 pin=bool(data.get("pin", False)),
+                pin_of=data.get("pin_of"),
+                remove_keyboard=bool(data.get("remove_keyboard", False)),
             )
         except (ValueError, TypeError, KeyError, AttributeError) as error:
             raise BadPayload(f"unreadable payload: {error}") from error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, TypedDict
 
 from telegram import (
@@ -15,13 +14,12 @@ from telegram import (
     InputMediaVideo,
     LinkPreviewOptions,
     MessageEntity,
+    ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from turnout.delivery.payload import Media, Payload
-
-log = logging.getLogger(__name__)
 
 InputMediaItem = InputMediaAudio | InputMediaDocument | InputMediaPhoto | InputMediaVideo
 _ALBUM_ITEM: dict[str, type[InputMediaItem]] = {
@@ -65,6 +63,10 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
                 if "not found" not in error.message.lower():
                     raise
         return list(payload.delete)
+    if payload.pin_of is not None:
+        # Quietly: the message itself notified. Pinning what is already pinned is no error.
+        await bot.pin_chat_message(chat_id, payload.pin_of, disable_notification=True, **limits)
+        return [payload.pin_of]
     if payload.edit_of is not None:
         try:
             return [await _edit(bot, chat_id, payload, limits)]
@@ -77,19 +79,7 @@ async def send_payload(bot: Bot, chat_id: int, payload: Payload, time_limit: flo
         items = [_album_item(item, payload, first=i == 0) for i, item in enumerate(payload.media)]
         messages = await bot.send_media_group(chat_id, items, **limits)
         return [message.message_id for message in messages]
-    message_id = await _send_one(bot, chat_id, payload, limits)
-    if payload.pin:
-        await _pin(bot, chat_id, message_id, limits)
-    return [message_id]
-
-
-async def _pin(bot: Bot, chat_id: int, message_id: int, limits: Limits) -> None:
-    """Pin what was just sent, quietly (the message itself notified). The message went out,
-    so a failed pin is logged and not raised: raising would send the message again."""
-    try:
-        await bot.pin_chat_message(chat_id, message_id, disable_notification=True, **limits)
-    except TelegramError as error:
-        log.warning("outbox: message %d sent but not pinned: %s", message_id, error.message)
+    return [await _send_one(bot, chat_id, payload, limits)]
 
 
 async def _edit(bot: Bot, chat_id: int, payload: Payload, limits: Limits) -> int:
@@ -130,7 +120,8 @@ async def _send_one(bot: Bot, chat_id: int, payload: Payload, limits: Limits) ->
         text,
         parse_mode=None if entities else ParseMode.HTML,
         entities=entities,
-        reply_markup=markup,
+        # A plain text message (the payload allows no other with it): it takes the keyboard.
+        reply_markup=ReplyKeyboardRemove() if payload.remove_keyboard else markup,
         link_preview_options=LinkPreviewOptions(is_disabled=not payload.link_preview),
         **limits,
     )

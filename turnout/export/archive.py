@@ -1,9 +1,12 @@
-"""The export ZIP: reports.csv, reports.json, rsvps.csv, media/ and index.html, streamed.
+"""The export ZIP: reports.csv, reports.json, rsvps.csv, actions.csv, actions.geojson, media/
+and index.html, streamed.
 
 One pass over the reports in batches: each batch's media are downloaded (several at once),
 cleaned and written into the ZIP as they arrive, and its rows are appended to the CSV, JSON and
 HTML files in a scratch folder, which go into the ZIP at the end. Memory holds one batch and a
-few files, whatever the number of reports.
+few files, whatever the number of reports. ``actions.csv`` has each action's day in counts
+(going, here, the safety check's answers, reports per attendee), never who checked in or who
+needed help (README, "Action day").
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from turnout.export import page
 from turnout.export.clean import clean_image
+from turnout.export.daycounts import DAY_COLUMNS, day_counts
 from turnout.export.errors import CannotClean, ExportError
 from turnout.export.geo import FeatureWriter, action_feature, report_feature
 from turnout.export.media import DOWNLOAD_FAILED, InExport, cannot_clean, export_plan
@@ -32,7 +36,8 @@ from turnout.export.reasons import LeftOut, explain
 from turnout.export.video import clean_video
 from turnout.i18n import Translator
 from turnout.pseudonym import pseudonym, shown_as
-from turnout.storage import Action, Report, ReportMedia, ReportStatus, Store
+from turnout.storage import Action, Attendance, Report, ReportMedia, ReportStatus, Store
+from turnout.storage.records import DayNumbers
 from turnout.views.reports import STATUS_WORDS
 
 Fetch = Callable[[str], Awaitable[bytes]]
@@ -47,6 +52,13 @@ REPORT_COLUMNS = [
     "media_left_out", "review_note",
 ]  # fmt: skip
 RSVP_COLUMNS = ["action_id", "action", "member", "answer", "answered_utc", "answered_local"]
+ACTION_COLUMNS = [
+    "action_id", "action", "status", "campaign_id", "starts_utc", "ends_utc", "starts_local",
+    "ends_local", "place", *DAY_COLUMNS,
+]  # fmt: skip
+"""One row per action: when, and its day in counts (``export.daycounts``)."""
+NOTHING_YET = DayNumbers.of(Attendance(), None, 0)
+"""The counts of an action read without them (moved to another campaign meanwhile): none."""
 _FILE_KIND = {"video": "video", "animation": "video", "voice": "audio"}
 """How the page shows an item of each kind; anything else is shown as an image."""
 
@@ -131,11 +143,12 @@ async def _write(
     ):
         writer = _Writer(request, actions, key, archive, sheets, total)
         after = 0
+        chosen = [action for action in actions.values() if request.action_id in (None, action.id)]
+        days = await store.day_numbers(action_id=request.action_id, campaign_id=request.campaign_id)
         sheets.geo.add(
-            action_feature(action)
-            for action in actions.values()
-            if request.action_id in (None, action.id)
+            action_feature(action, days.get(action.id, NOTHING_YET)) for action in chosen
         )
+        _write_actions(archive, chosen, days)
         while batch := await store.reports_after(
             request.action_id, after, BATCH, request.campaign_id
         ):
@@ -387,6 +400,24 @@ async def _write_rsvps(
             count += len(batch)
             after = (batch[-1].action_id, batch[-1].user_id)
     return count
+
+
+def _write_actions(
+    archive: zipfile.ZipFile, actions: list[Action], days: dict[int, DayNumbers]
+) -> None:
+    """``actions.csv``, counts only (few actions next to reports: written at once)."""
+    with archive.open("actions.csv", "w") as raw, _text(raw) as out:
+        writer = csv.writer(out)
+        writer.writerow(ACTION_COLUMNS)
+        for action in actions:
+            day = days.get(action.id, NOTHING_YET)
+            counts = day_counts(day)
+            writer.writerow([
+                action.id, _cell(action.title), action.status.value, action.campaign_id or "",
+                _utc(action.starts_at), _utc(action.end), _local(action.starts_at, action.timezone),
+                _local(action.end, action.timezone), _cell(action.place),
+                *("" if counts[name] is None else counts[name] for name in DAY_COLUMNS),
+            ])  # fmt: skip
 
 
 def _text(raw: IO[bytes]) -> IO[str]:

@@ -4,7 +4,8 @@
 Drawn on a ``Figure`` of its own, never through pyplot's global state, so that two charts can
 be drawn at once in worker threads. It has to say something from the first answer, when all
 there is happened today: bars and markers (a line through one point is invisible), at least a
-week of days, whole-number counts, and dates in the reader's language (``day_label``).
+week of days, whole-number counts, and dates in the reader's language (``day_label``). A chart
+of one action marks when it began and ended: a shaded band between two lines, in the legend.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,18 @@ class ChartWords:
     reports: str
     per_day: str
     totals: str
+    start: str = ""
+    """The line where the action began ("Start: Sat, Dec 5, 2026 2:00 PM UTC")."""
+    end: str = ""
+    """The line where it ended."""
+
+
+def on_axis(moment: datetime) -> datetime:
+    """Where ``moment`` stands on the chart: each day's bars stand at its midnight (UTC) and
+    fill the day around it, from 12 hours before to 12 hours after, so a moment at ``f`` of a
+    day is ``f - 12 hours`` from that midnight (an action at 14:00 is drawn in its day's
+    column, a little right of its tick, not half a day later, under the next day's bars)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) - timedelta(hours=12)
 
 
 def activity_figure(
@@ -62,15 +75,20 @@ def activity_figure(
     *,
     today: date,
     day_label: Callable[[date], str],
+    span: tuple[datetime, datetime] | None = None,
 ) -> Figure:
-    """New RSVPs and reports per day as bars, their running totals as steps with markers."""
+    """New RSVPs and reports per day as bars, their running totals as steps with markers;
+    ``span``, the start and end of the one action the chart is about, marked on both."""
     import numpy
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # slow to import: on first use
     from matplotlib.dates import AutoDateLocator, num2date
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    first, last = chart_span([entry.day for entry in (*rsvps, *reports)], today)
+    days = [entry.day for entry in (*rsvps, *reports)]
+    if span is not None:  # the action is on the chart, even one still to come
+        days += [moment.astimezone(UTC).date() for moment in span]
+    first, last = chart_span(days, today)
     axis = numpy.array(
         [first + timedelta(days=n) for n in range((last - first).days + 1)], dtype="datetime64[D]"
     )
@@ -91,6 +109,16 @@ def activity_figure(
         plot.set_ylim(bottom=0, top=max(1.0, plot.get_ylim()[1]))
         plot.grid(alpha=0.3, axis="y")
     daily.legend(loc="upper left")
+    if span is not None:
+        start, end = on_axis(span[0]), on_axis(span[1])
+        for plot in (daily, totals):
+            plot.axvspan(start, end, color="0.5", alpha=0.2, linewidth=0, zorder=0)
+            marks = [
+                plot.axvline(start, color="tab:green", linewidth=1.5, label=words.start),
+                plot.axvline(end, color="tab:red", linewidth=1.5, linestyle="--", label=words.end),
+            ]
+        # In the running totals' upper left, empty until they rise.
+        totals.legend(handles=marks, loc="upper left")
     margin = numpy.timedelta64(14, "h")  # room for the first and last days' bars
     totals.set_xlim(axis[0] - margin, axis[-1] + margin)
     # matplotlib.dates has no type hints for these two.
@@ -111,9 +139,10 @@ def activity_chart(
     *,
     today: date,
     day_label: Callable[[date], str],
+    span: tuple[datetime, datetime] | None = None,
 ) -> bytes:
     """``activity_figure`` as PNG bytes."""
-    figure = activity_figure(rsvps, reports, words, today=today, day_label=day_label)
+    figure = activity_figure(rsvps, reports, words, today=today, day_label=day_label, span=span)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

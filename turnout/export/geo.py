@@ -9,7 +9,9 @@ from typing import IO, Any
 
 import geojson
 
+from turnout.export.daycounts import day_counts
 from turnout.storage import Action, Report
+from turnout.storage.records import DayNumbers
 
 
 def point(latitude: float, longitude: float, properties: dict[str, Any]) -> str:
@@ -17,9 +19,11 @@ def point(latitude: float, longitude: float, properties: dict[str, Any]) -> str:
     return json.dumps(feature, ensure_ascii=False)
 
 
-def action_feature(action: Action) -> str | None:
+def action_feature(action: Action, day: DayNumbers | None = None) -> str | None:
+    """An action where it is, with its day in counts (``actions.csv`` has the same numbers)."""
     if action.latitude is None or action.longitude is None:
         return None
+    counts = {} if day is None else day_counts(day)
     return point(
         action.latitude,
         action.longitude,
@@ -28,12 +32,14 @@ def action_feature(action: Action) -> str | None:
             "id": action.id,
             "title": action.title,
             "starts_utc": action.starts_at.isoformat(),
+            "ends_utc": action.end.isoformat(),
             "timezone": action.timezone,
             "place": action.place,
             "city": action.city,
             "country": action.country,
             "status": action.status.value,
             "campaign_id": action.campaign_id,
+            **counts,
         },
     )
 

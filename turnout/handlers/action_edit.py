@@ -1,8 +1,9 @@
 """Changing one field of an action: its new value, then what will change, and Confirm.
 
 Every change shows the field as it is and as it will be before it is made, since members see
-the card, and a new time or place is announced to everyone who answered. Rights are checked when
-the field is picked and again when the change is made.
+the card, and a new time or place is announced to everyone who answered. A new start keeps the
+duration (the end moves with it); a new end is an end time or how long it lasts from the start.
+Rights are checked when the field is picked and again when the change is made.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from turnout.usecases.actions import (
     NewCampaign,
     NewCapacity,
     NewDescription,
+    NewEnd,
     NewPlace,
     NewReminders,
     NewTime,
@@ -44,6 +46,7 @@ from turnout.views.timefmt import PICK, zone_label
 PROMPTS = {
     ActionField.TITLE: N_("edit.ask.title"),
     ActionField.TIME: N_("edit.ask.time"),
+    ActionField.END: N_("end.ask_edit"),
     ActionField.PLACE: N_("edit.ask.place"),
     ActionField.DESCRIPTION: N_("edit.ask.description"),
     ActionField.CAPACITY: N_("edit.ask.capacity"),
@@ -66,6 +69,7 @@ class EditDraft(BaseModel):
     capacity: int | None = None
     minutes: list[int] = []
     starts_at: datetime | None = None
+    ends_at: datetime | None = None
     options: list[datetime] = []
 
     def change(self) -> ActionChange:
@@ -86,6 +90,9 @@ class EditDraft(BaseModel):
             case ActionField.TIME:
                 assert self.starts_at is not None
                 return NewTime(self.starts_at)
+            case ActionField.END:
+                assert self.ends_at is not None
+                return NewEnd(self.ends_at)
 
 
 Turn_ = Turn[EditDraft]
@@ -154,6 +161,11 @@ async def got_value(turn: Turn_, text: str) -> Outcome:
                 draft.options = list(reading)
                 return Stay()
             draft.starts_at = reading
+        case ActionField.END:
+            action = await _action(turn)
+            draft.ends_at = fields.end(text, action.starts_at, action_zone(turn.context, action))
+            if draft.ends_at <= turn.context.now():
+                raise Invalid("end.past")
     return Go("confirm")
 
 
@@ -219,6 +231,10 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         # Confirm pressed after the new time came: ask for the time again, the edit open.
         await turn.toast(t("time.past"), alert=True)
         return Go("value")
+    if draft.field is ActionField.END and (why := await _end_refused(turn)):
+        # The end passed, or the start moved past it, while Confirm waited: ask again.
+        await turn.toast(why, alert=True)
+        return Go("value")
     if not await turn.close():
         return End()
     updated = await actions.edit_action(
@@ -227,6 +243,18 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
     await turn.say(t("edit.saved"))
     await turn.say(await action_card(turn.context, turn.user_id, updated))
     return End()
+
+
+async def _end_refused(turn: Turn_) -> str | None:
+    """Why the new end can no longer be confirmed; None if it can."""
+    assert turn.draft.ends_at is not None
+    if turn.draft.ends_at <= turn.context.now():
+        return turn.t("end.past")
+    try:
+        fields.check_end((await _action(turn)).starts_at, turn.draft.ends_at)
+    except Invalid as refused:
+        return refused.text(turn.t)
+    return None
 
 
 ACTION_EDIT = Flow(

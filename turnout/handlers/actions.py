@@ -1,4 +1,6 @@
-"""/actions, action cards (also from a link into the bot), and "Add to calendar"."""
+"""/actions (with the actions under way at the top), action cards (also from a link into the
+bot), and "Add to calendar". A card an organiser or the host opens on the day of the action is
+kept up to date as people check in (``usecases.checkins.watch_card``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from telegram.error import Forbidden
 from turnout.handlers.common.cards import action_card
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, reply
+from turnout.usecases import checkins
 from turnout.usecases.actions import shown
 from turnout.views.actions import PAGE_SIZE, action_list
 from turnout.views.buttons import ActionsPage, CalendarFile, OpenAction
@@ -34,22 +37,26 @@ async def open_card(update: Update, context: TurnoutContext, data: OpenAction) -
     review chat), the card goes to the presser's private chat, and the toast says so."""
     query = update.callback_query
     assert query is not None
+    user_id = query.from_user.id
     action = await shown(context.services, data.action)
-    card = await action_card(context, query.from_user.id, action)
+    card = await action_card(context, user_id, action)
     try:
-        await context.bot.send_message(query.from_user.id, card.text, reply_markup=card.markup)
+        sent = await context.bot.send_message(user_id, card.text, reply_markup=card.markup)
     except Forbidden:
         # Never opened a private chat with the bot (or blocked it): nowhere to send it.
         await query.answer(context.t("card.open_private_first"), show_alert=True)
         return
     await query.answer(_where(query, context))
+    await checkins.watch_card(context.services, user_id, user_id, action, sent.message_id)
 
 
 async def show_card(update: Update, context: TurnoutContext, action_id: int) -> None:
     """The card of a shared action (a link into the bot)."""
     assert update.effective_user is not None
+    user_id = update.effective_user.id
     action = await shown(context.services, action_id)
-    await reply(update, await action_card(context, update.effective_user.id, action))
+    sent = await reply(update, await action_card(context, user_id, action))
+    await checkins.watch_card(context.services, user_id, sent.chat_id, action, sent.message_id)
 
 
 async def calendar_button(update: Update, context: TurnoutContext, data: CalendarFile) -> None:
@@ -81,8 +88,14 @@ def _where(query: CallbackQuery, context: TurnoutContext) -> str | None:
 
 
 async def _page(context: TurnoutContext, page: int) -> Reply:
-    now = context.now()
-    total = await context.store.count_upcoming_actions(now)
+    """Actions under way first (so that their card, with "I'm here", is at hand), then those
+    to come, paged together."""
+    now, store = context.now(), context.store
+    live = await store.count_actions_under_way(now)
+    total = live + await store.count_upcoming_actions(now)
     page = max(0, min(page, max(0, (total - 1) // PAGE_SIZE)))
-    actions = await context.store.upcoming_actions(now, PAGE_SIZE, page * PAGE_SIZE)
-    return action_list(context.t, actions, page, total, context.timezone)
+    first = page * PAGE_SIZE
+    actions = await store.actions_under_way(now, PAGE_SIZE, first) if first < live else []
+    if room := PAGE_SIZE - len(actions):
+        actions += await store.upcoming_actions(now, room, max(0, first - live))
+    return action_list(context.t, actions, page, total, context.timezone, now)

@@ -1,8 +1,9 @@
 """/newaction: an organiser plans an action, one question at a time, with Back and /cancel.
 
 title → city (from the gazetteer, a shared location, a time zone, or "here": the organiser's
-zone) → time (read in that city's zone and echoed for confirmation) → place (text, or a location
-or venue) → description → capacity → reminders → preview → create.
+zone) → time (read in that city's zone and echoed for confirmation) → end (an end time or how
+long it lasts; Skip: two hours) → place (text, or a location or venue) → description →
+capacity → reminders → preview (which can change the end) → create.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from turnout.config import format_duration
 from turnout.handlers.common import cities, prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.drafts import BACK, SKIP, ActionDraft, field_step, still_ahead
+from turnout.handlers.common.ends import CHANGE_END, draft_zone, end_step
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
 from turnout.handlers.common.times import picked, read_time
 from turnout.i18n import N_
@@ -37,8 +39,7 @@ async def begin(update: Update, context: TurnoutContext) -> None:
     await prompts.start(update, context, NEWACTION, ActionDraft())
 
 
-def _zone(turn: Turn_) -> str:
-    return turn.draft.timezone or turn.context.timezone
+_zone = draft_zone
 
 
 def _back(turn: Turn_) -> list[InlineKeyboardButton]:
@@ -130,7 +131,7 @@ async def ask_confirm_time(turn: Turn_) -> Reply:
 
 async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
     if choice == YES:
-        return Go("place") if await still_ahead(turn) else Go("time")
+        return Go("end") if await still_ahead(turn) else Go("time")
     if choice == PICK:
         return await time_pressed(turn, choice, value)
     return Go("time") if choice == BACK else None
@@ -190,7 +191,7 @@ async def reminders_pressed(turn: Turn_, choice: str, value: int | None) -> Outc
 
 
 async def place_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
-    return Go("time") if choice == BACK else None
+    return Go("end") if choice == BACK else None
 
 
 # -- preview -------------------------------------------------------------------------------
@@ -201,12 +202,17 @@ async def ask_preview(turn: Turn_) -> Reply:
     preview = card(t, turn.draft.as_action(zone), RsvpCounts(), None, zone)
     markup = turn.keyboard(
         [turn.button(t("newaction.button.create"), CREATE)],
+        [turn.button("✏️ " + t("edit.field.end"), CHANGE_END)],
         [*_back(turn), turn.button(t("newaction.button.cancel"), CANCEL)],
     )
     return Reply(t("newaction.preview") + "\n\n" + preview.text, markup)
 
 
 async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    if choice == CHANGE_END:
+        turn.draft.revising = True  # the new end leads back here
+        return Go("end")
+    turn.draft.revising = False
     if choice == BACK:
         return Go("reminders")
     if choice == CANCEL:
@@ -243,6 +249,7 @@ NEWACTION = Flow(
         "confirm_time": Step(
             N_("expects.choice"), ask_confirm_time, text=got_time, press=confirm_pressed
         ),
+        "end": end_step(lambda turn: Go("place"), back="time"),
         "place": Step(
             N_("expects.place"),
             ask_place,

@@ -1,5 +1,6 @@
 """Edit a proposal before deciding it: which field, then its new value. A proposal is not
-public yet, so the change is made as soon as it is typed (and audited)."""
+public yet, so the change is made as soon as it is typed (and audited). A new start keeps the
+duration; a new end is an end time or how long it lasts from the start."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from turnout.handlers.common.replies import reply
 from turnout.i18n import N_
 from turnout.scheduler.timeparse import Ambiguous, Parsed, parse_time
 from turnout.usecases import fields, proposals
-from turnout.usecases.actions import NewDescription, NewPlace, NewTime, NewTitle
+from turnout.usecases.actions import NewDescription, NewEnd, NewPlace, NewTime, NewTitle
 from turnout.usecases.fields import Spot
 from turnout.usecases.proposals import ProposalChange
 from turnout.views.buttons import EditProposalField, ProposalField
@@ -24,6 +25,7 @@ from turnout.views.timefmt import AMBIGUITIES, refusal, zone_label
 PROMPTS = {
     ProposalField.TITLE: N_("edit.ask.title"),
     ProposalField.TIME: N_("edit.ask.time"),
+    ProposalField.END: N_("end.ask_edit"),
     ProposalField.PLACE: N_("propose.ask_meeting_point"),
     ProposalField.DESCRIPTION: N_("edit.ask.description"),
 }
@@ -76,6 +78,9 @@ async def got_value(turn: Turn_, text: str) -> Outcome:
             if not isinstance(reading, Parsed):
                 return Stay(refusal(t, reading, draft.timezone))
             change = NewTime(reading.at)
+        case ProposalField.END:
+            proposal = await proposals.pending_one(turn.services, turn.user_id, draft.proposal)
+            change = NewEnd(fields.end(text, proposal.starts_at, draft.timezone))
     updated = await proposals.edit(turn.services, turn.user_id, draft.proposal, change)
     await turn.say(t("edit.saved"))
     await turn.say(notice(t, updated, await proposals.who(turn.services, updated)))

@@ -1,10 +1,11 @@
 """/propose: any member plans a local action, one question at a time.
 
 title → city (typed and picked from the gazetteer, or a shared location) → time (in that
-place's time zone, read back for confirmation) → meeting point → description → how many they
-expect → preview → submit. From the preview any answer can be changed; the question asked
-again leads back to the preview (a new city asks the time again: its zone may differ). A
-trusted host's proposal is published at once; any other goes to the organisers.
+place's time zone, read back for confirmation) → end (an end time or how long it lasts; Skip:
+two hours) → meeting point → description → how many they expect → preview → submit. From
+the preview any answer can be changed; the question asked again leads back to the preview (a
+new city asks the time again: its zone may differ; a new time keeps the duration). A trusted
+host's proposal is published at once; any other goes to the organisers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from turnout.handlers.common import cities, prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.drafts import ActionDraft, field_step, still_ahead
+from turnout.handlers.common.ends import end_step
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
 from turnout.handlers.common.members import known_member
 from turnout.handlers.common.replies import reply
@@ -33,6 +35,7 @@ CHANGEABLE = (
     ("title", N_("proposal.field.title")),
     ("city", N_("propose.field.city")),
     ("time", N_("proposal.field.time")),
+    ("end", N_("edit.field.end")),
     ("meeting", N_("proposal.field.place")),
     ("description", N_("proposal.field.description")),
     ("expected", N_("propose.field.expected")),
@@ -148,8 +151,11 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
 
 
 def _after_time(turn: Turn_) -> Outcome:
-    if turn.draft.revising:
-        return Go("preview")
+    # A new time keeps the end as long after it as before.
+    return Go("preview") if turn.draft.revising else Go("end")
+
+
+def _after_end(turn: Turn_) -> Outcome:
     # A venue named the meeting point already.
     return Go("description") if turn.draft.place else Go("meeting")
 
@@ -164,6 +170,7 @@ async def ask_preview(turn: Turn_) -> Reply:
         changes[0:2],
         changes[2:4],
         changes[4:6],
+        changes[6:8],
         [turn.button(t("newaction.button.cancel"), CANCEL)],
     )
     return Reply(
@@ -213,6 +220,7 @@ PROPOSE = Flow(
         "confirm_time": Step(
             N_("expects.choice"), ask_confirm_time, text=got_time, press=confirm_pressed
         ),
+        "end": end_step(_after_end),
         "meeting": field_step(
             N_("expects.meeting_point"),
             N_("propose.ask_meeting_point"),

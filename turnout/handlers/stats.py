@@ -1,4 +1,5 @@
-"""``/stats [action]``: the counts, and a chart of RSVPs and reports over time."""
+"""``/stats [action]``: the counts, the day of the action in counts, and a chart of RSVPs and
+reports over time (marking the action's start and end when it is about one)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from turnout.handlers.common.replies import reply
 from turnout.i18n import N_
 from turnout.usecases import exports
 from turnout.views.stats import stats_text
-from turnout.views.timefmt import short_day
+from turnout.views.timefmt import local_time, short_day
 
 
 async def stats_command(update: Update, context: TurnoutContext) -> None:
@@ -23,25 +24,34 @@ async def stats_command(update: Update, context: TurnoutContext) -> None:
     assert user is not None
     t, s = context.t, context.services
     scope = await exports.action_scope(s, action_number(context, N_("stats.usage")))
-    about = scope.action.title if scope.action else t("stats.everything")
-    counts, rsvps, reports = await exports.stats(s, user.id, scope)
-    await reply(update, stats_text(t, counts, about))
-    if not rsvps and not reports:
+    action = scope.action
+    about = action.title if action else t("stats.everything")
+    figures = await exports.stats(s, user.id, scope)
+    await reply(update, stats_text(t, figures.counts, about, figures.day, total=action is None))
+    if not figures.rsvps and not figures.reports:
         return
+    span, start, end = None, "", ""
+    if action is not None:
+        span = (action.starts_at, action.end)
+        start = t("stats.day.chart.start", time=local_time(span[0], context.timezone, t.language))
+        end = t("stats.day.chart.end", time=local_time(span[1], context.timezone, t.language))
     words = ChartWords(
         title=about,
         rsvps=t("stats.chart.rsvps"),
         reports=t("stats.chart.reports"),
         per_day=t("stats.chart.per_day"),
         totals=t("stats.chart.totals"),
+        start=start,
+        end=end,
     )
     # Drawing takes a moment: in a worker thread, not the one answering everyone else.
     chart = await asyncio.to_thread(
         activity_chart,
-        rsvps,
-        reports,
+        figures.rsvps,
+        figures.reports,
         words,
         today=context.now().date(),  # the counts are per UTC day
         day_label=functools.partial(short_day, language=t.language),
+        span=span,
     )
     await message.reply_photo(chart, caption=t("stats.chart.caption"))

@@ -162,28 +162,41 @@ class ActionQueries(StoreBase):
         now: datetime,
         *,
         starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
         reminder_minutes: tuple[int, ...] | None = None,
         notice_due: datetime | None = None,
     ) -> Action | None:
-        """A new time, or new reminder offsets (None: keep it): a new revision, its old
-        reminders skipped (queued ones too), new ones planned, and with ``notice_due`` a change
-        notice of the time, all in one transaction; audited.
+        """A new start, a new end, or new reminder offsets (None: keep it): a new revision,
+        its old reminders skipped (queued ones too), new ones planned, and with ``notice_due``
+        a change notice of the time, all in one transaction; audited. A new start alone keeps
+        the duration: the end moves with it. None if unknown, no longer planned, or if the end
+        would not come after the start (a start moved meanwhile).
 
         ``reminders`` plans from the action as stored, read in the same transaction, so two
         organisers changing the time and the reminders at once cannot undo each other."""
         async with self._transaction() as db:
+            # SQLite reads every column on the right as it was before the UPDATE: the end
+            # moves by the old duration.
             if not await rows_changed(
                 db,
                 """
-                UPDATE actions SET starts_at = COALESCE(:starts_at, starts_at),
-                                   reminder_minutes = CASE WHEN :keep THEN reminder_minutes
-                                                           ELSE :minutes END,
-                                   revision = revision + 1, updated_at = :now
+                UPDATE actions SET
+                    starts_at = COALESCE(:starts_at, starts_at),
+                    ends_at = CASE
+                        WHEN :ends_at IS NOT NULL THEN :ends_at
+                        WHEN :starts_at IS NOT NULL THEN datetime(:starts_at, '+' || (
+                            strftime('%s', COALESCE(ends_at, datetime(starts_at, '+2 hours')))
+                            - strftime('%s', starts_at)) || ' seconds')
+                        ELSE ends_at END,
+                    reminder_minutes = CASE WHEN :keep THEN reminder_minutes ELSE :minutes END,
+                    revision = revision + 1, updated_at = :now
                 WHERE id = :id AND status = 'planned'
+                  AND (:ends_at IS NULL OR :ends_at > COALESCE(:starts_at, starts_at))
                 """,
                 {
                     "id": action_id,
                     "starts_at": None if starts_at is None else to_db_time(starts_at),
+                    "ends_at": None if ends_at is None else to_db_time(ends_at),
                     "keep": reminder_minutes is None,
                     "minutes": join_minutes(reminder_minutes),
                     "now": to_db_time(now),
@@ -198,7 +211,8 @@ class ActionQueries(StoreBase):
                 await merge_notice(db, action_id, {"time"}, notice_due)
             await write_audit(
                 db, now, actor_id, "action:move", None,
-                {"action": action_id, "starts_at": to_db_time(action.starts_at)},
+                {"action": action_id, "starts_at": to_db_time(action.starts_at),
+                 "ends_at": to_db_time(action.end)},
             )  # fmt: skip
         return action
 
@@ -225,17 +239,18 @@ async def insert_action(
     returns the id."""
     cursor = await db.execute(
         """
-        INSERT INTO actions (title, description, starts_at, timezone, place, latitude,
-                             longitude, capacity, reminder_minutes, city_id, city, country,
-                             host_id, campaign_id, created_by, created_at, updated_at)
-        VALUES (:title, :description, :starts_at, :timezone, :place, :latitude,
-                :longitude, :capacity, :reminder_minutes, :city_id, :city, :country,
-                :host_id, :campaign_id, :created_by, :now, :now)
+        INSERT INTO actions (title, description, starts_at, ends_at, timezone, place,
+                             latitude, longitude, capacity, reminder_minutes, city_id, city,
+                             country, host_id, campaign_id, created_by, created_at, updated_at)
+        VALUES (:title, :description, :starts_at, :ends_at, :timezone, :place,
+                :latitude, :longitude, :capacity, :reminder_minutes, :city_id, :city,
+                :country, :host_id, :campaign_id, :created_by, :now, :now)
         """,
         {
             "title": new.title,
             "description": new.description,
             "starts_at": to_db_time(new.starts_at),
+            "ends_at": to_db_time(new.end),
             "timezone": new.timezone,
             "place": new.place,
             "latitude": new.latitude,

@@ -87,23 +87,33 @@ class DeliveryQueries(StoreBase):
         )
 
     async def mark_delivery_sent(
-        self, delivery_id: int, message_ids: Sequence[int], now: datetime
+        self,
+        delivery_id: int,
+        message_ids: Sequence[int],
+        now: datetime,
+        follow_up: tuple[Purpose, int, str] | None = None,
     ) -> None:
-        """Sent: keep the message ids Telegram made (the first, and all of an album)."""
-        await self._execute(
-            """
-            UPDATE deliveries
-            SET status = 'sent', message_id = :message_id, message_ids = :message_ids,
-                last_error = NULL, updated_at = :now
-            WHERE id = :id
-            """,
-            {
-                "id": delivery_id,
-                "message_id": message_ids[0] if message_ids else None,
-                "message_ids": ",".join(str(i) for i in message_ids),
-                "now": to_db_time(now),
-            },
-        )
+        """Sent: keep the message ids Telegram made (the first, and all of an album). With
+        ``follow_up`` (purpose, chat id, payload), queue that row in the same transaction: the
+        pin of an alert just sent, which a crash cannot then lose."""
+        async with self._transaction() as db:
+            await db.execute(
+                """
+                UPDATE deliveries
+                SET status = 'sent', message_id = :message_id, message_ids = :message_ids,
+                    last_error = NULL, updated_at = :now
+                WHERE id = :id
+                """,
+                {
+                    "id": delivery_id,
+                    "message_id": message_ids[0] if message_ids else None,
+                    "message_ids": ",".join(str(i) for i in message_ids),
+                    "now": to_db_time(now),
+                },
+            )
+            if follow_up is not None:
+                purpose, chat_id, payload = follow_up
+                await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, None)
 
     async def sent_copies(self, purpose: Purpose) -> list[SentCopy]:
         """Every message sent for ``purpose`` (a call's copies, to edit or delete them)."""

@@ -109,8 +109,15 @@ class PrivacyQueries(StoreBase):
                 "DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(:ids))",
                 {"ids": json.dumps(naming)},
             )
+            # A call for help to the safety team names them (with their consent, then): it goes,
+            # sent or not, with everything else about them.
+            await db.execute(
+                "DELETE FROM deliveries WHERE purpose LIKE 'safety-help:%:' || :uid", uid
+            )
             # A question left open holds what they were typing.
             await db.execute("DELETE FROM prompts WHERE user_id = :uid", uid)
+            # The cards they opened on the day of an action (their check-ins go with their row).
+            await db.execute("DELETE FROM live_cards WHERE chat_id = :uid", uid)
             # What they sent that is still in the inbox, this very /forgetme included (it is
             # handled from memory; a restart does not handle it again).
             await db.execute("UPDATE inbox SET body = NULL, sender = NULL WHERE sender = :uid", uid)
@@ -164,11 +171,15 @@ class PrivacyQueries(StoreBase):
 
     async def purge_before(self, before: datetime, now: datetime) -> Purged:
         """The retention period: reports (with their media records) and answers about actions
-        that started before ``before``, reports about no action submitted (drafts: last
+        that ended before ``before``, reports about no action submitted (drafts: last
         changed) before it, and messages delivered or given up before it."""
         cutoff = {"before": to_db_time(before)}
         async with self._transaction() as db:
-            old_actions = "SELECT id FROM actions WHERE starts_at < :before"
+            # Counted from the end: a week-long camp is kept as long after its last day.
+            old_actions = (
+                "SELECT id FROM actions"
+                " WHERE COALESCE(ends_at, datetime(starts_at, '+2 hours')) < :before"
+            )
             async with db.execute(
                 f"""
                 SELECT COUNT(*) FROM report_media WHERE report_id IN (
@@ -190,6 +201,11 @@ class PrivacyQueries(StoreBase):
             )
             rsvps = await db.execute(
                 f"DELETE FROM rsvps WHERE action_id IN ({old_actions})",  # noqa: S608
+                cutoff,
+            )
+            # Who was there and what they answered to the safety check go with the answers.
+            await db.execute(
+                f"DELETE FROM checkins WHERE action_id IN ({old_actions})",  # noqa: S608
                 cutoff,
             )
             # Messages long delivered (or given up) say who answered, who was reminded and what

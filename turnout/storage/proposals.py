@@ -49,11 +49,11 @@ class ProposalQueries(StoreBase):
             cursor = await db.execute(
                 """
                 INSERT INTO proposals (id, proposer_id, title, description, starts_at,
-                                       timezone, place, city_id, city, country, latitude,
-                                       longitude, expected, campaign_id, created_at)
+                                       ends_at, timezone, place, city_id, city, country,
+                                       latitude, longitude, expected, campaign_id, created_at)
                 VALUES ((SELECT last + 1 FROM id_floors WHERE name = 'proposals'),
-                        :proposer, :title, :description, :starts_at, :timezone, :place,
-                        :city_id, :city, :country, :latitude, :longitude, :expected,
+                        :proposer, :title, :description, :starts_at, :ends_at, :timezone,
+                        :place, :city_id, :city, :country, :latitude, :longitude, :expected,
                         :campaign_id, :now)
                 """,
                 {
@@ -61,6 +61,7 @@ class ProposalQueries(StoreBase):
                     "title": new.title,
                     "description": new.description,
                     "starts_at": to_db_time(new.starts_at),
+                    "ends_at": to_db_time(new.end),
                     "timezone": new.timezone,
                     "place": new.place,
                     "city_id": new.city_id,
@@ -155,21 +156,27 @@ class ProposalQueries(StoreBase):
     async def edit_proposal(
         self, proposal_id: int, changes: dict[str, object], actor_id: int, now: datetime
     ) -> Proposal | None:
-        """Change fields of a pending proposal (title, starts_at, place, description) before
-        deciding; None if it is not pending any more."""
-        allowed = {"title", "starts_at", "place", "description"}
+        """Change fields of a pending proposal (title, starts_at, ends_at, place, description)
+        before deciding. A new start alone keeps the duration: the end moves with it. None if
+        it is not pending any more, or if the end would not come after the start."""
+        allowed = {"title", "starts_at", "ends_at", "place", "description"}
         if not changes or set(changes) - allowed:
             raise ValueError(f"cannot change {sorted(set(changes) - allowed)} of a proposal")
         values = {
             key: to_db_time(value) if isinstance(value, datetime) else value
             for key, value in changes.items()
         }
-        assignments = ", ".join(f"{key} = :{key}" for key in sorted(values))
+        assignments = [f"{key} = :{key}" for key in sorted(values)]
+        if "starts_at" in values and "ends_at" not in values:
+            # The columns on the right are read as they were before the UPDATE.
+            assignments.append(_ENDS_AS_LONG_AFTER)
         async with self._transaction() as db:
             if not await rows_changed(
                 db,
-                f"UPDATE proposals SET {assignments} WHERE id = :id AND status = 'pending'",  # noqa: S608 - names from the allowed set
-                {**values, "id": proposal_id},
+                f"UPDATE proposals SET {', '.join(assignments)} "  # noqa: S608 - names from the allowed set
+                "WHERE id = :id AND status = 'pending' "
+                "AND (:ends_at IS NULL OR :ends_at > COALESCE(:starts_at, starts_at))",
+                {"starts_at": None, "ends_at": None, **values, "id": proposal_id},
             ):
                 return None
             await write_audit(
@@ -181,6 +188,13 @@ class ProposalQueries(StoreBase):
                 {"proposal": proposal_id, "fields": sorted(values)},
             )
             return await _one(db, proposal_id)
+
+
+#: A new start keeps the duration: the end set as long after the new start as it was after
+#: the old one.
+_ENDS_AS_LONG_AFTER = """ends_at = datetime(:starts_at, '+' || (
+    strftime('%s', COALESCE(ends_at, datetime(starts_at, '+2 hours')))
+    - strftime('%s', starts_at)) || ' seconds')"""
 
 
 async def _approve(

@@ -273,6 +273,17 @@ class LiveCard(Purpose):
     at: str
 
 
+@dataclass(frozen=True, slots=True)
+class Pinning(Purpose):
+    """The pin of a message sent for ``of`` (an alert's copy), queued once it is sent. A lane
+    below the alerts: every alert reaches its reader before any copy is pinned, so pins do not
+    halve the pace of the alert itself."""
+
+    template: ClassVar[str] = "pin:{of}"
+    priority: ClassVar[int] = SOON
+    of: str
+
+
 #: Every purpose class, for the test that keeps their keys apart.
 PURPOSES: tuple[type[Purpose], ...] = (
     Reminder,
@@ -296,4 +307,5 @@ PURPOSES: tuple[type[Purpose], ...] = (
     SafetyHelp,
     PhotoAsk,
     LiveCard,
+    Pinning,
 )

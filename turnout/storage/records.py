@@ -3,12 +3,13 @@ and what deletions removed. The people, actions, reports and calls themselves ar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from turnout.storage.models import Answer, ReportStatus
+from turnout.storage.models import Answer, Attendance, ReportStatus, SafetyCounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,84 @@ class Stats:
 class DayCount:
     day: date
     count: int
+
+
+class Attendees(StrEnum):
+    """Whom reports are counted per: those who checked in, else (nobody did) those going;
+    ``MIXED`` for several actions, some counted one way and some the other."""
+
+    HERE = "here"
+    GOING = "going"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class DayNumbers:
+    """The day of an action in counts (README, "Action day"), or of several added up: never
+    who checked in, nor who needed help.
+
+    ``reports`` are the reports submitted about the action(s); those of actions with someone
+    to count them per (``counted_reports``) are divided by ``attendees``: those here, or
+    those going where nobody checked in (``per`` says which)."""
+
+    attendance: Attendance
+    safety: SafetyCounts | None
+    """The safety check's answers; None when nobody was asked "Are you safe?"."""
+    reports: int
+    counted_reports: int
+    attendees: int
+    per: Attendees | None
+    """None: nobody going and nobody here, so no reports per attendee."""
+    actions: int = 1
+    safety_checks: int = 0
+    """Of ``actions``, how many asked "Are you safe?"."""
+
+    @classmethod
+    def of(cls, attendance: Attendance, safety: SafetyCounts | None, reports: int) -> DayNumbers:
+        """One action's numbers; ``safety`` only once a safety check was asked."""
+        per = Attendees.HERE if attendance.here else Attendees.GOING if attendance.going else None
+        attendees = attendance.here or attendance.going
+        return cls(
+            attendance,
+            safety,
+            reports,
+            counted_reports=reports if attendees else 0,
+            attendees=attendees,
+            per=per,
+            safety_checks=int(safety is not None),
+        )
+
+    @classmethod
+    def added(cls, numbers: Iterable[DayNumbers]) -> DayNumbers:
+        """Several actions' numbers added up; reports per attendee over the actions that had
+        attendees, each counted its own way (``per`` is ``MIXED`` when they differ)."""
+        every = list(numbers)
+        checked = [one.safety for one in every if one.safety is not None]
+        ways = {one.per for one in every if one.per is not None}
+        return cls(
+            Attendance(
+                going=sum(one.attendance.going for one in every),
+                here=sum(one.attendance.here for one in every),
+                confirmed=sum(one.attendance.confirmed for one in every),
+            ),
+            SafetyCounts(
+                safe=sum(answers.safe for answers in checked),
+                help=sum(answers.help for answers in checked),
+                no_answer=sum(answers.no_answer for answers in checked),
+            )
+            if checked
+            else None,
+            reports=sum(one.reports for one in every),
+            counted_reports=sum(one.counted_reports for one in every),
+            attendees=sum(one.attendees for one in every),
+            per=(ways.pop() if len(ways) == 1 else Attendees.MIXED) if ways else None,
+            actions=sum(one.actions for one in every),
+            safety_checks=sum(one.safety_checks for one in every),
+        )
+
+    @property
+    def reports_per_attendee(self) -> float | None:
+        return self.counted_reports / self.attendees if self.attendees else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,15 @@ queries are grouped by subject in their own modules; ``Store`` is all of them on
 from __future__ import annotations
 
 from turnout.storage.actions import ActionQueries
+from turnout.storage.aftermath import AftermathQueries
 from turnout.storage.agenda import AgendaQueries
+from turnout.storage.alerts import AlertQueries
 from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
 from turnout.storage.campaigns import CampaignQueries
 from turnout.storage.channels import ChannelQueries
 from turnout.storage.checkins import CheckinQueries
+from turnout.storage.daynumbers import DayNumberQueries
 from turnout.storage.deliveries import DeliveryQueries
 from turnout.storage.export import ExportQueries
 from turnout.storage.inbox import InboxQueries
@@ -35,6 +38,7 @@ class Store(
     AuditQueries,
     DeliveryQueries,
     ActionQueries,
+    AftermathQueries,
     RsvpQueries,
     ReminderQueries,
     NoticeQueries,
@@ -46,9 +50,11 @@ class Store(
     ProposalQueries,
     CampaignQueries,
     ExportQueries,
+    DayNumberQueries,
     PrivacyQueries,
     PromptQueries,
     InboxQueries,
     CheckinQueries,
+    AlertQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -3,8 +3,9 @@
 A change of time or place, or a cancellation, is announced to everyone who answered Going,
 Maybe or joined the waitlist: the notice waits two minutes, and changes made meanwhile are
 merged into it, so a burst of corrections makes one notice. A cancellation is told at once. A
-new time replaces the reminders of the old one. Each change is one transaction with its notice
-and its reminders; the scheduler is woken after it.
+new time replaces the reminders of the old one, and keeps the duration: the end moves with it.
+A new end alone is shown on the card and in the calendar file; nobody is told of it. Each
+change is one transaction with its notice and its reminders; the scheduler is woken after it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from turnout.permissions import ORGANISERS, allowed, may_manage
 from turnout.scheduler.reminders import plan_reminders
 from turnout.storage import Action, ActionStatus, NewAction
 from turnout.usecases.errors import Gone, Invalid, NotAllowed
-from turnout.usecases.fields import Spot
+from turnout.usecases.fields import Spot, check_end
 from turnout.usecases.rsvps import tell_promoted
 from turnout.usecases.services import Services
 
@@ -58,11 +59,25 @@ class NewCampaign:
 
 @dataclass(frozen=True, slots=True)
 class NewTime:
+    """A new start; the duration is kept."""
+
     starts_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class NewEnd:
+    ends_at: datetime
+
+
 ActionChange = (
-    NewTitle | NewDescription | NewPlace | NewCapacity | NewReminders | NewCampaign | NewTime
+    NewTitle
+    | NewDescription
+    | NewPlace
+    | NewCapacity
+    | NewReminders
+    | NewCampaign
+    | NewTime
+    | NewEnd
 )
 
 
@@ -81,9 +96,16 @@ def changed(action: Action, change: ActionChange) -> Action:
         case NewReminders(minutes):
             return replace(action, reminder_minutes=minutes)
         case NewTime(starts_at):
-            return replace(action, starts_at=starts_at)
+            return replace(action, starts_at=starts_at, ends_at=starts_at + lasts(action))
+        case NewEnd(ends_at):
+            return replace(action, ends_at=ends_at)
         case NewCampaign():
             return action
+
+
+def lasts(action: Action) -> timedelta:
+    """How long the action lasts."""
+    return action.end - action.starts_at
 
 
 def tells_members(change: ActionChange) -> bool:
@@ -98,6 +120,7 @@ async def create_action(s: Services, actor: int, new: NewAction) -> Action:
     now = s.now()
     if new.starts_at <= now:
         raise Invalid("time.past")
+    check_end(new.starts_at, new.end)
     action = await s.store.create_action(
         new, actor, plan_reminders(new.starts_at, new.reminder_minutes, now), now
     )
@@ -164,9 +187,16 @@ async def edit_action(s: Services, actor: int, action_id: int, change: ActionCha
             updated = await store.reschedule_action(
                 action.id, planner, actor, now, starts_at=starts_at, notice_due=now + NOTICE_DELAY
             )
+        case NewEnd(ends_at):
+            if ends_at <= now:
+                raise Invalid("end.past")
+            check_end(action.starts_at, ends_at)
+            updated = await store.reschedule_action(action.id, planner, actor, now, ends_at=ends_at)
+            if updated is None and (stored := await store.action(action.id)) is not None:
+                check_end(stored.starts_at, ends_at)  # the start moved meanwhile: says so
     if updated is None:
         raise Gone()  # cancelled meanwhile
-    if isinstance(change, NewPlace | NewReminders | NewTime):
+    if isinstance(change, NewPlace | NewReminders | NewTime | NewEnd):
         await s.hooks.planner_changed()
     return updated
 

@@ -18,22 +18,25 @@ from turnout.i18n import Translator
 from turnout.scheduler.reminders import sort_due
 from turnout.storage import Action, Recipient
 from turnout.storage.purposes import Reminder
-from turnout.usecases import calls
+from turnout.usecases import calls, checkins, photos, safety
 from turnout.usecases.services import Services
-from turnout.views.actions import change_notice, reminder
+from turnout.views.actions import change_notice
 from turnout.views.prompts import lapsed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-async def run_due(s: Services) -> int:
-    """Everything due now; how many things were handed on (the outbox is woken for them)."""
+async def run_due(s: Services, reply_keyboards: frozenset[str]) -> int:
+    """Everything due now; how many things were handed on (the outbox is woken for them).
+    ``reply_keyboards``: the flows whose questions leave a reply keyboard (``lapse_prompts``)."""
     done = (
         await send_reminders(s)
         + await send_notices(s)
         + await calls.publish_due(s)
-        + await lapse_prompts(s)
+        + await lapse_prompts(s, reply_keyboards)
+        + await safety.ask_due(s)
+        + await photos.ask_due(s)
     )
     if done:
         s.outbox.wake()
@@ -69,7 +72,8 @@ async def send_reminders(s: Services) -> int:
     for due in send:
         action, minutes = due.action, due.offset_minutes
         recipients = await store.reminder_recipients(action.id, minutes)
-        messages = _to_each(s, recipients, reminder, action, minutes)
+        # The last one carries "I'm here" for those going.
+        messages = await checkins.reminder_messages(s, action, minutes, recipients)
         # Queued and settled in one transaction, and only while the reminder is still planned:
         # a time changed since it was read makes this a no-op instead of a stale reminder.
         queued = await store.enqueue_reminder(
@@ -91,14 +95,18 @@ async def send_notices(s: Services) -> int:
     return len(due)
 
 
-async def lapse_prompts(s: Services) -> int:
-    """Questions nobody answered in time: closed, and their person told so, once."""
+async def lapse_prompts(s: Services, reply_keyboards: frozenset[str]) -> int:
+    """Questions nobody answered in time: closed, and their person told so, once. The notice
+    of a question of one of the ``reply_keyboards`` flows takes its keyboard ("Share my
+    location") away: pressed later, it would send to whatever takes messages then."""
     now, store = s.now(), s.store
     minutes = int(s.settings.prompt_timeout.total_seconds() // 60)
     told = 0
     for prompt in await store.expired_prompts(now):
         t = await s.translator_of(prompt.user_id)
-        text = lapsed(t, prompt.flow, minutes)
-        if await store.lapse_prompt(prompt.id, Payload(text).to_json(), now):
+        notice = Payload(
+            lapsed(t, prompt.flow, minutes), remove_keyboard=prompt.flow in reply_keyboards
+        )
+        if await store.lapse_prompt(prompt.id, notice.to_json(), now):
             told += 1
     return told

@@ -23,6 +23,7 @@ from turnout.export.archive import (
 from turnout.i18n import Translator
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import Action, Campaign, DayCount, Stats
+from turnout.storage.records import DayNumbers
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
 
@@ -101,13 +102,32 @@ async def clear_leftovers(s: Services) -> None:
         log.warning("removed %d leftovers of exports that did not finish", removed)
 
 
-async def stats(
-    s: Services, actor: int, scope: Scope
-) -> tuple[Stats, list[DayCount], list[DayCount]]:
-    """/stats: the counts, and (RSVPs, reports) per day for the chart."""
+@dataclass(frozen=True, slots=True)
+class StatsFigures:
+    """What /stats shows: the counts, the day of the action (or of every action held so far)
+    in counts, and RSVPs and reports per day for the chart."""
+
+    counts: Stats
+    day: DayNumbers
+    rsvps: list[DayCount]
+    reports: list[DayCount]
+
+
+async def stats(s: Services, actor: int, scope: Scope) -> StatsFigures:
+    """/stats of one action, or of everything (the day's numbers then add up the actions
+    held so far: begun, and not cancelled)."""
     if not allowed(await s.roles_of(actor), ORGANISERS):
         raise NotAllowed()
-    action_id = scope.action.id if scope.action else None
+    action = scope.action
+    action_id = action.id if action else None
     counts = await s.store.stats_counts(action_id)
+    if action is None:
+        day = DayNumbers.added((await s.store.day_numbers(held_by=s.now())).values())
+    else:
+        day = DayNumbers.of(
+            await s.store.attendance(action.id),
+            await s.store.safety_counts(action.id) if action.safety_round > 0 else None,
+            sum(counts.reports.values()),
+        )
     rsvps, reports = await s.store.daily_counts(action_id)
-    return counts, rsvps, reports
+    return StatsFigures(counts, day, rsvps, reports)

@@ -15,14 +15,15 @@ from turnout.pseudonym import shown_as
 from turnout.scheduler.reminders import plan_reminders
 from turnout.storage import NewAction, Proposal, ProposalOutcome, ProposalStatus, Role
 from turnout.storage.purposes import ProposalDecided, ProposalNotice
-from turnout.usecases.actions import NewDescription, NewPlace, NewTime, NewTitle
+from turnout.usecases.actions import NewDescription, NewEnd, NewPlace, NewTime, NewTitle
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
+from turnout.usecases.fields import check_end
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell, tell_each
 from turnout.views.links import Link, deep_link
 from turnout.views.proposals import notice
 
-ProposalChange = NewTitle | NewDescription | NewPlace | NewTime
+ProposalChange = NewTitle | NewDescription | NewPlace | NewTime | NewEnd
 
 
 def default_minutes(s: Services) -> tuple[int, ...]:
@@ -38,6 +39,7 @@ async def submit(
     await may_propose(s, proposer)
     if new.starts_at <= now:
         raise Invalid("time.past")
+    check_end(new.starts_at, new.end)
     new = replace(new, host_id=proposer, reminder_minutes=default_minutes(s))
     outcome = await s.store.submit_proposal(new, expected, _planner(now), now)
     if outcome.action is not None:
@@ -90,7 +92,8 @@ async def reject(s: Services, actor: int, proposal_id: int, reason: str | None) 
 
 
 async def edit(s: Services, actor: int, proposal_id: int, change: ProposalChange) -> Proposal:
-    """Change a field of a proposal still waiting, before deciding it."""
+    """Change a field of a proposal still waiting, before deciding it. A new start keeps the
+    duration."""
     await _organiser(s, actor)
     values: dict[str, object]
     match change:
@@ -104,6 +107,9 @@ async def edit(s: Services, actor: int, proposal_id: int, change: ProposalChange
             if starts_at <= s.now():
                 raise Invalid("time.past")
             values = {"starts_at": starts_at}
+        case NewEnd(ends_at):
+            check_end((await pending_one(s, actor, proposal_id)).starts_at, ends_at)
+            values = {"ends_at": ends_at}
     updated = await s.store.edit_proposal(proposal_id, values, actor, s.now())
     if updated is None:
         raise Gone("proposal.gone")

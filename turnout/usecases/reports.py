@@ -7,13 +7,13 @@ loses nothing: the member just goes on sending.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
 from turnout.i18n import N_
 from turnout.limits import BOT_DOWNLOAD_BYTES, REPORT_CHARACTERS, REPORT_MEDIA, REPORT_WINDOW
-from turnout.storage import Action, Report, ReportMedia
+from turnout.storage import Action, ActionStatus, Report, ReportMedia
 from turnout.usecases.errors import Declined, Gone, Invalid
 from turnout.usecases.services import Services
 
@@ -68,6 +68,29 @@ async def open_report(s: Services, user_id: int, action_id: int | None = None) -
     if draft.action_chosen or draft.media or draft.text:
         return Opened(draft, None)
     return Opened(draft, await s.store.reportable_actions(now - REPORT_WINDOW))
+
+
+async def open_report_on(s: Services, user_id: int, action_id: int) -> Opened:
+    """The button under the thank-you after an action: a report about that action, without
+    the picker. The window counts from the end (the thank-you comes after it, and an action
+    may last days), so it never refuses an action /report would offer. A draft already about
+    this action goes on; an empty one is turned to it; one holding something about another
+    action is not moved: the member finishes or cancels it first."""
+    now = s.now()
+    action = await s.store.action(action_id)
+    if action is None:
+        raise Gone("card.gone")
+    if action.status is ActionStatus.CANCELLED:
+        raise Gone("photos.cancelled")
+    if action.end <= now - REPORT_WINDOW:
+        raise Gone("photos.too_late")
+    draft = await s.store.open_draft(user_id, now)
+    if draft.action_chosen and draft.action_id == action_id:
+        return Opened(draft, None)
+    if draft.media or draft.text or draft.latitude is not None:
+        raise Declined("photos.other_draft")
+    await s.store.update_draft(draft.id, {"action_id": action_id, "action_chosen": 1}, now)
+    return Opened(replace(draft, action_id=action_id, action_chosen=True), None)
 
 
 async def draft_of(s: Services, user_id: int, report_id: int) -> Report:

@@ -40,6 +40,10 @@ class Hooks(Protocol):
     async def forgotten(self, user_id: int) -> None:
         """Someone was forgotten: drop what the running bot keeps about them in memory."""
 
+    def checkins_changed(self, action_id: int) -> None:
+        """Someone checked in at ``action_id``: refresh the organisers' cards on the day in a
+        moment (at most once every ``LIVE_CARD_EVERY``), with any others who check in meanwhile."""
+
 
 @dataclass(frozen=True, slots=True)
 class Services:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from turnout.i18n import N_, Html, Translator
 from turnout.limits import MESSAGE_CHARACTERS
+from turnout.scheduler.checkins import under_way
 from turnout.storage import Action, ActionStatus, Answer, Attendance, RsvpCounts, SafetyCounts
 from turnout.views.buttons import (
     ActionField,
@@ -184,18 +186,33 @@ def answer_name(t: Translator, answer: Answer) -> str:
 
 
 def action_list(
-    t: Translator, actions: Sequence[Action], page: int, total: int, timezone: str
+    t: Translator,
+    actions: Sequence[Action],
+    page: int,
+    total: int,
+    timezone: str,
+    now: datetime | None = None,
 ) -> Reply:
-    """One page of upcoming actions, each a button that opens its card; Prev/Next below."""
+    """One page of actions, each a button that opens its card; Prev/Next below. Those under
+    way at ``now`` come first (the caller puts them there), marked as happening now: their
+    card is where "I'm here" and the day's numbers are."""
     if not actions:
         return Reply(t("actions.none"))
     pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     lines = [t("actions.title", page=page + 1, pages=pages), ""]
     buttons = []
     for action in actions:
-        when = local_time(action.starts_at, display_zone(action, timezone), t.language)
-        lines.append(f"• <b>{html.escape(action.title, quote=False)}</b> — {when}")
-        buttons.append([OpenAction(action.id).button(action.title[:60])])
+        zone = display_zone(action, timezone)
+        title = html.escape(action.title, quote=False)
+        if now is not None and under_way(action, now):
+            span = time_span(action.starts_at, action.end, zone, t.language)
+            lines.append(t("checkin.happening_now", title=Html(title), time=span))
+            label = f"🔴 {action.title[:58]}"  # a label is plain text: nothing to escape
+        else:
+            when = local_time(action.starts_at, zone, t.language)
+            lines.append(f"• <b>{title}</b> — {when}")
+            label = action.title[:60]
+        buttons.append([OpenAction(action.id).button(label)])
     navigation = []
     if page > 0:
         navigation.append(ActionsPage(page - 1).button(t("actions.previous")))
@@ -245,6 +262,7 @@ def change_notice(t: Translator, action: Action, changes: frozenset[str], timezo
 FIELD_LABELS = {
     ActionField.TITLE: N_("edit.field.title"),
     ActionField.TIME: N_("edit.field.time"),
+    ActionField.END: N_("edit.field.end"),
     ActionField.PLACE: N_("edit.field.place"),
     ActionField.DESCRIPTION: N_("edit.field.description"),
     ActionField.CAPACITY: N_("edit.field.capacity"),
@@ -287,8 +305,10 @@ def field_value(
     match field:
         case ActionField.TITLE:
             return html.escape(action.title, quote=False)
-        case ActionField.TIME:
-            return local_time(action.starts_at, display_zone(action, timezone), t.language)
+        case ActionField.TIME | ActionField.END:
+            # The whole span for both: a new start moves the end with it.
+            zone = display_zone(action, timezone)
+            return time_span(action.starts_at, action.end, zone, t.language)
         case ActionField.PLACE:
             return place_line(t, action) or none
         case ActionField.DESCRIPTION:

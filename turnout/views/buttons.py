@@ -213,6 +213,7 @@ class ActionField(StrEnum):
 
     TITLE = "title"
     TIME = "time"
+    END = "end"
     PLACE = "place"
     DESCRIPTION = "description"
     CAPACITY = "capacity"
@@ -286,6 +287,7 @@ class DecideProposal(ButtonData):
 class ProposalField(StrEnum):
     TITLE = "title"
     TIME = "time"
+    END = "end"
     PLACE = "place"
     DESCRIPTION = "description"
 

@@ -8,13 +8,11 @@ from icalendar import Alarm, Calendar, Event
 
 from turnout.storage import Action
 
-#: How long an action is shown in a calendar when nothing says otherwise.
-DEFAULT_LENGTH = timedelta(hours=2)
-
 
 def action_calendar(action: Action, domain: str, link: str, now: datetime) -> bytes:
-    """One VEVENT: UID stable per action (so a second import updates, not duplicates), times
-    in UTC, place, description with the bot link, and an alarm at the first reminder."""
+    """One VEVENT: UID stable per action (so a second import updates, not duplicates), its
+    start and end in UTC, place, description with the bot link, and an alarm at the first
+    reminder."""
     calendar = Calendar()
     calendar.add("prodid", "-//Turnout//Turnout//EN")
     calendar.add("version", "2.0")
@@ -22,7 +20,7 @@ def action_calendar(action: Action, domain: str, link: str, now: datetime) -> by
     event.add("uid", f"action-{action.id}@{domain}")
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", action.starts_at.astimezone(UTC))
-    event.add("dtend", action.starts_at.astimezone(UTC) + DEFAULT_LENGTH)
+    event.add("dtend", action.end.astimezone(UTC))
     event.add("summary", action.title)
     description = "\n\n".join(part for part in (action.description, link) if part)
     event.add("description", description)

@@ -21,6 +21,8 @@ FLOW_LABELS = {
     "review_reason": N_("flow.review_reason"),
     "proposal_reason": N_("flow.proposal_reason"),
     "proposal_edit": N_("flow.proposal_edit"),
+    "alert": N_("flow.alert"),
+    "checkin": N_("checkin.flow"),
 }
 
 #: The choices of a Confirm step.

@@ -25,12 +25,13 @@ from turnout.views.buttons import (
 )
 from turnout.views.members import pseudonym_in
 from turnout.views.reply import Reply
-from turnout.views.timefmt import babel_locale, local_time
+from turnout.views.timefmt import babel_locale, time_span
 
 #: The fields an organiser may change before deciding, and their button labels.
 FIELD_LABELS = {
     ProposalField.TITLE: N_("proposal.field.title"),
     ProposalField.TIME: N_("proposal.field.time"),
+    ProposalField.END: N_("edit.field.end"),
     ProposalField.PLACE: N_("proposal.field.place"),
     ProposalField.DESCRIPTION: N_("proposal.field.description"),
 }
@@ -73,10 +74,12 @@ def place_label(city: str, country: str) -> str:
 
 
 def summary(t: Translator, proposal: Proposal) -> str:
-    """What was proposed, as the proposer and the organisers read it (time in its place)."""
+    """What was proposed, as the proposer and the organisers read it (from start to end, in
+    its place's time)."""
+    span = time_span(proposal.starts_at, proposal.end, proposal.timezone, t.language)
     lines = [
         f"<b>{_escape(proposal.title)}</b>",
-        t("card.time", time=local_time(proposal.starts_at, proposal.timezone, t.language)),
+        t("card.time", time=span),
         t("propose.where", city=place_label(proposal.city, country_name_in(t, proposal.country))),
     ]
     if proposal.place:

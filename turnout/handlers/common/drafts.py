@@ -4,7 +4,7 @@ answered so far, kept as JSON with the open prompt."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,6 +39,8 @@ class ActionDraft(BaseModel):
     longitude: float | None = None
     place: str = ""
     starts_at: datetime | None = None
+    lasts: int | None = None
+    """How long it lasts, in minutes (None: the default): a new start keeps it."""
     options: list[datetime] = []
     """Two readings of an ambiguous time, for its buttons to pick from."""
     description: str = ""
@@ -72,7 +74,15 @@ class ActionDraft(BaseModel):
             timezone=zone,
             reminder_minutes=tuple(self.reminder_minutes),
             host_id=host_id,
+            ends_at=self.ends_at,
         )
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """When it ends; None: at the default duration after the start."""
+        if self.starts_at is None or self.lasts is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.lasts)
 
     def as_action(self, zone: str) -> Action:
         """The draft as the card it will become, for the preview."""

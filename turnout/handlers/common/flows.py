@@ -26,6 +26,15 @@ from turnout.views.reply import Reply
 
 D = TypeVar("D", bound=BaseModel)
 
+#: The names of the flows defined with ``reply_keyboard``: the engine ends prompts of any flow
+#: (the one replaced by another, the one that lapsed), knowing only its name.
+_REPLY_KEYBOARDS: set[str] = set()
+
+
+def uses_reply_keyboard(flow: str) -> bool:
+    """Whether the questions of the flow named ``flow`` put a reply keyboard on the screen."""
+    return flow in _REPLY_KEYBOARDS
+
 
 @dataclass(frozen=True, slots=True)
 class Go:
@@ -142,6 +151,15 @@ class Flow(Generic[D]):
     commands: frozenset[str] = field(default=frozenset({"cancel"}))
     cancelled: str | None = None
     """The message key said on /cancel; the generic "… cancelled" without one."""
+    reply_keyboard: bool = False
+    """Its questions put a reply keyboard under the text field (Telegram's "Share my
+    location"), which stays until a message takes it away: however the engine ends the prompt
+    (/cancel, another command or flow, a button of something else, the time running out), its
+    notice takes the keyboard away. A step that ends the flow itself does so in its last word."""
+
+    def __post_init__(self) -> None:
+        if self.reply_keyboard:
+            _REPLY_KEYBOARDS.add(self.name)
 
     @property
     def first(self) -> str:

@@ -26,13 +26,22 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Message, ReplyKeyboardRemove, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from turnout.handlers.common.context import TurnoutContext
-from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
+from turnout.handlers.common.flows import (
+    End,
+    Flow,
+    Go,
+    Outcome,
+    Stay,
+    Step,
+    Turn,
+    uses_reply_keyboard,
+)
 from turnout.handlers.common.replies import explain
 from turnout.i18n import N_
 from turnout.storage import Prompt
@@ -109,7 +118,11 @@ async def current(context: TurnoutContext, user_id: int) -> Prompt | None:
     if await context.store.close_prompt(prompt.id) is not None:
         minutes = int(context.settings.prompt_timeout.total_seconds() // 60)
         await _strip(context, prompt)
-        await context.bot.send_message(prompt.chat_id, lapsed(context.t, prompt.flow, minutes))
+        await context.bot.send_message(
+            prompt.chat_id,
+            lapsed(context.t, prompt.flow, minutes),
+            reply_markup=_keyboard_removed(prompt.flow),
+        )
     return None
 
 
@@ -251,7 +264,11 @@ async def _handle_message(turn: Turn[Any], flow: Flow[Any], command: str | None)
     step: Step[Any] = flow.steps[turn.prompt.step]
     if command == "cancel":
         await turn.close()
-        await turn.say(t(flow.cancelled) if flow.cancelled else cancelled(t, flow.name))
+        await turn.context.bot.send_message(
+            turn.prompt.chat_id,
+            t(flow.cancelled) if flow.cancelled else cancelled(t, flow.name),
+            reply_markup=_keyboard_removed(flow.name),
+        )
         return End()
     if command is not None:
         outcome = await step.press(turn, command, None) if step.press else None
@@ -341,10 +358,23 @@ async def _close(context: TurnoutContext, prompt: Prompt, *, tell: bool) -> None
 
 
 async def _closed(context: TurnoutContext, prompt: Prompt, *, tell: bool) -> None:
-    """A prompt ended: its question's buttons go; the person is told when they left it."""
+    """A prompt ended: its question's buttons go; the person is told when they left it. A
+    flow's reply keyboard goes too, which only a message can take away: ended without a word
+    of the flow's own (a refusal explained, say), the person is told it is closed then too."""
     await _strip(context, prompt)
-    if tell:
-        await context.bot.send_message(prompt.chat_id, closed(context.t, prompt.flow))
+    if tell or uses_reply_keyboard(prompt.flow):
+        await context.bot.send_message(
+            prompt.chat_id,
+            closed(context.t, prompt.flow),
+            reply_markup=_keyboard_removed(prompt.flow),
+        )
+
+
+def _keyboard_removed(flow: str) -> ReplyKeyboardRemove | None:
+    """The markup of a notice that ends a prompt of ``flow``: the reply keyboard its questions
+    put under the text field goes with it (pressed later, it would send a location, say, to
+    whatever takes messages then)."""
+    return ReplyKeyboardRemove() if uses_reply_keyboard(flow) else None
 
 
 async def _strip(context: TurnoutContext, prompt: Prompt) -> None:
