@@ -36,8 +36,12 @@ _ROLE_WORDS = {
 
 
 def may_manage(held: frozenset[Role], user_id: int, host_id: int | None) -> bool:
-    """Edit, cancel, see and review an action: an organiser or owner any, its host their own."""
-    return allowed(held, ORGANISERS) or (host_id is not None and host_id == user_id)
+    """Edit, cancel, see and review an action: an organiser or owner any, its host their own,
+    while they hold the host role (an owner who revokes it takes the action's rights away too:
+    the action keeps its host, for the record)."""
+    if allowed(held, ORGANISERS):
+        return True
+    return host_id is not None and host_id == user_id and Role.HOST in held
 
 
 def parse_grantable_role(word: str) -> Role | None:

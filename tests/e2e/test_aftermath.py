@@ -175,6 +175,31 @@ async def test_help_shared_tells_the_organisers_with_a_way_to_reach_the_person(
     ]
 
 
+async def test_a_host_no_longer_trusted_is_not_told_who_needs_help(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
+) -> None:
+    """The owner took the host role away: the action keeps its host for the record, but the
+    host is no longer on its safety team."""
+    await started(owner)
+    hana, ana = await people(telegram, "Hana", "Ana")
+    store = bot.services.store
+    action = await an_action(bot, here=[ana], host_id=hana.id)
+    assert Role.HOST in await store.roles_of(hana.id)
+    await store.revoke_role(hana.id, Role.HOST, OWNER_ID, bot.clock())
+    await bot.skip(PAST_THE_END)
+    await ana.reply()
+    await ana.press(HELP)
+    question = await ana.reply()
+    assert "host" not in shown(question)
+    await ana.press(SHARE)
+    await ana.reply()
+    assert "Someone needs help" in shown(await owner.reply())
+    await hana.no_reply()
+    assert bot.rows(
+        "SELECT chat_id FROM deliveries WHERE purpose = :p", p=f"safety-help:{action.id}:{ana.id}"
+    ) == [(OWNER_ID,)]
+
+
 async def test_help_not_shared_tells_nobody_and_says_what_one_can_do(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
 ) -> None:
@@ -273,21 +298,41 @@ async def test_a_member_cannot_run_the_safety_check_nor_answer_one_not_asked_of_
     assert before["checkins"] == bot.snapshot()["checkins"]
 
 
-async def test_old_buttons_of_a_cancelled_action_say_why_and_change_nothing(
+async def test_an_action_cancelled_while_under_way_still_asks_those_who_were_there(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
 ) -> None:
+    """The police dispersed it and an organiser cancelled it: whoever checked in is asked all
+    the same, and can still say they need help; the thank-you and its report are not."""
     await started(owner)
     [ana] = await people(telegram, "Ana")
     action = await an_action(bot, here=[ana])
-    await bot.skip(PAST_THE_END)
-    check = await ana.reply()
+    await bot.skip(timedelta(hours=1))  # under way
     await bot.services.store.cancel_action(action.id, OWNER_ID, bot.clock())
+    await bot.skip(PAST_THE_END - timedelta(hours=1))
+    await eventually(lambda: bool(received(ana, ASK)), "the safety check, after all")
+    [check] = received(ana, ASK)
     await ana.press(HELP, message=check)
-    assert "cancelled" in (await ana.callback_answer())["text"]
-    assert bot.rows("SELECT safety FROM checkins") == [(None,)]
+    assert "cancelled" not in (await ana.callback_answer()).get("text", "")
+    assert bot.rows("SELECT safety FROM checkins") == [("help",)]
     await ana.press_data(ReportOn(action.id).encode(), check)
     assert "cancelled" in (await ana.callback_answer())["text"]
     assert bot.rows("SELECT COUNT(*) FROM reports") == [(0,)]
+
+
+async def test_the_safety_check_cannot_be_run_before_the_start(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
+) -> None:
+    """Asked by the early arrivals' count, it would settle the check for everyone after."""
+    await started(owner)
+    [ana] = await people(telegram, "Ana")
+    action = await an_action(bot, here=[ana])  # checked in; it starts in half an hour
+    card = await card_of(owner, action)
+    assert "1 here" in shown(card)
+    assert "🛟 Safety check now" not in labels(card)
+    await owner.press_data(RunSafetyCheck(action.id, "ask").encode(), card)
+    assert "once the action has begun" in (await owner.callback_answer())["text"]
+    await ana.no_reply()
+    assert bot.rows("SELECT safety_round FROM actions") == [(0,)]
 
 
 async def test_the_safety_check_due_while_down_comes_once_across_restarts(

@@ -86,13 +86,14 @@ async def test_a_safety_check_found_too_late_is_settled_without_asking(
     ] == [other.id]
 
 
-async def test_a_cancelled_action_is_never_due(
+async def test_a_cancelled_action_asks_those_there_if_they_are_safe_but_thanks_nobody(
     store: Store, make_action: ActionFactory, make_member: MemberFactory
 ) -> None:
+    """Cancelled on the day (the police dispersed it): whoever checked in was there."""
     action = await an_action(make_action)
     await going(store, action, await make_member(), here=True)
     await store.cancel_action(action.id, ORGANISER, NOW)
-    assert await store.due_safety_checks(END, LATEST) == []
+    assert [due.id for due in await store.due_safety_checks(END, LATEST)] == [action.id]
     assert await store.due_photo_asks(END + AFTER, AFTER, LATEST) == []
 
 
@@ -107,7 +108,7 @@ async def test_a_round_queues_its_messages_once_and_is_audited(
     assert await store.start_safety_round(action.id, 1, messages, END, actor_id=ORGANISER) == 2
     # Repeated after a crash, or pressed by a second organiser: nothing more.
     assert await store.start_safety_round(action.id, 1, messages, END) is None
-    key = SafetyCheck(action.id, 1).key
+    key = SafetyCheck(action.id, action.revision, 1).key
     assert [chat for chat, _ in payloads(read_db, key)] == [ana.user_id, ben.user_id]
     assert read_db("SELECT DISTINCT priority FROM deliveries") == [(SafetyCheck.priority,)]
     read = await store.action(action.id)
@@ -165,7 +166,8 @@ async def test_only_someone_checked_in_answers_after_the_check_was_asked_and_the
     assert await store.answer_safety(action.id, ana.user_id, Safety.SAFE, END)
     assert await store.safety_counts(action.id) == SafetyCounts(safe=1, help=0, no_answer=1)
     await store.cancel_action(action.id, ORGANISER, END)
-    assert not await store.answer_safety(action.id, ben.user_id, Safety.SAFE, END)
+    # Cancelled meanwhile (dispersed): those who were there still answer.
+    assert await store.answer_safety(action.id, ben.user_id, Safety.SAFE, END)
 
 
 # -- the thank-you asking for photos --------------------------------------------------------
@@ -211,7 +213,7 @@ async def test_the_thank_you_is_queued_once_per_person(
     message = [(ana.user_id, '{"text": "thanks"}')]
     assert await store.queue_photo_ask(action.id, message, END + AFTER) == 1
     assert await store.queue_photo_ask(action.id, message, END + AFTER) is None
-    assert len(payloads(read_db, PhotoAsk(action.id).key)) == 1
+    assert len(payloads(read_db, PhotoAsk(action.id, action.revision).key)) == 1
     assert await store.due_photo_asks(END + AFTER, AFTER, LATEST) == []
     assert PhotoAsk.priority < URGENT
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import NOW, MemberFactory
@@ -20,7 +20,15 @@ from tests.storage.conftest import (
     plan_for,
     planner,
 )
-from turnout.storage import DEFAULT_DURATION, Answer, Member, NewAction, Purged, Store
+from turnout.storage import (
+    DEFAULT_DURATION,
+    Answer,
+    Attendance,
+    Member,
+    NewAction,
+    Purged,
+    Store,
+)
 
 LATER = START + timedelta(days=1)
 
@@ -190,3 +198,33 @@ async def test_retention_counts_from_the_end(
     assert (await store.rsvp_counts(camp.id)).going == 1
     assert (await store.rsvp_counts(picket.id)).going == 1
     assert (await store.rsvp_counts(old.id)).going == 0
+
+
+async def test_a_move_to_another_day_starts_the_day_afresh(store: Store) -> None:
+    """Check-ins, the safety check and the thank-you of the old day are not the new day's; a
+    delay on the day keeps who is already there."""
+    now = datetime(2027, 6, 7, 20, 0, tzinfo=UTC)
+    start = now - timedelta(hours=3)
+    await store.register_member(7, "Ana", "en", "UTC", start - timedelta(days=1))
+    action = await store.create_action(
+        new_action(starts_at=start, ends_at=start + timedelta(hours=2), reminder_minutes=()),
+        1, [], start - timedelta(days=1),
+    )  # fmt: skip
+    await store.answer_rsvp(action.id, 7, Answer.GOING, start - timedelta(days=1))
+    assert await store.check_in(action.id, 7, start) is not None
+    assert await store.start_safety_round(action.id, 1, [], now) == 0
+    assert await store.queue_photo_ask(action.id, [], now) == 0
+    # A delay, still today: who is here stays; what was asked is asked again at the new end.
+    delayed = await store.reschedule_action(
+        action.id, lambda _: [], 1, now, ends_at=now + timedelta(hours=1)
+    )
+    assert delayed is not None
+    assert (delayed.safety_round, delayed.photos_asked) == (0, False)
+    assert await store.checkin_of(action.id, 7) is not None
+    # Next week: nobody is there yet.
+    moved = await store.reschedule_action(
+        action.id, lambda _: [], 1, now, starts_at=now + timedelta(days=7)
+    )
+    assert moved is not None
+    assert await store.checkin_of(action.id, 7) is None
+    assert await store.attendance(action.id) == Attendance(going=1, here=0, confirmed=0)

@@ -64,9 +64,9 @@ purposes = st.one_of(
     st.builds(ChannelLost, ids, stamps),
     st.builds(PromptLapse, small_ids),
     st.builds(AlertCopy, small_ids),
-    st.builds(SafetyCheck, small_ids, st.sampled_from([1, 2])),
+    st.builds(SafetyCheck, small_ids, small_ids, st.sampled_from([1, 2])),
     st.builds(SafetyHelp, small_ids, ids),
-    st.builds(PhotoAsk, small_ids),
+    st.builds(PhotoAsk, small_ids, small_ids),
     st.builds(LiveCard, small_ids, stamps),
     st.builds(Pinning, st.builds(lambda n: AlertCopy(n).key, small_ids)),
 )
@@ -90,9 +90,9 @@ ONE_OF_EACH: list[Purpose] = [
     ChannelLost(1, AT),
     PromptLapse(1),
     AlertCopy(1),
-    SafetyCheck(1, 1),
+    SafetyCheck(1, 1, 1),
     SafetyHelp(1, 1),
-    PhotoAsk(1),
+    PhotoAsk(1, 1),
     LiveCard(1, AT),
     Pinning(AlertCopy(1).key),
 ]

@@ -28,9 +28,11 @@ def test_alerts_open_a_day_before_the_start_and_close_a_while_after_the_end() ->
     assert alerts_open(rally, NOW + timedelta(hours=1))
     assert alerts_open(rally, rally.end + ACTION_DAY_LATEST - timedelta(seconds=1))
     assert not alerts_open(rally, rally.end + ACTION_DAY_LATEST)
-    assert not alerts_open(
-        action(starts_at=NOW, status=ActionStatus.CANCELLED), NOW + timedelta(minutes=5)
-    )
+    # Cancelled before it began: nobody is there. Cancelled while under way (dispersed):
+    # those still there need alerts most.
+    cancelled = action(starts_at=NOW, status=ActionStatus.CANCELLED)
+    assert not alerts_open(cancelled, NOW - timedelta(minutes=5))
+    assert alerts_open(cancelled, NOW + timedelta(minutes=5))
 
 
 def test_actions_under_way_come_first_then_the_soonest_then_those_just_over() -> None:
@@ -47,6 +49,8 @@ def test_actions_under_way_come_first_then_the_soonest_then_those_just_over() ->
 
 def test_an_alert_is_not_empty_nor_longer_than_the_limit() -> None:
     assert checked_text("  Police at the bridge \n") == "Police at the bridge"
+    with pytest.raises(Invalid):
+        checked_text("\u200b\u200d\u2060")  # invisible: an empty URGENT pinned everywhere
     with pytest.raises(Invalid) as empty:
         checked_text(" \n\t")
     assert empty.value.key == "alert.empty"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from turnout.permissions import EVERYONE, allowed, held_roles, parse_grantable_role
+from turnout.permissions import EVERYONE, allowed, held_roles, may_manage, parse_grantable_role
 from turnout.storage import Role
 
 roles = st.frozensets(st.sampled_from(list(Role)))
@@ -50,3 +50,13 @@ def test_role_words() -> None:
     assert parse_grantable_role(" broadcaster ") is Role.BROADCASTER
     assert parse_grantable_role("owner") is None
     assert parse_grantable_role("host") is None
+
+
+def test_a_host_manages_their_own_action_only_while_they_hold_the_role() -> None:
+    host = frozenset({Role.HOST})
+    assert may_manage(host, 7, 7)
+    assert not may_manage(host, 7, 8), "another host's action"
+    assert not may_manage(frozenset(), 7, 7), "the host role was revoked"
+    assert may_manage(frozenset({Role.ORGANISER}), 7, 8)
+    assert may_manage(frozenset({Role.OWNER}), 7, None)
+    assert not may_manage(frozenset({Role.BROADCASTER}), 7, None)

@@ -268,12 +268,13 @@ class Outbox:
 
 def _pin(
     delivery: Delivery, payload: Payload, message_ids: list[int]
-) -> tuple[Purpose, int, str] | None:
-    """The row that pins what ``delivery`` sent, when its payload asks for it."""
+) -> tuple[Purpose, int, str, datetime | None] | None:
+    """The row that pins what ``delivery`` sent, when its payload asks for it (and no later
+    than the message itself would have been sent)."""
     if not payload.pin or not message_ids:
         return None
     pin = Payload(pin_of=message_ids[0])
-    return Pinning(delivery.purpose), delivery.chat_id, pin.to_json()
+    return Pinning(delivery.purpose), delivery.chat_id, pin.to_json(), delivery.expires_at
 
 
 def _retry_after(error: RetryAfter) -> float:

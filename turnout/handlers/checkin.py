@@ -92,6 +92,10 @@ async def _location(turn: Turn[CheckinDraft], message: Message) -> Outcome:
     if message.location is None or message.forward_origin is not None:
         return Stay(t("checkin.own_location"))
     location = message.location
+    if location.live_period:
+        # A live location would go on reporting where the person is, as edits, after the
+        # question ended: one moment is all a check-in needs.
+        return Stay(t("checkin.not_live"))
     try:
         result = await checkins.confirm_location(
             turn.services,

@@ -169,10 +169,12 @@ HANDLERS: tuple[Route, ...] = (
         ),
         group=1,
     ),
-    # With no question open: a location is for an open report, else "Near me"…
+    # With no question open: a location is for an open report, else "Near me"… (a new one
+    # only: a live location goes on moving as edits, and each would answer again)
     Other(
         lambda: MessageHandler(
-            PRIVATE & (filters.LOCATION | filters.VENUE), guarded(places.shared_location, EVERYONE)
+            PRIVATE & filters.UpdateType.MESSAGE & (filters.LOCATION | filters.VENUE),
+            guarded(places.shared_location, EVERYONE),
         )
     ),
     # …and whatever else a member sends outside a command is part of their report.

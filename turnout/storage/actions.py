@@ -175,6 +175,7 @@ class ActionQueries(StoreBase):
         ``reminders`` plans from the action as stored, read in the same transaction, so two
         organisers changing the time and the reminders at once cannot undo each other."""
         async with self._transaction() as db:
+            before = await one_action(db, action_id)
             # SQLite reads every column on the right as it was before the UPDATE: the end
             # moves by the old duration.
             if not await rows_changed(
@@ -204,7 +205,9 @@ class ActionQueries(StoreBase):
             ):
                 return None
             action = await one_action(db, action_id)
-            assert action is not None
+            assert action is not None and before is not None
+            if starts_at is not None or ends_at is not None:
+                action = await _day_moved(db, before, action, now)
             await drop_reminders(db, action_id, now)
             await plan_reminder_rows(db, action_id, action.revision, reminders(action))
             if notice_due is not None:
@@ -226,6 +229,25 @@ class ActionQueries(StoreBase):
             await merge_notice(db, action_id, {"cancelled"}, now)
             await write_audit(db, now, actor_id, "action:cancel", None, {"action": action_id})
             return await one_action(db, action_id)
+
+
+async def _day_moved(
+    db: aiosqlite.Connection, before: Action, after: Action, now: datetime
+) -> Action:
+    """A new start or end: check-ins of an earlier occasion (the action moved past its old
+    end) are not of this one; and while the new end is ahead, the safety check and the thank-you
+    are still to come (asked anew: their outbox purposes carry the revision)."""
+    if after.starts_at >= before.end:
+        await db.execute("DELETE FROM checkins WHERE action_id = :id", {"id": after.id})
+    if after.end > now and (after.safety_round or after.photos_asked):
+        await db.execute(
+            "UPDATE actions SET safety_round = 0, photos_asked = 0 WHERE id = :id",
+            {"id": after.id},
+        )
+        found = await one_action(db, after.id)
+        assert found is not None
+        return found
+    return after
 
 
 async def insert_action(

@@ -15,7 +15,7 @@ from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audi
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import DEFAULT_DURATION, Action, Recipient, Safety
 from turnout.storage.purposes import PhotoAsk, SafetyCheck
-from turnout.storage.rows import action_from
+from turnout.storage.rows import action_from, one_action
 
 
 def sql_span(delta: timedelta) -> str:
@@ -31,7 +31,8 @@ class AftermathQueries(StoreBase):
     # -- the safety check -----------------------------------------------------------------
 
     async def due_safety_checks(self, now: datetime, latest: timedelta) -> list[Action]:
-        """Planned actions that ended and whose safety check was not asked, with someone
+        """Actions that ended (planned, or cancelled while under way: whoever checked in is
+        asked all the same) and whose safety check was not asked, with someone
         checked in, and ended less than ``latest`` ago. Those found too late (the bot was
         down), or with nobody checked in, are settled at once: nobody is asked about them."""
         params = {**END_PARAMS, "now": to_db_time(now), "too_late": to_db_time(now - latest)}
@@ -39,7 +40,7 @@ class AftermathQueries(StoreBase):
             await db.execute(
                 """
                 UPDATE actions SET safety_round = 2
-                WHERE status = 'planned' AND safety_round = 0
+                WHERE status IN ('planned', 'cancelled') AND safety_round = 0
                   AND COALESCE(ends_at, datetime(starts_at, :default)) <= :now
                   AND (COALESCE(ends_at, datetime(starts_at, :default)) <= :too_late
                        OR NOT EXISTS (SELECT 1 FROM checkins WHERE action_id = actions.id))
@@ -49,7 +50,7 @@ class AftermathQueries(StoreBase):
             async with db.execute(
                 """
                 SELECT * FROM actions
-                WHERE status = 'planned' AND safety_round = 0
+                WHERE status IN ('planned', 'cancelled') AND safety_round = 0
                   AND COALESCE(ends_at, datetime(starts_at, :default)) <= :now
                 ORDER BY id
                 """,
@@ -91,12 +92,15 @@ class AftermathQueries(StoreBase):
                 db,
                 """
                 UPDATE actions SET safety_round = :round
-                WHERE id = :id AND status = 'planned' AND safety_round = :round - 1
+                WHERE id = :id AND status IN ('planned', 'cancelled')
+                  AND safety_round = :round - 1
                 """,
                 {"id": action_id, "round": round},
             ):
                 return None
-            purpose = SafetyCheck(action_id, round)
+            action = await one_action(db, action_id)
+            assert action is not None
+            purpose = SafetyCheck(action_id, action.revision, round)
             queued = await insert_deliveries(db, purpose, messages, now, now, expires_at)
             await write_audit(
                 db, now, actor_id, "action:safety-check", action_id,
@@ -108,13 +112,14 @@ class AftermathQueries(StoreBase):
         self, action_id: int, user_id: int, answer: Safety, now: datetime
     ) -> bool:
         """Record ``user_id``'s answer to "Are you safe?" (the latest counts): only someone
-        checked in, on a planned action whose safety check was asked. False otherwise."""
+        checked in, on an action whose safety check was asked (one cancelled while under way
+        too: those who were there still answer). False otherwise."""
         changed = await self._execute(
             """
             UPDATE checkins SET safety = :answer, safety_at = :now
             WHERE action_id = :action AND user_id = :user
               AND EXISTS (SELECT 1 FROM actions WHERE id = :action
-                          AND status = 'planned' AND safety_round > 0)
+                          AND status IN ('planned', 'cancelled') AND safety_round > 0)
             """,
             {"action": action_id, "user": user_id, "answer": answer.value,
              "now": to_db_time(now)},
@@ -197,4 +202,7 @@ class AftermathQueries(StoreBase):
                 {"id": action_id},
             ):
                 return None
-            return await insert_deliveries(db, PhotoAsk(action_id), messages, now, now, expires_at)
+            action = await one_action(db, action_id)
+            assert action is not None
+            purpose = PhotoAsk(action_id, action.revision)
+            return await insert_deliveries(db, purpose, messages, now, now, expires_at)

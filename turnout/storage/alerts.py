@@ -60,12 +60,13 @@ class AlertQueries(StoreBase):
     async def actions_starting_between(
         self, since: datetime, until: datetime, host_id: int | None = None
     ) -> list[Action]:
-        """Planned actions starting in [``since``, ``until``], of ``host_id`` only when given,
-        earliest first (the use case keeps those whose alerts are open now)."""
+        """Actions (planned, or cancelled: one cancelled while under way still takes alerts)
+        starting in [``since``, ``until``], of ``host_id`` only when given, earliest first
+        (the use case keeps those whose alerts are open now)."""
         rows = await self._fetch_all(
             """
             SELECT * FROM actions
-            WHERE status = 'planned' AND starts_at BETWEEN :since AND :until
+            WHERE status IN ('planned', 'cancelled') AND starts_at BETWEEN :since AND :until
               AND (:host IS NULL OR host_id = :host)
             ORDER BY starts_at, id
             """,
@@ -81,16 +82,21 @@ class AlertQueries(StoreBase):
         text: str,
         messages: Sequence[tuple[int, str]],
         now: datetime,
+        *,
+        expires_at: datetime | None = None,
     ) -> tuple[Alert, int] | None:
         """Store the alert, audit it and queue one copy per (chat, payload) in ``messages``,
         in one transaction; return it and how many copies were queued. Only to those it is
         still for: ``messages`` were written before this transaction, and one may have muted
-        the alerts, left or used /forgetme meanwhile. None if the action is no longer planned
-        (cancelled at this very moment)."""
+        the alerts, left or used /forgetme meanwhile. None if the action was cancelled before
+        it began (at this very moment). A copy unsent at ``expires_at`` is dropped."""
         async with self._transaction() as db:
             async with db.execute(
-                "SELECT 1 FROM actions WHERE id = :action AND status = 'planned'",
-                {"action": action_id},
+                """
+                SELECT 1 FROM actions WHERE id = :action
+                  AND (status = 'planned' OR (status = 'cancelled' AND starts_at <= :now))
+                """,
+                {"action": action_id, "now": to_db_time(now)},
             ) as cursor:
                 if await cursor.fetchone() is None:
                     return None
@@ -108,7 +114,7 @@ class AlertQueries(StoreBase):
             alert = build(Alert, row)
             wanted = await _still_for(db, action_id, audience)
             kept = [(chat, payload) for chat, payload in messages if chat in wanted]
-            queued = await insert_deliveries(db, AlertCopy(alert.id), kept, now, now, None)
+            queued = await insert_deliveries(db, AlertCopy(alert.id), kept, now, now, expires_at)
             await write_audit(
                 db, now, sent_by, "alert:sent", None,
                 {"alert": alert.id, "action": action_id, "audience": str(audience),

@@ -91,11 +91,11 @@ class DeliveryQueries(StoreBase):
         delivery_id: int,
         message_ids: Sequence[int],
         now: datetime,
-        follow_up: tuple[Purpose, int, str] | None = None,
+        follow_up: tuple[Purpose, int, str, datetime | None] | None = None,
     ) -> None:
         """Sent: keep the message ids Telegram made (the first, and all of an album). With
-        ``follow_up`` (purpose, chat id, payload), queue that row in the same transaction: the
-        pin of an alert just sent, which a crash cannot then lose."""
+        ``follow_up`` (purpose, chat id, payload, expiry), queue that row in the same
+        transaction: the pin of an alert just sent, which a crash cannot then lose."""
         async with self._transaction() as db:
             await db.execute(
                 """
@@ -112,8 +112,8 @@ class DeliveryQueries(StoreBase):
                 },
             )
             if follow_up is not None:
-                purpose, chat_id, payload = follow_up
-                await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, None)
+                purpose, chat_id, payload, expires_at = follow_up
+                await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, expires_at)
 
     async def sent_copies(self, purpose: Purpose) -> list[SentCopy]:
         """Every message sent for ``purpose`` (a call's copies, to edit or delete them)."""

@@ -240,9 +240,11 @@ class SafetyCheck(Purpose):
     """ "Are you safe?" to everyone checked in (round 1), or again to those who had not answered
     (round 2)."""
 
-    template: ClassVar[str] = "safety:{action}:{round}"
+    template: ClassVar[str] = "safety:{action}:r{revision}:{round}"
     priority: ClassVar[int] = SOON
     action: int
+    revision: int
+    """The action's revision when asked: moved to another day, it is asked anew."""
     round: int
 
 
@@ -260,8 +262,9 @@ class SafetyHelp(Purpose):
 class PhotoAsk(Purpose):
     """The thank-you after an action that asks for photos: once per person."""
 
-    template: ClassVar[str] = "photos:{action}"
+    template: ClassVar[str] = "photos:{action}:r{revision}"
     action: int
+    revision: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,9 @@ class LiveCard(Purpose):
     """The cards organisers have open on an action under way, edited to the latest numbers."""
 
     template: ClassVar[str] = "live-card:{action}:{at}"
+    # Each refresh replaces the one before, so they cannot pile up: they need not wait
+    # behind a call's copies.
+    priority: ClassVar[int] = SOON
     action: int
     at: str
 

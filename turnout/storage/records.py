@@ -49,6 +49,7 @@ class Delivery:
     message_id: int | None
     updated_at: datetime
     priority: int = 0
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from turnout.permissions import ORGANISERS, allowed, may_manage
 from turnout.storage import Action, ActionStatus, Alert, Audience
 from turnout.storage.purposes import AlertCopy
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
+from turnout.usecases.fields import visible
 from turnout.usecases.services import Services
 from turnout.views.alerts import alert_message
 
@@ -42,7 +43,11 @@ class Sent:
 
 def alerts_open(action: Action, now: datetime) -> bool:
     """Whether an alert may go out for ``action`` now: planned, from ``ALERTS_OPEN`` before its
-    start until ``ACTION_DAY_LATEST`` after its end."""
+    start, or cancelled once it had begun, until ``ACTION_DAY_LATEST`` after its end."""
+    if action.status is ActionStatus.CANCELLED:
+        # Cancelled while under way (the police dispersed it): those still there need alerts
+        # more than ever, until the day is over.
+        return action.starts_at <= now < action.end + ACTION_DAY_LATEST
     return (
         action.status is ActionStatus.PLANNED
         and action.starts_at - ALERTS_OPEN <= now < action.end + ACTION_DAY_LATEST
@@ -66,7 +71,7 @@ def by_urgency(actions: list[Action], now: datetime) -> list[Action]:
 def checked_text(text: str) -> str:
     """The alert's text as it will go out: not empty, at most ``ALERT_CHARACTERS``."""
     body = text.strip()
-    if not body:
+    if not visible(body):  # zero-width characters alone: an empty URGENT pinned everywhere
         raise Invalid("alert.empty")
     if len(body) > ALERT_CHARACTERS:
         raise Invalid("alert.too_long", count=ALERT_CHARACTERS)
@@ -136,7 +141,11 @@ async def send(s: Services, actor: int, action_id: int, audience: Audience, text
     messages = [
         (person.user_id, payloads[catalogs.resolve(person.language)]) for person in recipients
     ]
-    sent = await s.store.send_alert(action.id, actor, audience, body, messages, s.now())
+    # Not sent by the end of the day (the bot was down), an alert is no news but noise.
+    expires_at = action.end + ACTION_DAY_LATEST
+    sent = await s.store.send_alert(
+        action.id, actor, audience, body, messages, s.now(), expires_at=expires_at
+    )
     if sent is None:
         raise Gone("card.is_cancelled")
     s.outbox.wake()

@@ -17,10 +17,11 @@ from typing import Literal
 from turnout.delivery import Payload
 from turnout.i18n import Translator
 from turnout.limits import ACTION_DAY_LATEST
+from turnout.permissions import may_manage
 from turnout.storage import Action, ActionStatus, Role, Safety
 from turnout.storage.purposes import SafetyHelp
 from turnout.usecases.actions import managed
-from turnout.usecases.errors import Declined, Gone
+from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
 from turnout.views.safety import Team, contact, safety_check, team_message
 
@@ -62,9 +63,12 @@ async def _ask(
 async def run_check(s: Services, actor: int, action_id: int, verb: Literal["ask", "again"]) -> int:
     """An organiser or the host asks now (``ask``: everyone checked in, before the end), or
     once more those without an answer (``again``, once); how many were asked."""
-    action = await managed(s, actor, action_id)
+    action = await _run_by(s, actor, action_id)
     now = s.now()
     round = 1 if verb == "ask" else 2
+    if now < action.starts_at:
+        # Asked before the start, it would settle the check for everyone who comes later.
+        raise Declined("safety.not_started")
     if action.safety_round >= round:
         raise Gone("safety.asked_already" if round == 1 else "safety.asked_again_already")
     if action.safety_round < round - 1:
@@ -77,7 +81,21 @@ async def run_check(s: Services, actor: int, action_id: int, verb: Literal["ask"
     if queued is None:  # someone else asked meanwhile
         raise Gone("safety.asked_already" if round == 1 else "safety.asked_again_already")
     s.outbox.wake()
+    s.hooks.checkins_changed(action.id)  # the other organisers' cards show the new line
     return queued
+
+
+async def _run_by(s: Services, actor: int, action_id: int) -> Action:
+    """The action, if ``actor`` manages it: planned, or cancelled once it had begun (whoever
+    was there is still asked)."""
+    action = await s.store.action(action_id)
+    if action is None:
+        raise Gone("card.gone")
+    if action.status is ActionStatus.CANCELLED and action.starts_at <= s.now():
+        if not may_manage(await s.roles_of(actor), actor, action.host_id):
+            raise NotAllowed()
+        return action
+    return await managed(s, actor, action_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +110,8 @@ async def answer(s: Services, user_id: int, action_id: int, given: Safety) -> An
     action = await _asked(s, user_id, action_id)
     if not await s.store.answer_safety(action.id, user_id, given, s.now()):
         raise Gone("safety.cancelled")  # cancelled this very moment
-    return Answered(action, team_of(s, action))
+    s.hooks.checkins_changed(action.id)  # organisers watching the card see the count move
+    return Answered(action, await team_of(s, action))
 
 
 async def share(
@@ -122,16 +141,16 @@ async def share(
 
     messages = [(chat, render(s.translator(languages.get(chat)))) for chat in team]
     await s.outbox.enqueue(purpose, messages)
-    return team_of(s, action)
+    return await team_of(s, action)
 
 
 async def _asked(s: Services, user_id: int, action_id: int) -> Action:
-    """The action, if ``user_id`` may answer its safety check: it is planned, they checked
-    in, and it was asked."""
+    """The action, if ``user_id`` may answer its safety check: they checked in and it was
+    asked (an action cancelled while under way too: they were there)."""
     action = await s.store.action(action_id)
     if action is None:
         raise Gone("card.gone")
-    if action.status is not ActionStatus.PLANNED:
+    if action.status is ActionStatus.CANCELLED and not action.safety_round:
         raise Gone("safety.cancelled")
     if await s.store.checkin_of(action.id, user_id) is None:
         raise Declined("safety.not_checked_in")
@@ -140,10 +159,16 @@ async def _asked(s: Services, user_id: int, action_id: int) -> Action:
     return action
 
 
-def team_of(s: Services, action: Action) -> Team:
+async def team_of(s: Services, action: Action) -> Team:
     if s.settings.safety_chat_id is not None:
         return Team.CHAT
-    return Team.ORGANISERS if action.host_id is None else Team.ORGANISERS_AND_HOST
+    return Team.ORGANISERS_AND_HOST if await _hosted(s, action) else Team.ORGANISERS
+
+
+async def _hosted(s: Services, action: Action) -> bool:
+    """The action has a host who still holds the role: one an owner stopped trusting is not
+    told who needs help."""
+    return action.host_id is not None and Role.HOST in await s.roles_of(action.host_id)
 
 
 async def _team(s: Services, action: Action, person: int) -> list[int]:
@@ -155,6 +180,6 @@ async def _team(s: Services, action: Action, person: int) -> list[int]:
         grant.user_id for grant in await s.store.role_holders() if grant.role is Role.ORGANISER
     }
     staff |= set(s.settings.owner_ids)
-    if action.host_id is not None:
+    if action.host_id is not None and await _hosted(s, action):
         staff.add(action.host_id)
     return sorted(staff - {person})

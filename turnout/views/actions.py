@@ -155,22 +155,20 @@ def card(
                 ]
             )
             rows.append([CalendarFile(action.id).button(t("card.button.calendar"))])
-        if organiser and day.attendance is not None and day.attendance.here:
-            if day.safety_round == 0:
-                rows.append(
-                    [RunSafetyCheck(action.id, "ask").button(t("card.button.safety_check"))]
-                )
-            elif day.safety_round == 1 and day.safety is not None and day.safety.no_answer:
-                rows.append(
-                    [RunSafetyCheck(action.id, "again").button(t("card.button.safety_again"))]
-                )
-        if organiser:
-            rows.append(
-                [
-                    ManageAction(action.id, "edit").button(t("card.button.edit")),
-                    ManageAction(action.id, "cancel").button(t("card.button.cancel")),
-                ]
-            )
+    # Once it began, and even when it was cancelled while under way (the police dispersed
+    # it): whoever was there is asked.
+    if organiser and day.started and day.attendance is not None and day.attendance.here:
+        if day.safety_round == 0:
+            rows.append([RunSafetyCheck(action.id, "ask").button(t("card.button.safety_check"))])
+        elif day.safety_round == 1 and day.safety is not None and day.safety.no_answer:
+            rows.append([RunSafetyCheck(action.id, "again").button(t("card.button.safety_again"))])
+    if action.status is ActionStatus.PLANNED and organiser:
+        rows.append(
+            [
+                ManageAction(action.id, "edit").button(t("card.button.edit")),
+                ManageAction(action.id, "cancel").button(t("card.button.cancel")),
+            ]
+        )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 

@@ -144,11 +144,18 @@ def _media_message(
 
 
 def location_message(
-    world: World, user: UserRecord, chat: FakeChat, latitude: float, longitude: float
+    world: World,
+    user: UserRecord,
+    chat: FakeChat,
+    latitude: float,
+    longitude: float,
+    live_period: int | None = None,
 ) -> StoredMessage:
-    """A location shared by ``user`` in ``chat``."""
-    body: JSONDict = {"location": {"latitude": latitude, "longitude": longitude}}
-    return world.store_message(chat, body, sender=user)
+    """A location shared by ``user`` in ``chat`` (a live one for ``live_period`` seconds)."""
+    location: JSONDict = {"latitude": latitude, "longitude": longitude}
+    if live_period is not None:
+        location["live_period"] = live_period
+    return world.store_message(chat, {"location": location}, sender=user)
 
 
 def channel_post(world: World, channel: FakeChat, text: str) -> StoredMessage:

@@ -227,12 +227,17 @@ class FakeUser:
         return sent
 
     async def send_location(
-        self, latitude: float, longitude: float, *, chat: FakeChat | int | None = None
+        self,
+        latitude: float,
+        longitude: float,
+        *,
+        chat: FakeChat | int | None = None,
+        live_period: int | None = None,
     ) -> JSONDict:
-        """Share a location; returns the message."""
+        """Share a location (a live one with ``live_period``); returns the message."""
         target = self._target(chat)
         stored = builders.location_message(
-            self.server.world, self.record, target, latitude, longitude
+            self.server.world, self.record, target, latitude, longitude, live_period
         )
         return await self._deliver(stored)
 
