@@ -253,6 +253,33 @@ async def test_with_a_safety_chat_set_the_chat_is_told_and_not_the_organisers(
         await owner.no_reply()
 
 
+async def test_a_safety_chat_the_bot_was_removed_from_does_not_lose_the_call_for_help(
+    telegram: FakeTelegram,
+    make_settings: Callable[..., Settings],
+    clock: Clock,
+    owner: FakeUser,
+    safety_chat: Any,
+) -> None:
+    """Told "shared" while nobody could read it would be the worst answer: the organisers
+    hear it instead, and the person is told who."""
+    settings = make_settings(safety_chat_id=safety_chat.id)
+    async with running(settings, clock, telegram) as bot:
+        await started(owner)
+        [ana] = await people(telegram, "Ana")
+        await an_action(bot, here=[ana])
+        telegram.set_chat_member(safety_chat, telegram.bot_id, "left")
+        await bot.skip(PAST_THE_END)
+        await ana.reply()
+        await ana.press(HELP)
+        await ana.reply()
+        await ana.press(SHARE)
+        done = await ana.reply()
+        assert "I told the organisers of this action" in shown(done)
+        told = await owner.reply()
+        assert f'<a href="tg://user?id={ana.id}">Ana</a> (@ana_on_tg)' in text_of(told)
+        assert telegram.bot_messages(safety_chat) == []
+
+
 async def test_an_organiser_asks_before_the_end_and_the_end_asks_nobody_again(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
 ) -> None:

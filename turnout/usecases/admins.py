@@ -51,3 +51,24 @@ async def require_admin(s: Services, actor: int, chats: Iterable[int]) -> None:
         if not await is_admin(s, chat_id, actor):
             channel = await s.store.channel(chat_id)
             raise Declined("newcall.not_admin", title=channel.title if channel else chat_id)
+
+
+#: What a member of a group may be for the bot to post there.
+POSTING = (ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.MEMBER)
+
+
+async def bot_can_post(s: Services, chat_id: int) -> bool:
+    """Whether the bot is in ``chat_id`` now (a group it was removed from, or one upgraded to a
+    supergroup under a new id, counts as no). Asked, not kept: a message that must not be lost
+    (a call for help) depends on it."""
+    try:
+        member = await s.bot.get_chat_member(chat_id, s.bot.id)
+    except TelegramError as error:
+        log.error("the bot cannot reach chat %d: %s", chat_id, error)
+        return False
+    if member.status in POSTING or (
+        member.status == ChatMember.RESTRICTED and getattr(member, "can_send_messages", False)
+    ):
+        return True
+    log.error("the bot cannot post in chat %d (it is %s there)", chat_id, member.status)
+    return False

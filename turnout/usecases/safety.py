@@ -21,6 +21,7 @@ from turnout.permissions import may_manage
 from turnout.storage import Action, ActionStatus, Role, Safety
 from turnout.storage.purposes import SafetyHelp
 from turnout.usecases.actions import managed
+from turnout.usecases.admins import bot_can_post
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
 from turnout.views.safety import Team, contact, safety_check, team_message
@@ -129,7 +130,12 @@ async def share(
     checkin = await s.store.checkin_of(action.id, user_id)
     if checkin is None or checkin.safety is not Safety.HELP:
         raise Gone("safety.share_changed")
-    team = await _team(s, action, user_id)
+    # The safety chat is asked first: the bot removed from it (or the group moved to a new id)
+    # would lose the call for help while the person is told it went. The organisers hear it
+    # then, and the log says why.
+    chat = s.settings.safety_chat_id
+    reachable = chat is None or await bot_can_post(s, chat)
+    team = await _team(s, action, user_id, chat=reachable)
     if not team:
         raise Declined("safety.no_team")
     name, username = reach
@@ -141,7 +147,7 @@ async def share(
 
     messages = [(chat, render(s.translator(languages.get(chat)))) for chat in team]
     await s.outbox.enqueue(purpose, messages)
-    return await team_of(s, action)
+    return await team_of(s, action, chat=reachable)
 
 
 async def _asked(s: Services, user_id: int, action_id: int) -> Action:
@@ -159,8 +165,10 @@ async def _asked(s: Services, user_id: int, action_id: int) -> Action:
     return action
 
 
-async def team_of(s: Services, action: Action) -> Team:
-    if s.settings.safety_chat_id is not None:
+async def team_of(s: Services, action: Action, *, chat: bool | None = None) -> Team:
+    """Who the safety team is: the safety chat when set (and, with ``chat`` False, when the
+    bot found it cannot post there), else the organisers and the host."""
+    if s.settings.safety_chat_id is not None and chat is not False:
         return Team.CHAT
     return Team.ORGANISERS_AND_HOST if await _hosted(s, action) else Team.ORGANISERS
 
@@ -171,10 +179,11 @@ async def _hosted(s: Services, action: Action) -> bool:
     return action.host_id is not None and Role.HOST in await s.roles_of(action.host_id)
 
 
-async def _team(s: Services, action: Action, person: int) -> list[int]:
-    """The chats of the safety team: the safety chat when the settings name one, else every
-    organiser and owner, and the action's host; never the person who needs help."""
-    if s.settings.safety_chat_id is not None:
+async def _team(s: Services, action: Action, person: int, *, chat: bool = True) -> list[int]:
+    """The chats of the safety team: the safety chat when the settings name one (and ``chat``:
+    the bot can post there), else every organiser and owner, and the action's host; never the
+    person who needs help."""
+    if s.settings.safety_chat_id is not None and chat:
         return [s.settings.safety_chat_id]
     staff = {
         grant.user_id for grant in await s.store.role_holders() if grant.role is Role.ORGANISER
