@@ -31,6 +31,7 @@ from tests.e2e.conftest import (
 from turnout.config import Settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import Action, Answer, NewAction, Role, Safety
+from turnout.usecases.actions import cancel_action
 from turnout.views.buttons import ReportOn, RunSafetyCheck, SafetyReply, ShareContact
 
 END = timedelta(hours=2)
@@ -472,3 +473,29 @@ async def test_a_host_runs_the_check_of_their_own_action_and_no_other(
         "SELECT actor_id, target_id FROM audit_log WHERE action = 'action:safety-check'"
     )
     assert (actor, target) == (hana.id, theirs.id)
+
+
+async def test_the_organisers_open_card_follows_the_check_and_a_cancellation(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser
+) -> None:
+    """The card an organiser keeps open on the day shows the check once it went out by
+    itself, and that the action was cancelled (a refresh queued before would not)."""
+    await started(owner)
+    [ana] = await people(telegram, "Ana")
+    action = await an_action(bot, here=[ana])
+    await bot.skip(timedelta(hours=1))  # under way
+    card = await card_of(owner, action)
+    assert "🛟 Safety check now" in labels(card)
+    await cancel_action(bot.services, OWNER_ID, action.id)  # dispersed
+
+    def now_shown() -> dict[str, Any]:
+        return next(m for m in owner.inbox if m["message_id"] == card["message_id"])
+
+    await eventually(lambda: "Cancelled" in shown(now_shown()), "the card says cancelled")
+    await bot.skip(PAST_THE_END - timedelta(hours=1))
+    await eventually(
+        lambda: "0 safe · 0 need help · 1 no answer" in shown(now_shown()),
+        "the card counts the check that went out at the end",
+        timeout=10,  # at most one refresh every five seconds: this one may wait its turn
+    )
+    assert "🛟 Safety check now" not in labels(now_shown())

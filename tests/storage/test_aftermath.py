@@ -238,6 +238,18 @@ async def test_the_planner_wakes_at_the_end_and_for_the_thank_you(
     assert await store.next_planned_due(AFTER) is None
 
 
+async def test_an_action_cancelled_with_people_there_still_wakes_the_planner_at_its_end(
+    store: Store, make_action: ActionFactory, make_member: MemberFactory
+) -> None:
+    action = await an_action(make_action)
+    ana = await make_member()
+    await going(store, action, ana, here=True)
+    await store.cancel_action(action.id, ORGANISER, NOW)
+    for notice, cancelled, changes in await store.due_notices(NOW):  # the cancellation told
+        await store.enqueue_notice(notice, (cancelled, changes), [], NOW)
+    assert await store.next_planned_due(AFTER) == END  # asked; not thanked
+
+
 async def test_an_action_without_an_end_stored_ends_after_the_default_duration(
     store: Store, make_action: ActionFactory, make_member: MemberFactory, read_db: ReadDb
 ) -> None:

@@ -17,7 +17,8 @@ class AgendaQueries(StoreBase):
         """The next moment something is due, or None when nothing is planned. An action's
         safety check counts only with someone checked in, its thank-you only with someone
         there or going: without them there is nobody to ask (``due_safety_checks`` settles
-        the first kind when the planner next runs)."""
+        the first kind when the planner next runs). An action cancelled while under way is
+        still checked: those who were there are asked."""
         row = await self._fetch_one(
             """
             SELECT MIN(due_at) AS due_at FROM (
@@ -30,7 +31,7 @@ class AgendaQueries(StoreBase):
                 SELECT expires_at FROM prompts
                 UNION ALL
                 SELECT COALESCE(ends_at, datetime(starts_at, :default)) FROM actions
-                WHERE status = 'planned' AND safety_round = 0
+                WHERE status IN ('planned', 'cancelled') AND safety_round = 0
                   AND EXISTS (SELECT 1 FROM checkins WHERE action_id = actions.id)
                 UNION ALL
                 SELECT datetime(COALESCE(ends_at, datetime(starts_at, :default)), :after)

@@ -219,4 +219,6 @@ async def cancel_action(s: Services, actor: int, action_id: int) -> Action:
     if cancelled is None:
         raise Gone()
     await s.hooks.planner_changed()
+    # Cards kept up to date on the day say so too (a refresh still queued would not).
+    s.hooks.checkins_changed(cancelled.id)
     return cancelled

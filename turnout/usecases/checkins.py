@@ -145,7 +145,9 @@ async def refresh_live_cards(s: Services, action_id: int) -> int:
     is dropped; so are all of them once the day is over. How many edits were queued."""
     store, now = s.store, s.now()
     action = await store.action(action_id)
-    if action is None or action.status is not ActionStatus.PLANNED or not on_the_day(action, now):
+    # A cancelled action's cards go on too, while the day lasts: they now say it was cancelled,
+    # and a check of those who were there (the police dispersed it) is counted on them.
+    if action is None or not on_the_day(action, now):
         await store.forget_live_cards(action_id)
         return 0
     edits: list[tuple[int, Payload]] = []

@@ -38,6 +38,7 @@ async def ask_due(s: Services) -> int:
         if queued is not None:
             asked += 1
             log.info("safety check of action %d: %d asked", action.id, queued)
+            s.hooks.checkins_changed(action.id)  # the organisers' open cards show the counts
     return asked
 
 
