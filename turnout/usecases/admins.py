@@ -53,8 +53,8 @@ async def require_admin(s: Services, actor: int, chats: Iterable[int]) -> None:
             raise Declined("newcall.not_admin", title=channel.title if channel else chat_id)
 
 
-#: What a member of a group may be for the bot to post there.
-POSTING = (ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.MEMBER)
+#: What the bot must be in a group to post there.
+POSTING = (*ADMINS, ChatMember.MEMBER)
 
 
 async def bot_can_post(s: Services, chat_id: int) -> bool:
@@ -66,9 +66,7 @@ async def bot_can_post(s: Services, chat_id: int) -> bool:
     except TelegramError as error:
         log.error("the bot cannot reach chat %d: %s", chat_id, error)
         return False
-    if member.status in POSTING or (
-        member.status == ChatMember.RESTRICTED and getattr(member, "can_send_messages", False)
-    ):
-        return True
-    log.error("the bot cannot post in chat %d (it is %s there)", chat_id, member.status)
-    return False
+    if member.status not in POSTING:
+        log.error("the bot cannot post in chat %d (it is %s there)", chat_id, member.status)
+        return False
+    return True

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, ChatMemberAdministrator
+from telegram import ChatMemberAdministrator
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.storage import Channel
 from turnout.storage.purposes import ChannelLost, stamp
-from turnout.usecases.admins import require_admin
+from turnout.usecases.admins import ADMINS, POSTING, require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
 from turnout.usecases.telling import tell
 
 log = logging.getLogger(__name__)
-
-ADMINS = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 async def link(s: Services, actor: int, reference: int | str) -> Channel:
@@ -39,7 +37,7 @@ async def link(s: Services, actor: int, reference: int | str) -> Channel:
         if not (isinstance(mine, ChatMemberAdministrator) and mine.can_post_messages):
             raise Declined("channels.bot_not_admin", title=title)
     elif chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-        if mine.status not in (*ADMINS, ChatMember.MEMBER):
+        if mine.status not in POSTING:
             raise Declined("channels.bot_not_member", title=title)
     else:
         raise Invalid("channels.bad_reference")

@@ -66,7 +66,7 @@ def place_line(t: Translator, action: Action) -> str:
 @dataclass(frozen=True, slots=True)
 class DayView:
     """What a card shows on the day of the action (README, "Action day"), worked out by
-    ``handlers.common.cards`` for one reader at one moment."""
+    ``usecases.cards`` for one reader at one moment."""
 
     started: bool = False
     """The action has begun: answers are closed."""

@@ -7,27 +7,16 @@ from telegram import Update
 
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.replies import edit_in_place, explain
-from turnout.scheduler.checkins import checkin_open, on_the_day
 from turnout.storage import Action
 from turnout.usecases import cards
 from turnout.usecases.errors import UseCaseError
-from turnout.views.actions import DayView, display_zone
+from turnout.views.actions import display_zone
 from turnout.views.reply import Reply
-
-#: ``checkin_open`` and ``on_the_day`` live with the other rules of the day of the action.
-__all__ = ["action_card", "action_zone", "checkin_open", "day_view", "on_the_day", "out_of_date"]
 
 
 def action_zone(context: TurnoutContext, action: Action) -> str:
     """The zone an action's time is shown and read in (see ``display_zone``)."""
     return display_zone(action, context.timezone)
-
-
-async def day_view(
-    context: TurnoutContext, user_id: int, action: Action, *, manages: bool
-) -> DayView:
-    """What the card shows ``user_id`` of the day of ``action`` right now."""
-    return await cards.day_view(context.store, action, user_id, context.now(), manages=manages)
 
 
 async def action_card(context: TurnoutContext, user_id: int, action: Action) -> Reply:
