@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
@@ -75,6 +75,53 @@ def _split(value: Any) -> Any:
     return value
 
 
+#: A passphrase shorter than this is refused: the database key guards every member's identity.
+MIN_KEY_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class BroadcastApproval:
+    """``TURNOUT_BROADCAST_APPROVAL``: which calls wait for a second person's approval before
+    they go out. ``off`` (none), ``channels`` (any call to a channel), a number (a call to more
+    subscribers than that), or both, comma-separated (``channels,500``)."""
+
+    channels: bool = False
+    subscribers_over: int | None = None
+
+    @classmethod
+    def parse(cls, value: str | int) -> BroadcastApproval:
+        channels = False
+        over: int | None = None
+        for part in _split(value):
+            word = str(part).strip().lower()
+            if word == "off":
+                continue
+            if word == "channels":
+                channels = True
+            elif word.isdigit():
+                over = int(word)
+            else:
+                raise ValueError(f"{part!r} is not off, channels or a number of subscribers")
+        return cls(channels, over)
+
+    @property
+    def enabled(self) -> bool:
+        return self.channels or self.subscribers_over is not None
+
+    def applies(self, *, channels: int, subscribers: int) -> bool:
+        """Whether a call to ``channels`` linked channels and ``subscribers`` subscribers
+        needs a second person's approval."""
+        if self.channels and channels > 0:
+            return True
+        return self.subscribers_over is not None and subscribers > self.subscribers_over
+
+    def __str__(self) -> str:
+        parts = (["channels"] if self.channels else []) + (
+            [str(self.subscribers_over)] if self.subscribers_over is not None else []
+        )
+        return ",".join(parts) or "off"
+
+
 class Settings(BaseSettings):
     """Every setting of the README's "Configuration", validated. Field ``x`` is read from
     ``TURNOUT_X``."""
@@ -115,14 +162,31 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    database_key: SecretStr | None = None
+    database_key_file: Path | None = None
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=3650)
+    backup_passphrase: SecretStr | None = None
+    broadcast_approval: Annotated[BroadcastApproval, NoDecode] = Field(
+        default_factory=lambda: BroadcastApproval()
+    )
+    owner_notices: bool = True
 
-    @field_validator("bot_token", "webhook_secret", mode="before")
+    @field_validator(
+        "bot_token", "webhook_secret", "database_key", "backup_passphrase", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator(
-        "review_chat_id", "safety_chat_id", "digest_hour", "webhook_url", mode="before"
+        "review_chat_id",
+        "safety_chat_id",
+        "digest_hour",
+        "webhook_url",
+        "database_key_file",
+        "backup_dir",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
@@ -153,6 +217,31 @@ class Settings(BaseSettings):
     @classmethod
     def _one_duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("broadcast_approval", mode="before")
+    @classmethod
+    def _approval_rule(cls, value: Any) -> Any:
+        return BroadcastApproval.parse(value) if isinstance(value, str | int) else value
+
+    @field_validator("database_key")
+    @classmethod
+    def _key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_KEY_LENGTH:
+            raise ValueError(f"too short: use at least {MIN_KEY_LENGTH} characters")
+        return value
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Self:
+        if self.database_key is not None and self.database_key_file is not None:
+            raise ValueError(
+                f"set {ENV_PREFIX}DATABASE_KEY or {ENV_PREFIX}DATABASE_KEY_FILE, not both"
+            )
+        if self.database_key_file is not None:
+            try:
+                self.key()  # unreadable or empty: said now, not when the database is opened
+            except ValueError as error:
+                raise ValueError(f"{ENV_PREFIX}DATABASE_KEY_FILE: {error}") from None
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -203,10 +292,38 @@ class Settings(BaseSettings):
         """The path part of ``WEBHOOK_URL``, where the webhook server listens."""
         return urlsplit(self.webhook_url or "").path.strip("/")
 
+    def key(self) -> str | None:
+        """The database key: ``DATABASE_KEY``, or the content of ``DATABASE_KEY_FILE`` (its
+        surrounding blanks and line ends left out); None for an unencrypted database."""
+        if self.database_key is not None:
+            return self.database_key.get_secret_value()
+        if self.database_key_file is None:
+            return None
+        try:
+            text = self.database_key_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not a text file"
+            raise ValueError(f"cannot read {self.database_key_file}: {reason}") from None
+        if len(text) < MIN_KEY_LENGTH:
+            raise ValueError(
+                f"{self.database_key_file} holds fewer than {MIN_KEY_LENGTH} characters"
+            )
+        return text
+
+    def backup_secret(self) -> str | None:
+        """What encrypts a backup: the database key, or else ``BACKUP_PASSPHRASE``."""
+        key = self.key()
+        if key is not None:
+            return key
+        return None if self.backup_passphrase is None else self.backup_passphrase.get_secret_value()
+
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        values = [self.bot_token, self.webhook_secret]
-        return [value.get_secret_value() for value in values if value is not None]
+        values = [self.bot_token, self.webhook_secret, self.database_key, self.backup_passphrase]
+        found = [value.get_secret_value() for value in values if value is not None]
+        if self.database_key_file is not None:
+            found.append(self.key() or "")
+        return [value for value in found if value]
 
     def describe(self) -> list[tuple[str, str]]:
         """Every setting as (environment name, value) with secrets masked, for ``check-config``."""
@@ -221,6 +338,8 @@ class Settings(BaseSettings):
                 shown = format_duration(value)
             elif isinstance(value, tuple):
                 shown = ",".join(str(item) for item in value)
+            elif isinstance(value, BroadcastApproval):
+                shown = str(value)
             elif isinstance(value, float) and value.is_integer():
                 shown = str(int(value))  # 25, as written in the README, not 25.0
             elif value is None:
@@ -259,9 +378,11 @@ def load_settings(*, require_token: bool = False, **overrides: Any) -> Settings:
 
 def _problem(problem: ErrorDetails) -> str:
     location = problem["loc"]
-    field = str(location[0]).upper() if location else "settings"
-    item = f"item {location[1] + 1}: " if len(location) > 1 and isinstance(location[1], int) else ""
     message = str(problem["msg"]).removeprefix("Value error, ")
+    if not location:  # a rule across settings: its message names them
+        return message
+    field = str(location[0]).upper()
+    item = f"item {location[1] + 1}: " if len(location) > 1 and isinstance(location[1], int) else ""
     return f"{ENV_PREFIX}{field}: {item}{message}"
 
 
