@@ -236,6 +236,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"set {ENV_PREFIX}DATABASE_KEY or {ENV_PREFIX}DATABASE_KEY_FILE, not both"
             )
+        if (
+            self.backup_dir is not None
+            and self.backup_passphrase is None
+            and (self.database_key is None and self.database_key_file is None)
+        ):
+            raise ValueError(
+                f"{ENV_PREFIX}BACKUP_DIR: backups are encrypted; set {ENV_PREFIX}DATABASE_KEY "
+                f"or {ENV_PREFIX}BACKUP_PASSPHRASE"
+            )
         if self.database_key_file is not None:
             try:
                 self.key()  # unreadable or empty: said now, not when the database is opened

@@ -14,7 +14,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,10 +27,40 @@ from turnout.bot.jobs import TurnoutApplication
 from turnout.bot.runner import serve
 from turnout.config import Settings, load_settings
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
+from turnout.storage import Store, cipher
 from turnout.usecases.services import Services
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 OWNER_ID = 4242
+#: Every end-to-end test runs twice: on a plain database, and on one encrypted with this key
+#: (SQLCipher). 64 hex digits are a raw key, opened without stretching: the tests read the
+#: database through a connection of their own many times a second.
+DATABASE_KEY = "5f3c" * 16
+KEY_VARIABLE = "TURNOUT_DATABASE_KEY"
+
+
+@pytest.fixture(autouse=True, params=["plain", "encrypted"])
+def database_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The key of this run, in the environment, where the settings (and ``environment``, for
+    a ``turnout`` process) read it."""
+    if request.param == "encrypted":
+        monkeypatch.setenv(KEY_VARIABLE, DATABASE_KEY)
+        return DATABASE_KEY
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    return None
+
+
+def current_key() -> str | None:
+    return os.environ.get(KEY_VARIABLE)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection of the test's own to a bot's database, plain or encrypted."""
+    return cipher.connect(path, current_key())
+
+
+async def open_store(path: Path) -> Store:
+    return await Store.open(path, key=current_key())
 
 
 @dataclass
@@ -96,13 +126,13 @@ class RunningBot:
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """Read the bot's database as it is on disk, through a separate connection."""
-        with sqlite3.connect(self.settings.database) as db:
+        with closing(connect(self.settings.database)) as db, db:
             return db.execute(sql, params).fetchall()
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to prove that a refused request wrote nothing. The inbox
         is left out: every update passes through it, refused or not."""
-        with sqlite3.connect(self.settings.database) as db:
+        with closing(connect(self.settings.database)) as db, db:
             names = [
                 name
                 for (name,) in db.execute(
@@ -126,6 +156,8 @@ async def eventually(check: Callable[[], bool], what: str, timeout: float = 5.0)
 def environment(**settings: str) -> dict[str, str]:
     """The environment of a ``turnout`` process: these settings, and none from the caller."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("TURNOUT_")}
+    if current_key() is not None:  # this run's key (``database_key``)
+        env[KEY_VARIABLE] = str(current_key())
     env.update({f"TURNOUT_{name.upper()}": value for name, value in settings.items()})
     return env
 

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import OWNER_ID, TOKEN, environment, free_port, started, text_of
+from tests.e2e.conftest import (
+    OWNER_ID,
+    TOKEN,
+    environment,
+    current_key,
+    free_port,
+    open_store,
+    started,
+    text_of,
+)
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage.purposes import CallCopy
 
@@ -100,6 +109,8 @@ async def test_run_at_debug_never_logs_the_token(telegram: FakeTelegram, tmp_pat
     assert "[REDACTED]" in text, tail
     assert TOKEN not in text
     assert TOKEN.split(":")[1] not in text
+    key = current_key()  # the encrypted run: the database key is as secret as the token
+    assert key is None or key not in text
     # A clean stop: the last word of the runner (debug lines of closing clients may follow).
     assert "turnout.bot.runner: stopped" in text, tail
 
@@ -123,10 +134,8 @@ __all__ = ["started"]
 async def test_deliveries_shows_counts_and_last_errors(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from turnout.storage import Store
-
     database = tmp_path / "turnout.db"
-    store = await Store.open(database)
+    store = await open_store(database)
     now = datetime.now(UTC)
     await store.enqueue_deliveries(CallCopy(7, "text"), [(1, "{}"), (2, "{}"), (3, "{}")], now, now)
     first, second = await store.claim_due_deliveries(now, limit=2)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import zipfile
 from contextlib import closing
 from datetime import timedelta
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import RunningBot, shown, started, text_of
+from tests.e2e.conftest import RunningBot, connect, shown, started, text_of
 from tests.e2e.test_actions import make_action, organiser_of
 from tests.e2e.test_review import submit
 from turnout.pseudonym import pseudonym
@@ -31,7 +30,7 @@ def settings_overrides() -> dict[str, Any]:
 def safety_check_answered(bot: RunningBot, action_id: int, answers: dict[int, str]) -> None:
     """The safety check asked and answered, as it leaves the database (built in its own
     slice: written straight to the file here)."""
-    with closing(sqlite3.connect(bot.db_path)) as db, db:
+    with closing(connect(bot.db_path)) as db, db:
         db.execute("UPDATE actions SET safety_round = 1 WHERE id = ?", (action_id,))
         for user_id, answer in answers.items():
             db.execute(

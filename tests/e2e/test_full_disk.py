@@ -4,14 +4,13 @@ half-written; when space returns the bot goes on by itself."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from tests.e2e.conftest import RunningBot, labels, started, text_of
 from turnout.sandbox.fakebot import FakeUser
-from turnout.storage import NewAction, Store
+from turnout.storage import NewAction, Store, cipher
 
 FULL = "The server is out of space; nothing was saved — try again later."
 # "Живи мост." 300 times: 5.7 KB in UTF-8, more than a page holds, so it needs a new page
@@ -34,7 +33,7 @@ async def fill_the_disk(store: Store) -> None:
             while True:
                 try:
                     await db.execute("INSERT INTO filler VALUES (randomblob(?))", (size,))
-                except sqlite3.OperationalError as error:
+                except cipher.ERRORS as error:
                     if "full" not in str(error):
                         raise
                     break

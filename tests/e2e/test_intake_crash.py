@@ -20,12 +20,13 @@ from tests.e2e.conftest import (
     environment,
     free_port,
     labels,
+    open_store,
     start_turnout,
     text_of,
     webhook_settings,
 )
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
-from turnout.storage import NewAction, Store
+from turnout.storage import NewAction
 
 PHOTOS = 20
 KILL_AFTER = 6
@@ -40,7 +41,7 @@ async def test_a_kill_9_loses_no_photo_already_sent(
     telegram: FakeTelegram, tmp_path: Path, mode: str
 ) -> None:
     database = tmp_path / "data" / "turnout.db"
-    store = await Store.open(database)
+    store = await open_store(database)
     now = datetime.now(UTC)
     rally = NewAction(
         "Clean River Rally", "", now - timedelta(hours=2), "UTC", "Old bridge", None, None, None, ()
@@ -102,7 +103,7 @@ async def test_a_kill_9_loses_no_photo_already_sent(
         second.terminate()
         await second.wait()
     assert f"{PHOTOS} photos" in recap()
-    store = await Store.open(database)
+    store = await open_store(database)
     try:
         draft = await store.draft_of(ana.id)
     finally:

@@ -6,10 +6,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.e2e.conftest import TOKEN, environment, start_turnout
+from tests.e2e.conftest import TOKEN, environment, open_store, start_turnout
 from turnout.delivery import Payload
 from turnout.sandbox.fakebot import FakeTelegram
-from turnout.storage import Store
 from turnout.storage.purposes import CallCopy
 
 RECIPIENTS = 2000
@@ -20,7 +19,7 @@ TEXT = "Clean River Rally: the march starts at noon."
 async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path) -> None:
     database = tmp_path / "data" / "turnout.db"
     people = [telegram.add_user(f"Member {n}") for n in range(RECIPIENTS)]
-    store = await Store.open(database)
+    store = await open_store(database)
     now = datetime.now(UTC)
     payload = Payload(TEXT).to_json()
     await store.enqueue_deliveries(CallCopy(1, "text"), [(p.id, payload) for p in people], now, now)
@@ -67,7 +66,7 @@ async def test_a_kill_9_loses_no_delivery(telegram: FakeTelegram, tmp_path: Path
     assert set(sent) == {p.id for p in people}, "a recipient never got the message"
     duplicates = sum(times - 1 for times in sent.values())
     assert duplicates <= MAX_IN_FLIGHT
-    store = await Store.open(database)
+    store = await open_store(database)
     try:
         [counts] = await store.delivery_counts(CallCopy(1, "text"))
     finally:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.conftest import (
     Clock,
     RunningBot,
+    connect,
     eventually,
     labels,
     running,
@@ -35,7 +36,7 @@ def settings_overrides() -> dict[str, Any]:
 def rows_holding(bot: RunningBot, user_id: int) -> list[str]:
     """Every (table, column) with a value equal to, or text containing, the user id."""
     found = []
-    with sqlite3.connect(bot.settings.database) as db:
+    with closing(connect(bot.settings.database)) as db, db:
         tables = [
             name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]

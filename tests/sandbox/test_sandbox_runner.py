@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from turnout.sandbox.clock import MAX_OFFSET, SandboxClock, clock_path, load_offset, save_offset
-from turnout.sandbox.lock import DatabaseInUse
+from turnout.storage.lock import DatabaseInUse
 from turnout.sandbox.runner import Sandbox, SandboxOptions
 
 STOP_WAIT = 30.0

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 async def post_init(application: TurnoutApplication) -> None:
     data: BotData = application.bot_data
     settings = data.settings
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.database, key=settings.key())
     log.info(
         "database %s ready at schema version %d", settings.database, await store.schema_version()
     )

@@ -19,9 +19,9 @@ from turnout.sandbox import demo
 from turnout.sandbox.clock import SandboxClock, clock_path, describe, load_offset, save_offset
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.sandbox.fakebot.lifecycle import StartStop
-from turnout.sandbox.lock import DatabaseInUse, DatabaseLock
 from turnout.sandbox.web.app import SandboxWeb
 from turnout.storage import Store
+from turnout.storage.lock import DatabaseInUse, DatabaseLock
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,11 @@ class Sandbox(StartStop):
     def __init__(self, options: SandboxOptions) -> None:
         self.options = options
         self.clock = SandboxClock()
-        self.lock = DatabaseLock(options.database)
+        self.lock = DatabaseLock(
+            options.database,
+            holder="another sandbox",
+            advice="stop it, or give this one another --database",
+        )
         self.telegram = FakeTelegram(
             SANDBOX_TOKEN,
             bot_username=demo.BOT_USERNAME,

@@ -1,6 +1,13 @@
 """Storage: SQLite through one Store. Imports neither ``telegram`` nor ``config``."""
 
-from turnout.storage.errors import Conflict, MigrationError, NotFound, OutOfSpace, StorageError
+from turnout.storage.errors import (
+    Conflict,
+    MigrationError,
+    NotFound,
+    OutOfSpace,
+    StorageError,
+    WrongKey,
+)
 from turnout.storage.models import (
     DEFAULT_DURATION,
     GRANTABLE_ROLES,
@@ -112,5 +119,6 @@ __all__ = [
     "Stats",
     "StorageError",
     "Store",
+    "WrongKey",
     "carried",
 ]

@@ -21,6 +21,7 @@ from typing import Any, Literal, Self
 
 import aiosqlite
 
+from turnout.storage import cipher
 from turnout.storage.errors import Conflict, OutOfSpace, StorageError
 from turnout.storage.migrations import apply_migrations, load_migrations
 from turnout.storage.models import Member
@@ -70,9 +71,10 @@ def parse_minutes(text: str | None) -> tuple[int, ...] | None:
 class StoreBase:
     """The connection and the helpers every query class uses; open a ``Store``, not this."""
 
-    def __init__(self, path: Path, db: aiosqlite.Connection) -> None:
+    def __init__(self, path: Path, db: aiosqlite.Connection, key: str | None = None) -> None:
         self.path = path
         self._db = db
+        self._key = key
         # One connection is shared by every handler and task; the lock keeps one coroutine's
         # transaction from swallowing another's statements.
         self._lock = asyncio.Lock()
@@ -91,19 +93,34 @@ class StoreBase:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path, *, migrations: Traversable | Path | None = None) -> Self:
-        """Create the folder and file if needed, configure SQLite and apply every migration."""
+    async def open(
+        cls,
+        path: Path,
+        *,
+        key: str | None = None,
+        migrations: Traversable | Path | None = None,
+    ) -> Self:
+        """Create the folder and file if needed, configure SQLite and apply every migration.
+
+        With ``key`` the file is encrypted (SQLCipher, ``cipher.py``); a key that does not fit
+        the file raises ``WrongKey`` and leaves the file as it was."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StorageError(f"cannot create the folder {path.parent}: {error}") from error
         steps = load_migrations(migrations)
+        cipher.check_key(path, key)
         try:
-            db = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
+            # Opened here, so that a key that does not fit fails before aiosqlite's thread
+            # starts (its stop would outlive the event loop); then handed to that thread.
+            connection = await asyncio.to_thread(
+                cipher.connect, path, key, isolation_level=None, check_same_thread=False
+            )
+        except cipher.ERRORS as error:
             raise StorageError(f"cannot open the database {path}: {error}") from error
+        db = await aiosqlite.Connection(lambda: connection, iter_chunk_size=64)
         try:
-            db.row_factory = sqlite3.Row
+            db.row_factory = cipher.row_factory(key)
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
@@ -112,13 +129,13 @@ class StoreBase:
             await db.execute("PRAGMA secure_delete = ON")
             await db.create_function("casefold", 1, folded, deterministic=True)
             await apply_migrations(db, steps)
-        except sqlite3.Error as error:
+        except cipher.ERRORS as error:
             await db.close()
             raise StorageError(f"cannot use the database {path}: {error}") from error
         except StorageError:
             await db.close()
             raise
-        return cls(path, db)
+        return cls(path, db, key)
 
     async def close(self) -> None:
         async with self._lock:
@@ -132,9 +149,9 @@ class StoreBase:
         ``OutOfSpace``, said once in the log), and a success noted."""
         try:
             yield
-        except sqlite3.IntegrityError as error:
+        except cipher.INTEGRITY_ERRORS as error:
             raise Conflict(str(error)) from error
-        except sqlite3.Error as error:
+        except cipher.ERRORS as error:
             raise self._translated(error) from error
         self._written()
 
@@ -157,7 +174,7 @@ class StoreBase:
             try:
                 # One trip to the database thread, not three (execute, fetch, close).
                 return list(await self._db.execute_fetchall(sql, params))
-            except sqlite3.Error as error:
+            except cipher.ERRORS as error:
                 raise StorageError(str(error)) from error
 
     async def _fetch_one(self, sql: str, params: Mapping[str, Any]) -> sqlite3.Row | None:
@@ -170,7 +187,7 @@ class StoreBase:
         async with self._lock:
             try:
                 await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error as error:
+            except cipher.ERRORS as error:
                 raise StorageError(str(error)) from error
 
     async def schema_version(self) -> int:
@@ -191,7 +208,7 @@ class StoreBase:
             with self._writing():
                 return list(await self._db.execute_fetchall(sql, params))
 
-    def _translated(self, error: sqlite3.Error) -> StorageError:
+    def _translated(self, error: Exception) -> StorageError:
         """A failed write as this package's exception; lack of space as ``OutOfSpace``."""
         if not _is_full(error):
             return StorageError(str(error))
@@ -212,7 +229,7 @@ class StoreBase:
             log.warning("the database %s is written again", self.path)
 
 
-def _is_full(error: sqlite3.Error) -> bool:
+def _is_full(error: Exception) -> bool:
     # SQLITE_FULL: the disk is full, or the database reached its size limit (max_page_count).
     # SQLite reports a write cut short by ENOSPC this way too.
     return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL

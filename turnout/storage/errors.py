@@ -21,3 +21,8 @@ class MigrationError(StorageError):
 
 class OutOfSpace(StorageError):
     """The disk (or the database's size limit) is full: the change was not written at all."""
+
+
+class WrongKey(StorageError):
+    """The key does not fit the database: a key for a plain file, none (or another) for an
+    encrypted one. Nothing was opened or created."""

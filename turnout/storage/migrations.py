@@ -7,7 +7,6 @@ failing script leaves the database exactly at the previous version.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from turnout.storage.cipher import ERRORS
 from turnout.storage.errors import MigrationError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -77,7 +77,7 @@ async def apply_migrations(db: aiosqlite.Connection, migrations: list[Migration]
         )
         try:
             await db.executescript(script)
-        except sqlite3.Error as error:
+        except ERRORS as error:
             if db.in_transaction:
                 await db.rollback()
             raise MigrationError(

@@ -1,8 +1,11 @@
-"""One sandbox per database: a lock file next to it, held for as long as the sandbox runs.
+"""One process at a time owns a database: a lock file next to it, held while it runs.
 
-Two sandboxes on one database would each poll a stand-in for Telegram of their own and write
-the same SQLite file: each would see the other's changes appear from nowhere, and ``--reset``
-in one would delete the database under the other. The second one is refused instead.
+The bot (``turnout run``) and the sandbox hold it for as long as they run; the commands that
+replace the file (``turnout restore``, ``turnout db encrypt`` and ``decrypt``) hold it while
+they work. Two sandboxes on one database would each poll a stand-in for Telegram of their own
+and write the same file; a restore under a running bot would pull the file from under it. The
+second one is refused instead. Commands that only read or add rows (``backup``, ``export``,
+``deliveries``) need no lock: SQLite keeps them consistent.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ if sys.platform != "win32":
 
 
 class DatabaseInUse(Exception):
-    """Another sandbox holds the database; the message says which, and what to do."""
+    """Another process holds the database; the message says which, and what to do."""
 
 
 def lock_path(database: Path) -> Path:
@@ -29,8 +32,16 @@ class DatabaseLock:
     """``acquire()`` at start, ``release()`` at stop. The operating system releases the lock
     when the process ends, however it ends, so a killed sandbox never leaves it behind."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(
+        self,
+        database: Path,
+        *,
+        holder: str = "another Turnout process",
+        advice: str = "stop it first",
+    ) -> None:
         self.database = database
+        self._holder = holder
+        self._advice = advice
         self.path = lock_path(database)
         self._file: IO[str] | None = None
 
@@ -49,8 +60,7 @@ class DatabaseLock:
             held.close()
             who = f" (pid {holder})" if holder.isdigit() else ""
             raise DatabaseInUse(
-                f"another sandbox is using {self.database}{who}; "
-                "stop it, or give this one another --database"
+                f"{self._holder} is using {self.database}{who}; {self._advice}"
             ) from None
         except BaseException:
             held.close()
@@ -63,7 +73,7 @@ class DatabaseLock:
     def release(self) -> None:
         if self._file is None:
             return
-        # The file itself stays: removing it could let two sandboxes lock two different files.
+        # The file itself stays: removing it could let two processes lock two different files.
         with contextlib.suppress(OSError):
             self._file.truncate(0)
         self._file.close()  # closing it releases the lock
@@ -73,5 +83,5 @@ class DatabaseLock:
 def _lock(held: IO[str]) -> None:
     """Lock without waiting; ``BlockingIOError`` when another process holds the lock."""
     if sys.platform == "win32":
-        return  # no flock there: the sandbox runs unguarded rather than not at all
+        return  # no flock there: Turnout runs unguarded rather than not at all
     fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
