@@ -1,6 +1,7 @@
 """Urgent alert benchmark: an alert to 5,000 members while a call's 20,000 copies are going out.
 
     python benchmarks/alert.py [--subscribers 20000] [--members 5000] [--rate 1000]
+                               [--key PASSPHRASE]
 
 The fake Bot API server runs in a process of its own, enforcing ``--rate`` requests per second
 (it answers 429 beyond that), and records every request in the order it arrived. Turnout runs
@@ -10,7 +11,8 @@ everyone going to an action (``--members``, a sample of the subscribers: people 
 action are subscribers too) is sent through the same use case /alert uses. Printed: the time
 from the alert to its first and its last copy, the alert's copies per second, copies lost and
 duplicated (of the alert and of the call), whether any copy of the call went out between the
-first and the last copy of the alert (in the server's order of arrival), pins, and 429s.
+first and the last copy of the alert (in the server's order of arrival), pins, and 429s. With
+``--key`` the database is encrypted with it (as with ``TURNOUT_DATABASE_KEY``) once seeded.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from turnout.delivery import Payload
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.storage import Audience, NewAction, Store
 from turnout.storage.base import to_db_time
+from turnout.storage.convert import encrypt_in_place
 from turnout.storage.purposes import AlertCopy, CallCopy
 from turnout.usecases import alerts
 
@@ -153,6 +156,7 @@ def main() -> None:
         action="store_true",
         help="members who are not subscribers (by default they are a sample of them)",
     )
+    parser.add_argument("--key", help="TURNOUT_DATABASE_KEY: run on an encrypted database")
     arguments = parser.parse_args()
 
     ours, theirs = multiprocessing.Pipe()
@@ -173,9 +177,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "turnout.db"
         action_id = asyncio.run(seed(path, subscribers, members))
+        if arguments.key is not None:
+            encrypt_in_place(path, arguments.key)
         settings = load_settings(
             bot_token=TOKEN,
             database=path,
+            database_key=arguments.key,
             owner_ids=(ORGANISER,),
             api_base_url=base_url,
             api_file_url=file_url,
@@ -203,6 +210,7 @@ def main() -> None:
         f"members ({'not subscribers' if arguments.apart else 'a sample of the subscribers'}) "
         f"after {head:,} copies; rate {arguments.rate:g}/s, {arguments.in_flight} in flight, "
         f"{os.cpu_count()} cores"
+        + (", the database encrypted (--key)" if arguments.key is not None else "")
     )
     print()
     print("| measure | value | target |")

@@ -2,11 +2,16 @@
 what cleaning one hostile or huge file takes.
 
     python benchmarks/export.py [--reports 100000] [--action-reports 1000] [--only-files]
+                                [--key PASSPHRASE]
 
 1. A database with 100,000 submitted reports and 300,000 media rows (plus members, actions and
    RSVPs); ``write_export`` of all of it without media (as ``turnout export`` without a token).
 2. One action with 1,000 reports and 3,000 small photos held by the fake Bot API server, each
    download delayed 20 ms (a slow network); a full export with media.
+
+   Each of the two runs twice: from the plain database, then from the same database encrypted
+   in place with ``--key`` (as ``turnout db encrypt`` does; by default a passphrase, as an
+   operator would set ``TURNOUT_DATABASE_KEY``), the export opening it with the key.
 3. Single files cleaned as an export and as a publication cleans them: picture bombs (a PNG of
    205 KB that decodes to 49.8 megapixels, a progressive JPEG of the same size), a 48 MP JPEG,
    the largest PNG accepted (16 MP, with transparency and turned by its EXIF orientation), and
@@ -14,8 +19,9 @@ what cleaning one hostile or huge file takes.
 
 Each export and each file runs in a fresh process, so its peak resident memory is its own.
 Printed: time, peak RSS and ZIP size, and for the media export the most downloads seen in
-flight at once; for each file, how far the process's peak grew above its baseline (the file
-read, the code imported) while cleaning it.
+flight at once; the export process's CPU time and what the encryption costs (target: at most
+15%); for each file, how far the process's peak grew above its baseline (the file read, the code
+imported) while cleaning it.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import io
 import multiprocessing
 import os
 import random
+import re
 import resource
 import sqlite3
 import subprocess
@@ -33,6 +40,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -51,9 +59,14 @@ from turnout.i18n import Catalogs
 from turnout.sandbox.fakebot import FakeTelegram
 from turnout.sandbox.fakebot.builders import fake_jpeg
 from turnout.storage import Store
+from turnout.storage.convert import encrypt_in_place
 
 TOKEN = "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"
 START = datetime(2026, 5, 1, 12, tzinfo=UTC)
+#: The encrypted run's ``TURNOUT_DATABASE_KEY``: a passphrase, stretched at every open.
+KEY = "correct horse battery staple"
+#: The most the encryption may cost, in time and in CPU: 15%.
+TARGET = 1.15
 WORDS = ["march", "banner", "police", "bridge", "square", "crowd", "peaceful", "leaflets",
          "drums", "rain"]  # fmt: skip
 
@@ -118,13 +131,22 @@ def fill(path: Path, reports: int, media_per_report: int, file_ids: list[str] | 
 
 
 def export_process(
-    database: str, out: str, action_id: int | None, base_url: str | None, pipe: Connection
+    database: str,
+    key: str | None,
+    out: str,
+    action_id: int | None,
+    base_url: str | None,
+    pipe: Connection,
 ) -> None:
-    async def run() -> tuple[float, int, int]:
-        store = await Store.open(Path(database))
+    async def run() -> Exported:
+        # Opening is timed apart: with a passphrase, that is where the key is stretched.
+        opening = time.monotonic()
+        store = await Store.open(Path(database), key=key)
+        opening = time.monotonic() - opening
         t = Catalogs("en").translator("en")
         request = ExportRequest(action_id, t, "Europe/Belgrade", "Benchmark")
         started = time.monotonic()
+        cpu = time.process_time()  # every thread's, SQLite's included
         try:
             if base_url is None:
                 result = await write_export(store, Path(out), request)
@@ -136,10 +158,11 @@ def export_process(
                     result = await write_export(store, Path(out), fetching)
         finally:
             await store.close()
-        return time.monotonic() - started, result.size, result.files
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        return Exported(seconds, cpu, opening, result.size, result.files, peak_kib=0)
 
-    elapsed, size, files = asyncio.run(run())
-    pipe.send((elapsed, peak_rss_kib(), size, files))
+    done = asyncio.run(run())
+    pipe.send(replace(done, peak_kib=peak_rss_kib()))
 
 
 def peak_rss_kib() -> int:
@@ -151,17 +174,92 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+@dataclass(frozen=True)
+class Exported:
+    """One export: its time and CPU (from the store opened to the ZIP closed), the time the
+    store took to open, the ZIP's bytes and media files, the process's peak RSS."""
+
+    seconds: float
+    cpu: float
+    opening: float
+    size: int
+    files: int
+    peak_kib: int
+
+
 async def in_child(
-    database: Path, out: Path, action_id: int | None, base_url: str | None
-) -> tuple[float, int, int, int]:
+    database: Path, key: str | None, out: Path, action_id: int | None, base_url: str | None
+) -> Exported:
     ours, theirs = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=export_process, args=(str(database), str(out), action_id, base_url, theirs)
+        target=export_process,
+        args=(str(database), key, str(out), action_id, base_url, theirs),
     )
     process.start()
     result = await asyncio.to_thread(ours.recv)
     await asyncio.to_thread(process.join)
     return result  # type: ignore[no-any-return]
+
+
+def encrypted(database: Path, key: str) -> float:
+    """Encrypt the database in place, as ``turnout db encrypt`` does; the seconds it took."""
+    started = time.monotonic()
+    encrypt_in_place(database, key)
+    return time.monotonic() - started
+
+
+def key_kind(key: str) -> str:
+    """What SQLCipher makes of the key (``storage/cipher.py``)."""
+    if re.fullmatch(r"[0-9a-fA-F]{64}", key):
+        return "a raw key of 64 hex digits"
+    return "a passphrase, stretched with PBKDF2 at each open"
+
+
+def table_row(label: str, reports: int, media: str, done: Exported, at_once: str) -> str:
+    return (
+        f"| {label} | {reports:,} | {media} | {done.seconds:.1f} | {done.peak_kib / 1024:.0f} "
+        f"| {done.size / 2**20:.1f} | {at_once} |"
+    )
+
+
+def cost(what: str, plain: Exported, keyed: Exported) -> tuple[float, float]:
+    """Print one export's CPU and its encrypted/plain ratios; return the ratios."""
+    slower, costlier = keyed.seconds / plain.seconds, keyed.cpu / plain.cpu
+    print(
+        f"{what}: CPU {plain.cpu:.2f} s plain, {keyed.cpu:.2f} s encrypted; "
+        f"encrypted / plain: time {slower:.2f}, CPU {costlier:.2f}; "
+        f"opening the store {plain.opening:.2f} s plain, {keyed.opening:.2f} s encrypted"
+    )
+    return slower, costlier
+
+
+async def full_export(
+    telegram: FakeTelegram, database: Path, key: str | None, out: Path, action_id: int
+) -> tuple[Exported, int]:
+    """The export with media, downloads sampled meanwhile: (the export, the most at once)."""
+    most = 0
+    sampling = True
+
+    async def sample() -> None:
+        nonlocal most
+        seen = 0
+        while sampling:
+            calls = telegram.calls
+            in_flight = sum(
+                1 for c in calls[seen:] if c.method == "downloadFile" and c.status is None
+            )
+            most = max(most, in_flight)
+            # Skip past the calls that are finished for good.
+            while seen < len(calls) and calls[seen].status is not None:
+                seen += 1
+            await asyncio.sleep(0.005)
+
+    sampler = asyncio.create_task(sample())
+    base = telegram.base_url.removesuffix("/bot")
+    done = await in_child(database, key, out, action_id, base)
+    sampling = False
+    await sampler
+    return done, most
 
 
 PHOTO_SIDE = 2560  # as usecases.publishing cleans a picture for a channel
@@ -260,8 +358,12 @@ async def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--action-reports", type=int, default=1_000)
     parser.add_argument("--only-files", action="store_true", help="only part 3")
+    parser.add_argument("--key", default=KEY, help="the encrypted run's TURNOUT_DATABASE_KEY")
     arguments = parser.parse_args()
+    key = arguments.key
     print(f"{os.cpu_count()} cores")
+    if not arguments.only_files:
+        print(f'encrypted: TURNOUT_DATABASE_KEY="{key}", {key_kind(key)} (SQLCipher 4)')
     print()
     if arguments.only_files:
         await files_table()
@@ -272,10 +374,15 @@ async def main() -> None:
         database = Path(folder) / "big.db"
         await create(database)
         fill(database, arguments.reports, 3, None)
-        elapsed, peak, size, _ = await in_child(database, Path(folder) / "all.zip", None, None)
         media = f"{3 * arguments.reports:,} (not downloaded)"
-        print(f"| metadata, all | {arguments.reports:,} | {media} | {elapsed:.1f} "
-              f"| {peak / 1024:.0f} | {size / 2**20:.1f} | - |")  # fmt: skip
+        metadata: list[Exported] = []
+        encrypting: list[float] = []
+        for label, with_key in (("metadata, all", None), ("metadata, all, encrypted", key)):
+            if with_key is not None:
+                encrypting.append(encrypted(database, with_key))
+            done = await in_child(database, with_key, Path(folder) / "all.zip", None, None)
+            metadata.append(done)
+            print(table_row(label, arguments.reports, media, done, "-"))
 
         async with FakeTelegram(TOKEN) as telegram:
             count = 3 * arguments.action_reports
@@ -286,36 +393,26 @@ async def main() -> None:
             small = Path(folder) / "action.db"
             await create(small)
             action_id = fill(small, arguments.action_reports, 3, file_ids)
-            most = 0
-            sampling = True
-
-            async def sample() -> None:
-                nonlocal most
-                seen = 0
-                while sampling:
-                    calls = telegram.calls
-                    in_flight = sum(
-                        1 for c in calls[seen:] if c.method == "downloadFile" and c.status is None
-                    )
-                    most = max(most, in_flight)
-                    # Skip past the calls that are finished for good.
-                    while seen < len(calls) and calls[seen].status is not None:
-                        seen += 1
-                    await asyncio.sleep(0.005)
-
-            sampler = asyncio.create_task(sample())
-            base = telegram.base_url.removesuffix("/bot")
-            elapsed, peak, size, files = await in_child(
-                small, Path(folder) / "one.zip", action_id, base
-            )
-            sampling = False
-            await sampler
-            with zipfile.ZipFile(Path(folder) / "one.zip") as archive:
-                stored = sum(1 for name in archive.namelist() if name.startswith("media/"))
-            assert stored == files == count, (stored, files, count)
             media = f"{count:,} downloaded, cleaned"
-            print(f"| full, one action | {arguments.action_reports:,} | {media} | {elapsed:.1f} "
-                  f"| {peak / 1024:.0f} | {size / 2**20:.1f} | {most} |")  # fmt: skip
+            full: list[Exported] = []
+            runs = (("full, one action", None), ("full, one action, encrypted", key))
+            for label, with_key in runs:
+                if with_key is not None:
+                    encrypting.append(encrypted(small, with_key))
+                out = Path(folder) / "one.zip"
+                done, most = await full_export(telegram, small, with_key, out, action_id)
+                with zipfile.ZipFile(out) as archive:
+                    stored = sum(1 for name in archive.namelist() if name.startswith("media/"))
+                assert stored == done.files == count, (stored, done.files, count)
+                full.append(done)
+                print(table_row(label, arguments.action_reports, media, done, str(most)))
+    print()
+    ratios = [*cost("metadata, all", *metadata), *cost("full, one action", *full)]
+    print(
+        f"worst encrypted / plain: {max(ratios):.2f} (target: at most {TARGET:.2f}): "
+        f"{'met' if max(ratios) <= TARGET else 'missed'}; encrypting the databases in place "
+        f"took {encrypting[0]:.1f} s and {encrypting[1]:.1f} s"
+    )
     print()
     await files_table()
 

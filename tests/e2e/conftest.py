@@ -217,6 +217,9 @@ def make_settings(telegram: FakeTelegram, tmp_path: Path, mode: str) -> Callable
             "database": tmp_path / "data" / "turnout.db",
             "api_base_url": telegram.base_url,
             "api_file_url": telegram.base_file_url,
+            # Owners' notices come every few seconds and would land among the replies a test
+            # reads as the owner; tests/e2e/test_owner_notices.py turns them on.
+            "owner_notices": False,
         }
         if mode == "webhook":
             values |= webhook_settings(free_port())

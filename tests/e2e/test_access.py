@@ -38,6 +38,7 @@ BUTTON_DATA = {
     "pp": "pp:ok:1",
     "pe": "pe:1:title",
     "sfc": "sfc:{action}:ask",
+    "appr": "appr:1:ok",
 }
 
 PRIVILEGED_COMMANDS = [command for command in COMMANDS if command.roles]

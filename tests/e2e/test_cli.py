@@ -14,8 +14,8 @@ import pytest
 from tests.e2e.conftest import (
     OWNER_ID,
     TOKEN,
-    environment,
     current_key,
+    environment,
     free_port,
     open_store,
     started,

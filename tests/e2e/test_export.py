@@ -139,7 +139,9 @@ async def test_an_export_has_every_report_and_no_metadata(
     exports = bot.settings.database.parent / "exports"
     await asyncio.sleep(0.2)
     assert not list(exports.glob("*.zip"))  # sent, so not kept on the server
-    assert bot.rows("SELECT action FROM audit_log WHERE action = 'export'") == [("export",)]
+    assert bot.rows("SELECT action FROM audit_log WHERE action LIKE 'export%'") == [
+        ("export:made",)
+    ]
 
 
 async def test_an_export_of_one_action_only(

@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 
 from turnout.sandbox.clock import MAX_OFFSET, SandboxClock, clock_path, load_offset, save_offset
-from turnout.storage.lock import DatabaseInUse
 from turnout.sandbox.runner import Sandbox, SandboxOptions
+from turnout.storage.lock import DatabaseInUse
 
 STOP_WAIT = 30.0
 
@@ -150,3 +150,19 @@ def test_the_clock_goes_only_so_far_ahead() -> None:
         clock.skip(timedelta(minutes=6))
     clock.skip(timedelta(minutes=5))
     assert clock.offset == MAX_OFFSET
+
+
+async def test_the_real_bots_key_and_backups_stay_out_of_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's .env with a database key and a backup folder: ``make sandbox`` opens its
+    own demo database without the key, and backs nothing up into the real folder."""
+    backups = tmp_path / "backups"
+    monkeypatch.setenv("TURNOUT_DATABASE_KEY", "the real bot's database key")
+    monkeypatch.setenv("TURNOUT_BACKUP_DIR", str(backups))
+    database = tmp_path / "sandbox.db"
+    async with Sandbox(SandboxOptions(port=0, database=database)) as sandbox:
+        assert sandbox.settings is not None
+        assert sandbox.settings.key() is None and sandbox.settings.backup_dir is None
+    assert database.read_bytes().startswith(b"SQLite format 3\x00")
+    assert not backups.exists()

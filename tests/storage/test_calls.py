@@ -53,7 +53,8 @@ async def test_a_call_is_published_with_its_copies_and_audited(
     assert (entry.action, entry.actor_id, json.loads(entry.detail)) == (
         "call:published",
         ORGANISER,
-        {"call": call.id, "targets": [CHANNEL, GROUP]},
+        # Published with no second approval: the owners' notice reads it from here.
+        {"call": call.id, "targets": [CHANNEL, GROUP], "approved_by": None},
     )
     assert await store.call(call.id + 1) is None
 
@@ -110,6 +111,7 @@ async def test_a_scheduled_call_is_published_once_when_due(
     assert await store.next_call_due() is None
     entry = (await store.audit_entries())[0]
     assert (entry.action, entry.actor_id) == ("call:published", None)
+    assert json.loads(entry.detail)["approved_by"] is None
 
 
 async def test_a_schedule_called_off_as_it_falls_due_goes_one_way_only(

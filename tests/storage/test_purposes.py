@@ -11,9 +11,13 @@ from tests.conftest import NOW
 from tests.storage.conftest import ReadDb
 from turnout.storage import Store
 from turnout.storage.purposes import (
+    APPROVAL_PARTS,
     CALL_PARTS,
     PURPOSES,
     AlertCopy,
+    ApprovalOutcome,
+    ApprovalRequest,
+    ApprovalSettled,
     CallCopy,
     CallDeletion,
     CallEdit,
@@ -24,6 +28,7 @@ from turnout.storage.purposes import (
     Digest,
     Family,
     LiveCard,
+    OwnerNotice,
     PhotoAsk,
     Pinning,
     PromptLapse,
@@ -69,6 +74,10 @@ purposes = st.one_of(
     st.builds(PhotoAsk, small_ids, small_ids),
     st.builds(LiveCard, small_ids, stamps),
     st.builds(Pinning, st.builds(lambda n: AlertCopy(n).key, small_ids)),
+    st.builds(ApprovalRequest, small_ids, st.sampled_from(APPROVAL_PARTS)),
+    st.builds(ApprovalOutcome, small_ids),
+    st.builds(ApprovalSettled, small_ids),
+    st.builds(OwnerNotice, small_ids),
 )
 
 AT = stamp(NOW)
@@ -95,6 +104,10 @@ ONE_OF_EACH: list[Purpose] = [
     PhotoAsk(1, 1),
     LiveCard(1, AT),
     Pinning(AlertCopy(1).key),
+    ApprovalRequest(1, "ask"),
+    ApprovalOutcome(1),
+    ApprovalSettled(1),
+    OwnerNotice(1),
 ]
 
 

@@ -4,7 +4,7 @@ The database says what is due; the JobQueue only wakes the use cases that act on
 planner runs at the next due moment (and every minute besides, as a safety net, and at start-up
 to catch up on what fell due while the bot was down); announcements to the review chat wait a
 few seconds for others to join them; the retention purge runs nightly; the heartbeat shows the
-loop is alive.
+loop is alive; every few seconds the owners are told of new sensitive moves in the audit log.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from telegram import BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from turnout.bot.backups import start_backups
 from turnout.bot.health import BEAT_EVERY, beat
 from turnout.handlers.common.albums import cancel_albums_of
 from turnout.handlers.common.context import BotData, TurnoutContext
@@ -28,6 +29,7 @@ from turnout.handlers.routes import COMMANDS, FLOWS
 from turnout.limits import LIVE_CARD_EVERY
 from turnout.usecases.checkins import refresh_live_cards
 from turnout.usecases.due import run_due
+from turnout.usecases.owners import tell_owners
 from turnout.usecases.retention import purge_expired
 from turnout.usecases.review_chat import announce_new_reports, send_digest
 
@@ -47,6 +49,11 @@ RETENTION_JOB = "retention"
 LIVE_CARD_JOB = "live-cards"
 #: Quiet hours, local time.
 PURGE_AT = time(3, 30)
+OWNERS_JOB = "owner-notices"
+#: How often the owners' sweep reads the audit log (one indexed read when nothing happened).
+#: Polling finds every move, the command line's in another process included, with no use case
+#: having to remember to wake it; a notice reaches the owners within seconds.
+OWNERS_EVERY = 5.0
 
 
 class ApplicationHooks:
@@ -124,6 +131,13 @@ def start_jobs(application: TurnoutApplication) -> None:
         queue.run_once(_purge, when=30, name=RETENTION_JOB)
         queue.run_daily(_purge, time=PURGE_AT.replace(tzinfo=settings.zone), name=RETENTION_JOB)
     queue.run_repeating(beat, interval=BEAT_EVERY, name="heartbeat")
+    start_backups(queue, settings)
+    # At start-up too: moves made while the bot was down, or by the command line.
+    queue.run_repeating(_tell_owners, interval=OWNERS_EVERY, first=0, name=OWNERS_JOB)
+
+
+async def _tell_owners(context: TurnoutContext) -> None:
+    await tell_owners(context.services)
 
 
 async def book_planner(application: TurnoutApplication) -> None:

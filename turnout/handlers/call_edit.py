@@ -62,6 +62,8 @@ async def ask_confirm(turn: Turn_) -> Reply:
             await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
     channels = ", ".join(reach.channels) or t("calls.no_channels")
     where = t.plural("calls.edit_reach", reach.subscribers, channels=channels)
+    if await calls.edit_needs_approval(s, call) is not None:
+        where += "\n\n" + t("approval.edit_will_wait")
     return Reply(where, confirm_keyboard(t, turn.prompt.id))
 
 
@@ -76,9 +78,13 @@ async def confirm_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         return None
     if not await turn.close():
         return End()
-    count, purpose = await calls.edit_text(
+    edit = await calls.edit_text(
         turn.services, turn.user_id, draft.call, draft.text, draft.entities
     )
+    if edit is None:  # the two-person rule: it waits for a second person's approval
+        await turn.say(t("approval.edit_waits", id=draft.call))
+        return End()
+    count, purpose = edit
     status = await turn.say(t.plural("calls.editing", count))
     if count:
         # The status ends with the total once every copy is changed: "Changed 7 of 7 copies."

@@ -9,6 +9,7 @@ from turnout.handlers import call_edit
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.progress import follow
 from turnout.handlers.common.replies import edit_in_place, reply
+from turnout.storage import CallStatus
 from turnout.usecases import calls
 from turnout.views.buttons import ManageCall
 from turnout.views.calls import call_list
@@ -55,12 +56,14 @@ async def calls_button(update: Update, context: TurnoutContext, data: ManageCall
                 lambda counts: asked + changes(t, counts, deleting=True),
             )
     else:
-        await calls.unschedule(s, user_id, data.call)
-        await query.answer(t("calls.unscheduled"))
+        was = await calls.unschedule(s, user_id, data.call)
+        await query.answer(
+            t("approval.withdrawn") if was is CallStatus.AWAITING else t("calls.unscheduled")
+        )
         listing = await _listing(context)
         await edit_in_place(query, listing.text, listing.markup)
 
 
 async def _listing(context: TurnoutContext) -> Reply:
-    recent, sent = await calls.recent(context.services)
-    return call_list(context.t, recent, sent)
+    recent = await calls.recent(context.services)
+    return call_list(context.t, recent.calls, recent.sent, recent.edits_waiting)

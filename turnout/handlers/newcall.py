@@ -23,7 +23,7 @@ from turnout.handlers.common.progress import follow
 from turnout.handlers.common.replies import edit_in_place
 from turnout.i18n import N_
 from turnout.scheduler.timeparse import Ambiguous, Parsed, parse_time
-from turnout.storage import NewCall
+from turnout.storage import CallStatus, NewCall
 from turnout.usecases import calls
 from turnout.views.calls import (
     ACTION,
@@ -198,7 +198,10 @@ async def _publish(turn: Turn_) -> Outcome:
     await calls.check(turn.services, turn.user_id, turn.draft.as_new())  # says why, and stays
     if not await turn.close():
         return End()
-    _, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
+    call, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
+    if followed is None:  # the two-person rule: it waits for a second person's approval
+        await turn.say(t("approval.waits", id=call.id))
+        return End()
     status = await turn.say(t("newcall.publishing"))
     follow(context, followed, turn.prompt.chat_id, status.message_id, lambda c: progress(t, c))
     return End()
@@ -270,8 +273,12 @@ async def got_when(turn: Turn_, text: str) -> Outcome:
     await calls.check(turn.services, turn.user_id, turn.draft.as_new())
     if not await turn.close():
         return End()
-    await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), reading.at)
-    await turn.say(t("newcall.scheduled", time=local_time(reading.at, zone, t.language)))
+    call = await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), reading.at)
+    time = local_time(reading.at, zone, t.language)
+    if call.status is CallStatus.AWAITING:
+        await turn.say(t("approval.waits_scheduled", id=call.id, time=time))
+    else:
+        await turn.say(t("newcall.scheduled", time=time))
     return End()
 
 

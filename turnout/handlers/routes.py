@@ -24,6 +24,7 @@ from turnout.handlers import (
     actions,
     addchannel,
     alert,
+    approval,
     call_edit,
     calls,
     campaign,
@@ -146,6 +147,8 @@ HANDLERS: tuple[Route, ...] = (
     command("newcall", newcall.begin, N_("command.newcall"), BROADCASTERS),
     command("calls", calls.show_calls, N_("command.calls"), BROADCASTERS),
     Button(b.ManageCall, calls.calls_button, BROADCASTERS),
+    # A second broadcaster or organiser approves a call (the two-person rule).
+    Button(b.DecideCall, approval.decide_button, BROADCASTERS | ORGANISERS),
     # Owners.
     command("grant", roles.grant, N_("command.grant"), OWNERS),
     command("revoke", roles.revoke, N_("command.revoke"), OWNERS),

@@ -98,6 +98,10 @@ class Sandbox(StartStop):
             owner_ids=(demo.OWNER.id,),
             review_chat_id=demo.REVIEW_GROUP_ID,
             webhook_url=None,
+            # The sandbox's own demo database: never the real one's key, never its backups.
+            database_key=None,
+            database_key_file=None,
+            backup_dir=None,
         )
         await self._prepare(self.settings)
         demo.populate(self.telegram)

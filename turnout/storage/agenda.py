@@ -26,7 +26,7 @@ class AgendaQueries(StoreBase):
                 UNION ALL
                 SELECT due_at FROM action_notices WHERE status = 'planned'
                 UNION ALL
-                SELECT publish_at FROM calls WHERE status = 'scheduled'
+                SELECT publish_at FROM calls WHERE status IN ('scheduled', 'awaiting')
                 UNION ALL
                 SELECT expires_at FROM prompts
                 UNION ALL

@@ -37,39 +37,15 @@ class CallQueries(StoreBase):
         copies: Copies = (),
     ) -> Call:
         """Store a call to publish now (with its ``copies`` queued in the same transaction) or
-        at ``publish_at``; audited."""
+        at ``publish_at``; audited. Published this way, it went out with no second approval
+        (``approved_by`` null in the audit entry)."""
         async with self._transaction() as db:
-            cursor = await db.execute(
-                """
-                INSERT INTO calls (author, text, entities, media, action_id, targets,
-                                   to_subscribers, status, publish_at, campaign_id,
-                                   created_at, updated_at)
-                VALUES (:author, :text, :entities, :media, :action_id, :targets,
-                        :to_subscribers, :status, :publish_at, :campaign_id, :now, :now)
-                RETURNING *
-                """,
-                {
-                    "author": author,
-                    "text": new.text,
-                    "entities": new.entities,
-                    "media": new.media,
-                    "action_id": new.action_id,
-                    "campaign_id": new.campaign_id,
-                    "targets": json.dumps(list(new.targets)),
-                    "to_subscribers": int(new.to_subscribers),
-                    "status": status,
-                    "publish_at": None if publish_at is None else to_db_time(publish_at),
-                    "now": to_db_time(now),
-                },
-            )
-            row = await cursor.fetchone()
-            assert row is not None
-            call = call_from(row)
-            await _queue_copies(db, call.id, copies, now)
-            await write_audit(
-                db, now, author, f"call:{status}", None,
-                {"call": call.id, "targets": list(new.targets)},
-            )  # fmt: skip
+            call = await insert_call(db, author, new, status, publish_at, now)
+            await queue_copies(db, call.id, copies, now)
+            detail: dict[str, object] = {"call": call.id, "targets": list(new.targets)}
+            if status is CallStatus.PUBLISHED:
+                detail["approved_by"] = None
+            await write_audit(db, now, author, f"call:{status}", None, detail)
         return call
 
     async def publish_scheduled_call(
@@ -86,9 +62,19 @@ class CallQueries(StoreBase):
         async with self._transaction() as db:
             if not await move_status(db, "calls", call_id, "scheduled", "published", now):
                 return False
-            await _queue_copies(db, call_id, copies, now)
+            await queue_copies(db, call_id, copies, now)
             await insert_deliveries(db, CallOut(call_id), told, now, now, None)
-            await write_audit(db, now, None, "call:published", None, {"call": call_id})
+            async with db.execute(
+                "SELECT targets, approved_by FROM calls WHERE id = :id", {"id": call_id}
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            detail = {
+                "call": call_id,
+                "targets": json.loads(row["targets"]),
+                "approved_by": row["approved_by"],
+            }
+            await write_audit(db, now, None, "call:published", None, detail)
         return True
 
     async def call(self, call_id: int) -> Call | None:
@@ -114,7 +100,8 @@ class CallQueries(StoreBase):
 
     async def next_call_due(self) -> datetime | None:
         row = await self._fetch_one(
-            "SELECT MIN(publish_at) AS due FROM calls WHERE status = 'scheduled'", {}
+            "SELECT MIN(publish_at) AS due FROM calls WHERE status IN ('scheduled', 'awaiting')",
+            {},
         )
         return None if row is None or row["due"] is None else from_db_time(row["due"])
 
@@ -141,6 +128,7 @@ class CallQueries(StoreBase):
                 return CallDeleted("sending")
             if not await move_status(db, "calls", call_id, "published", "deleted", now):
                 return CallDeleted("gone")
+            await void_pending(db, call_id, now)
             await db.execute(
                 r"""
                 UPDATE deliveries SET status = 'skipped', last_error = 'the call was deleted',
@@ -195,7 +183,10 @@ class CallQueries(StoreBase):
                 {"id": call_id, "text": text, "entities": entities, "now": to_db_time(now)},
             ):
                 return False
-            await write_audit(db, now, actor, "call:edit", None, {"call": call_id})
+            # Changed without a second approval: any edit still waiting for one is out of date.
+            await void_pending(db, call_id, now)
+            detail = {"call": call_id, "approved_by": None}
+            await write_audit(db, now, actor, "call:edit", None, detail)
         return True
 
     async def set_call_status(
@@ -212,11 +203,65 @@ class CallQueries(StoreBase):
         async with self._transaction() as db:
             if not await move_status(db, "calls", call_id, expected, status, now):
                 return False
+            await void_pending(db, call_id, now)
             await write_audit(db, now, actor, f"call:{status}", None, {"call": call_id})
         return True
 
 
-async def _queue_copies(
+async def insert_call(
+    db: aiosqlite.Connection,
+    author: int,
+    new: NewCall,
+    status: CallStatus,
+    publish_at: datetime | None,
+    now: datetime,
+) -> Call:
+    """Within a transaction: store a new call."""
+    cursor = await db.execute(
+        """
+        INSERT INTO calls (author, text, entities, media, action_id, targets,
+                           to_subscribers, status, publish_at, campaign_id,
+                           created_at, updated_at)
+        VALUES (:author, :text, :entities, :media, :action_id, :targets,
+                :to_subscribers, :status, :publish_at, :campaign_id, :now, :now)
+        RETURNING *
+        """,
+        {
+            "author": author,
+            "text": new.text,
+            "entities": new.entities,
+            "media": new.media,
+            "action_id": new.action_id,
+            "campaign_id": new.campaign_id,
+            "targets": json.dumps(list(new.targets)),
+            "to_subscribers": int(new.to_subscribers),
+            "status": status,
+            "publish_at": None if publish_at is None else to_db_time(publish_at),
+            "now": to_db_time(now),
+        },
+    )
+    row = await cursor.fetchone()
+    assert row is not None
+    return call_from(row)
+
+
+async def void_pending(
+    db: aiosqlite.Connection, call_id: int, now: datetime, status: str = "void"
+) -> int:
+    """Within a transaction: the call changed (or went, or its time passed) since a second
+    person was asked to approve it: every request still open for it is out of date, and a
+    press on its buttons changes nothing. Returns how many there were."""
+    cursor = await db.execute(
+        """
+        UPDATE call_approvals SET status = :status, decided_at = :now
+        WHERE call_id = :call AND status = 'pending'
+        """,
+        {"call": call_id, "status": status, "now": to_db_time(now)},
+    )
+    return cursor.rowcount
+
+
+async def queue_copies(
     db: aiosqlite.Connection, call_id: int, copies: Copies, now: datetime
 ) -> None:
     """Queue every copy, except to a person who is no subscriber by now: the subscribers were

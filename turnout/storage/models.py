@@ -215,6 +215,8 @@ class Channel:
 
 class CallStatus(StrEnum):
     DRAFT = "draft"
+    AWAITING = "awaiting"
+    """Waits for a second person's approval (the two-person rule), to go now or at its time."""
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     DELETED = "deleted"

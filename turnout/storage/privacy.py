@@ -12,6 +12,7 @@ from datetime import datetime
 
 from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.models import ActionStatus
+from turnout.storage.ownernotices import forget_owner_notices
 from turnout.storage.purposes import ProposalNotice, ReviewChatNotice
 from turnout.storage.records import Forgotten, Purged
 from turnout.storage.rows import one_action
@@ -135,6 +136,9 @@ class PrivacyQueries(StoreBase):
                     f"UPDATE {table} SET {column} = NULL WHERE {column} = :uid",  # noqa: S608
                     uid,
                 )
+            # The owners' notices name the member; found through the entries that still
+            # hold the id, so before those are made anonymous.
+            await forget_owner_notices(db, user_id)
             await db.execute(
                 """
                 UPDATE audit_log SET actor_id = NULL, detail = json_set(detail, '$.actor', :who)

@@ -290,6 +290,53 @@ class Pinning(Purpose):
     of: str
 
 
+@dataclass(frozen=True, slots=True)
+class OwnerNotice(Purpose):
+    """Every owner told of one sensitive move, the audit entry ``entry`` (README, "Owners see
+    the sensitive moves"). A lane above a call's copies: a call to thousands, published
+    without a second approval, must not hold back the notice that it was."""
+
+    template: ClassVar[str] = "owner-notice:{entry}"
+    priority: ClassVar[int] = SOON
+    entry: int
+
+    FAMILY: ClassVar[Family] = Family("owner-notice:")
+
+
+# -- the two-person rule for broadcasts (README, "The two-person rule") ----------------------
+
+#: The messages of a request for approval: the call's parts as they will be posted, then the
+#: question with its buttons.
+ApprovalPart = Literal["media", "text", "ask"]
+APPROVAL_PARTS: tuple[ApprovalPart, ...] = ("media", "text", "ask")
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest(Purpose):
+    """A request for a second person's approval, to every other broadcaster and organiser:
+    each part of the call as it will be posted, and the question (``ask``)."""
+
+    template: ClassVar[str] = "approval:{request}:{part}"
+    request: int
+    part: ApprovalPart
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalOutcome(Purpose):
+    """Whoever asked for an approval told what came of it: approved, refused, or too late."""
+
+    template: ClassVar[str] = "approval-outcome:{request}"
+    request: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalSettled(Purpose):
+    """The other approvers' questions edited once one of them decided: who did, no buttons."""
+
+    template: ClassVar[str] = "approval-settled:{request}"
+    request: int
+
+
 #: Every purpose class, for the test that keeps their keys apart.
 PURPOSES: tuple[type[Purpose], ...] = (
     Reminder,
@@ -314,4 +361,8 @@ PURPOSES: tuple[type[Purpose], ...] = (
     PhotoAsk,
     LiveCard,
     Pinning,
+    OwnerNotice,
+    ApprovalRequest,
+    ApprovalOutcome,
+    ApprovalSettled,
 )

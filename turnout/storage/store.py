@@ -11,6 +11,7 @@ from turnout.storage.actions import ActionQueries
 from turnout.storage.aftermath import AftermathQueries
 from turnout.storage.agenda import AgendaQueries
 from turnout.storage.alerts import AlertQueries
+from turnout.storage.approvals import ApprovalQueries
 from turnout.storage.audit import AuditQueries
 from turnout.storage.calls import CallQueries
 from turnout.storage.campaigns import CampaignQueries
@@ -22,6 +23,7 @@ from turnout.storage.export import ExportQueries
 from turnout.storage.inbox import InboxQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.notices import NoticeQueries
+from turnout.storage.ownernotices import OwnerNoticeQueries
 from turnout.storage.places import PlaceQueries
 from turnout.storage.privacy import PrivacyQueries
 from turnout.storage.prompts import PromptQueries
@@ -56,5 +58,7 @@ class Store(
     InboxQueries,
     CheckinQueries,
     AlertQueries,
+    OwnerNoticeQueries,
+    ApprovalQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -26,6 +26,7 @@ from turnout.storage.purposes import (
     Purpose,
     stamp,
 )
+from turnout.usecases import approvals
 from turnout.usecases.admins import require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
@@ -62,44 +63,56 @@ def preview(s: Services, new: NewCall, author: int) -> list[Payload]:
 
 async def check(s: Services, actor: int, new: NewCall) -> None:
     """Why the call cannot go out, if anything: roles, somewhere to go, admin rights in every
-    target channel (asked of Telegram now)."""
+    target channel (asked of Telegram now), and, when it needs a second person's approval,
+    someone else to give it."""
     if not allowed(await s.roles_of(actor), BROADCASTERS):
         raise NotAllowed()
     if not new.targets and not new.to_subscribers:
         raise Invalid("newcall.nowhere")
     await require_admin(s, actor, new.targets)
+    if await approvals.needed(s, new):
+        await approvals.require_approvers(s, actor)
 
 
-async def publish_now(s: Services, actor: int, new: NewCall) -> tuple[Call, CallCopy]:
-    """Publish at once; return the call and the purpose whose progress the author watches."""
+async def publish_now(s: Services, actor: int, new: NewCall) -> tuple[Call, CallCopy | None]:
+    """Publish at once; return the call and the purpose whose progress the author watches.
+    A call the two-person rule applies to waits for approval instead (no purpose then)."""
     await check(s, actor, new)
+    if await approvals.needed(s, new):
+        return await approvals.request_publication(s, actor, new, None), None
     now = s.now()
-    copies, last = await _copies(s, as_call(new, actor, now))
+    copies, last = await copies_of(s, as_call(new, actor, now))
     call = await s.store.create_call(actor, new, CallStatus.PUBLISHED, None, now, copies)
     s.outbox.wake()
     return call, CallCopy(call.id, last)
 
 
 async def schedule(s: Services, actor: int, new: NewCall, at: datetime) -> Call:
-    """Publish at ``at``; the scheduler does it then (``publish_due``)."""
+    """Publish at ``at``; the scheduler does it then (``publish_due``). A call the two-person
+    rule applies to waits for approval first (``CallStatus.AWAITING``)."""
     await check(s, actor, new)
     now = s.now()
     if at <= now:
         raise Invalid("time.past")
+    if await approvals.needed(s, new):
+        return await approvals.request_publication(s, actor, new, at)
     call = await s.store.create_call(actor, new, CallStatus.SCHEDULED, at, now)
     await s.hooks.planner_changed()
     return call
 
 
 async def publish_due(s: Services) -> int:
-    """Publish the scheduled calls whose time has come; return how many went out."""
+    """Publish the scheduled calls whose time has come; return how many went out. Those whose
+    time came while they still waited for approval do not go out: their authors are told."""
+    for waiting in await s.store.due_awaiting_calls(s.now()):
+        await approvals.missed(s, waiting)
     published = 0
     for call in await s.store.due_calls(s.now()):
-        why = await _why_not(s, call)
+        why = await why_not(s, call, call.author)
         if why is not None:
             await _hold(s, call, why)
             continue
-        copies, _ = await _copies(s, call)
+        copies, _ = await copies_of(s, call)
         told = [(call.author, Payload(await _went_out(s, call, copies)).to_json())]
         # Only if it is still scheduled: a schedule called off at this moment stays off.
         if await s.store.publish_scheduled_call(call.id, copies, s.now(), told):
@@ -120,13 +133,14 @@ async def _went_out(s: Services, call: Call, copies: Copies) -> str:
     return went_out(await s.translator_of(call.author), call.id, titles, subscribers)
 
 
-async def _why_not(s: Services, call: Call) -> Callable[[Translator], str] | None:
-    """Why the author of a due call may not publish it now (their role and their rights in its
-    channels, again: either may have gone since they scheduled it); None if they may."""
-    if not allowed(await s.roles_of(call.author), BROADCASTERS):
+async def why_not(s: Services, call: Call, who: int) -> Callable[[Translator], str] | None:
+    """Why ``who`` (the author of a due call, or whoever asked for an approval just given) may
+    not publish or change it now (their role and their rights in its channels, again: either
+    may have gone since they asked); None if they may."""
+    if not allowed(await s.roles_of(who), BROADCASTERS):
         return lambda t: t("calls.held_role")
     try:
-        await require_admin(s, call.author, await touched(s, call))
+        await require_admin(s, who, await touched(s, call))
     except Declined as refused:
         title = refused.params.get("title")
         return lambda t: t("calls.held_admin", title=title)
@@ -158,7 +172,7 @@ async def touched(s: Services, call: Call) -> list[int]:
     return chats
 
 
-async def _copies(s: Services, call: Call) -> tuple[Copies, CallPart]:
+async def copies_of(s: Services, call: Call) -> tuple[Copies, CallPart]:
     """Every copy of ``call``: each part to each target channel and each subscriber, in the
     reader's language; and the last part (whose progress shows that all went out)."""
     catalogs = s.catalogs
@@ -182,10 +196,20 @@ async def _copies(s: Services, call: Call) -> tuple[Copies, CallPart]:
     return copies, parts[-1][0]
 
 
-async def recent(s: Services, limit: int = 10) -> tuple[list[Call], dict[int, int]]:
-    """/calls: the recent calls, and how many chats each reached."""
+@dataclass(frozen=True, slots=True)
+class Recent:
+    """/calls: the recent calls, how many chats each reached, and which have a new text
+    waiting for approval."""
+
+    calls: list[Call]
+    sent: dict[int, int]
+    edits_waiting: set[int]
+
+
+async def recent(s: Services, limit: int = 10) -> Recent:
     calls = await s.store.recent_calls(limit)
-    return calls, await s.store.call_copy_counts([call.id for call in calls])
+    ids = [call.id for call in calls]
+    return Recent(calls, await s.store.call_copy_counts(ids), await s.store.pending_edits(ids))
 
 
 async def editable(s: Services, actor: int, call_id: int) -> Call:
@@ -228,20 +252,33 @@ async def reach(s: Services, call: Call) -> Reach:
     return Reach(tuple(sorted(titles, key=str.casefold)), len({c for c in chats if c > 0}))
 
 
+async def edit_needs_approval(s: Services, call: Call) -> Reach | None:
+    """Where a change of ``call`` reaches, when the two-person rule applies to it; else None."""
+    if not s.settings.broadcast_approval.enabled:
+        return None
+    where = await reach(s, call)
+    return where if approvals.applies(s, len(where.channels), where.subscribers) else None
+
+
 async def edit_text(
     s: Services, actor: int, call_id: int, text: str, entities: Sequence[object]
-) -> tuple[int, Purpose]:
+) -> tuple[int, Purpose] | None:
     """Replace the text of every copy (the message, or the caption it is in); return how many
-    copies already sent are being edited, and the purpose whose progress shows it."""
+    copies already sent are being edited, and the purpose whose progress shows it. None when
+    the two-person rule applies: the new text waits for a second person's approval."""
     call = await editable(s, actor, call_id)
     after = edited(s, call, text, entities)
+    where = await edit_needs_approval(s, call)
+    if where is not None:
+        await approvals.request_edit(s, actor, call, after, where.channels, where.subscribers)
+        return None
     now = s.now()
     if not await s.store.edit_call_text(call.id, after.text, after.entities, actor, now):
         raise Gone("calls.gone")  # deleted meanwhile
-    return await _edit_everywhere(s, after)
+    return await edit_everywhere(s, after)
 
 
-async def _edit_everywhere(s: Services, call: Call) -> tuple[int, Purpose]:
+async def edit_everywhere(s: Services, call: Call) -> tuple[int, Purpose]:
     """Edit the copies already sent; give those still queued the new text. Each copy in the
     language it went out in: the default in channels, the subscriber's own in private."""
     catalogs = s.catalogs
@@ -297,15 +334,17 @@ async def delete(s: Services, actor: int, call_id: int) -> tuple[int, Purpose]:
     return deleted.chats, CallDeletion(call.id)
 
 
-async def unschedule(s: Services, actor: int, call_id: int) -> None:
-    """Call off a scheduled call; it stays a draft, never published."""
+async def unschedule(s: Services, actor: int, call_id: int) -> CallStatus:
+    """Call off a scheduled call, or one still waiting for approval (its request is then out
+    of date); it stays a draft, never published. Returns what it was."""
     if not allowed(await s.roles_of(actor), BROADCASTERS):
         raise NotAllowed()
     call = await s.store.call(call_id)
-    if call is None:
+    if call is None or call.status not in (CallStatus.SCHEDULED, CallStatus.AWAITING):
         raise Gone("calls.gone")
     await require_admin(s, actor, await touched(s, call))
     if not await s.store.set_call_status(
-        call_id, CallStatus.DRAFT, actor, s.now(), expected=CallStatus.SCHEDULED
+        call_id, CallStatus.DRAFT, actor, s.now(), expected=call.status
     ):
         raise Gone("calls.gone")
+    return call.status

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from turnout.export import ExportError
@@ -22,7 +23,7 @@ from turnout.export.archive import (
 )
 from turnout.i18n import Translator
 from turnout.permissions import ORGANISERS, allowed
-from turnout.storage import Action, Campaign, DayCount, Stats
+from turnout.storage import Action, Campaign, DayCount, Stats, Store
 from turnout.storage.records import DayNumbers
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
@@ -87,12 +88,28 @@ async def export(
         result = await write_export(s.store, path, request)
     except ExportError as error:
         raise Declined("export.failed", reason=str(error)) from error
+    await audit_export(s.store, s.now(), actor, request)
+    return result
+
+
+async def audit_export(
+    store: Store, now: datetime, actor: int | None, request: ExportRequest
+) -> None:
+    """Every export is audited (``export:made``), and so told to the owners: by whom (None:
+    the command line), of what, and whether it holds the media."""
+    if request.campaign_id is not None:
+        scope = "campaign"
+    elif request.action_id is not None:
+        scope = "action"
+    else:
+        scope = "all"
     detail = {
+        "scope": scope,
         "action": request.action_id,
         "campaign": request.campaign_id,
+        "media": request.fetch is not None,
     }
-    await s.store.audit(s.now(), actor, "export", None, detail)
-    return result
+    await store.audit(now, actor, "export:made", None, detail)
 
 
 async def clear_leftovers(s: Services) -> None:

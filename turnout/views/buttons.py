@@ -320,6 +320,17 @@ class ManageCall(ButtonData):
     call: int
 
 
+@dataclass(frozen=True, slots=True)
+class DecideCall(ButtonData):
+    """Approve or refuse a request for a second person's approval of a call (the two-person
+    rule): ``request`` is the request's id, never reused, so a button of a request that was
+    decided, or replaced by a newer one, changes nothing."""
+
+    prefix: ClassVar[str] = "appr"
+    request: int
+    verb: Literal["ok", "no"]
+
+
 # -- owners ---------------------------------------------------------------------------------
 
 
@@ -434,6 +445,7 @@ FAMILIES: tuple[type[ButtonData], ...] = (
     EditProposalField,
     UnlinkChannel,
     ManageCall,
+    DecideCall,
     RevokeRole,
     InviteFor,
     CheckIn,

@@ -143,8 +143,11 @@ def text_part(parts: Sequence[tuple[CallPart, Payload]]) -> tuple[CallPart, Payl
     return None
 
 
-def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Reply:
-    """/calls: the recent calls with their state and how many copies went out."""
+def call_list(
+    t: Translator, calls: Sequence[Call], sent: dict[int, int], edits_waiting: Collection[int] = ()
+) -> Reply:
+    """/calls: the recent calls with their state and how many copies went out; those waiting
+    for a second person's approval (or whose new text is) say so."""
     if not calls:
         return Reply(t("calls.none"))
     lines = [t("calls.title"), ""]
@@ -157,6 +160,8 @@ def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Rep
             )
             + f" — {preview}"
         )
+        if call.id in edits_waiting:
+            lines.append("   " + t("approval.edit_pending"))
         if call.status is CallStatus.PUBLISHED:
             rows.append(
                 [
@@ -168,11 +173,20 @@ def call_list(t: Translator, calls: Sequence[Call], sent: dict[int, int]) -> Rep
             rows.append(
                 [ManageCall("unschedule", call.id).button(t("calls.button.unschedule", id=call.id))]
             )
+        elif call.status is CallStatus.AWAITING:
+            rows.append(
+                [
+                    ManageCall("unschedule", call.id).button(
+                        t("approval.button.withdraw", id=call.id)
+                    )
+                ]
+            )
     return Reply("\n".join(lines), InlineKeyboardMarkup(rows) if rows else None)
 
 
 CALL_STATES = {
     CallStatus.DRAFT: N_("calls.state.draft"),
+    CallStatus.AWAITING: N_("approval.state"),
     CallStatus.SCHEDULED: N_("calls.state.scheduled"),
     CallStatus.PUBLISHED: N_("calls.state.published"),
     CallStatus.DELETED: N_("calls.state.deleted"),
