@@ -43,7 +43,7 @@ test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict turnout
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 4
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
