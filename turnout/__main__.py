@@ -331,6 +331,11 @@ def restore_command(settings: Settings, backup: Path) -> int:
         f"{settings.database}: restored from {backup} (schema version "
         f"{restored.schema_version}); start the bot to go on"
     )
+    if restored.replaced is not None:
+        print(
+            f"the database it replaced is kept as {restored.replaced}: delete it once the "
+            "restore is right (it holds what the backup does not, /forgetme's deletions too)"
+        )
     return 0
 
 

@@ -340,7 +340,9 @@ class Settings(BaseSettings):
         for name in type(self).model_fields:
             value = getattr(self, name)
             if isinstance(value, SecretStr):
-                shown = _mask(value.get_secret_value())
+                # Only a token's bot id is shown; any other secret (a passphrase that happens
+                # to start with digits and a colon) shows nothing.
+                shown = _mask(value.get_secret_value()) if name == "bot_token" else "********"
             elif name == "reminder_offsets":
                 shown = ",".join(format_duration(offset) for offset in value)
             elif isinstance(value, timedelta):

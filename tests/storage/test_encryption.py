@@ -273,3 +273,64 @@ def test_rotation_keeps_the_newest(tmp_path: Path) -> None:
     assert [p.name for p in gone] == names[:3]
     assert [p.name for p in daily_backups(tmp_path)] == names[3:]
     assert (tmp_path / "notes.txt").exists()
+
+
+async def test_a_backup_never_overwrites_the_database_itself(tmp_path: Path) -> None:
+    path = tmp_path / "turnout.db"
+    await fill(path, None)
+    before = path.read_bytes()
+    for target in (path, Path(f"{path}-wal"), tmp_path / "." / "turnout.db"):
+        with pytest.raises(StorageError, match="the database's own file"):
+            make_backup(path, None, PASSPHRASE, target)
+    assert path.read_bytes() == before
+
+
+def test_rotation_leaves_backups_named_by_hand(tmp_path: Path) -> None:
+    dated = [daily_name(NOW.replace(day=day)) for day in (1, 2, 3)]
+    for name in [*dated, "turnout-before-upgrade.age", "turnout-keep-forever.age"]:
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in rotate(tmp_path, 2)] == dated[:1]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([*dated[1:], "turnout-before-upgrade.age", "turnout-keep-forever.age"])
+
+
+async def test_a_restore_keeps_the_database_it_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "turnout.db"
+    await fill(path, RAW_KEY)
+    backup = tmp_path / "b.age"
+    make_backup(path, RAW_KEY, RAW_KEY, backup)
+    store = await Store.open(path, key=RAW_KEY)
+    try:
+        await store.register_member(1002, "Added after the backup", "en", "UTC", NOW)
+    finally:
+        await store.close()
+    restored = restore_backup(backup, path, RAW_KEY, RAW_KEY)
+    assert restored.replaced == tmp_path / "turnout.db.before-restore"
+    with closing(cipher.connect(restored.replaced, RAW_KEY)) as db:
+        assert db.execute("SELECT count(*) FROM members WHERE user_id = 1002").fetchone()[0] == 1
+    with closing(cipher.connect(path, RAW_KEY)) as db:
+        assert db.execute("SELECT count(*) FROM members WHERE user_id = 1002").fetchone()[0] == 0
+
+
+async def test_a_conversion_keeps_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "turnout.db"
+    await fill(path, None)
+    path.chmod(0o640)
+    encrypt_in_place(path, PASSPHRASE)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+async def test_a_database_behind_a_symbolic_link_is_converted_where_it_is(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "turnout.db"
+    real.parent.mkdir()
+    await fill(real, None)
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    encrypt_in_place(link, PASSPHRASE)
+    assert link.is_symlink() and link.resolve() == real
+    assert readable(real) == []
+    store = await Store.open(real, key=PASSPHRASE)
+    try:
+        assert await store.member(1001) is not None
+    finally:
+        await store.close()

@@ -82,3 +82,8 @@ def test_which_calls_need_approval() -> None:
     assert not rule.applies(channels=0, subscribers=500)
     assert not BroadcastApproval().applies(channels=3, subscribers=10_000)
     assert not BroadcastApproval(subscribers_over=500).applies(channels=3, subscribers=10)
+
+
+def test_a_passphrase_shaped_like_a_token_is_masked_whole() -> None:
+    shown = dict(load_settings(database_key="2024:our-long-secret-phrase").describe())
+    assert shown["TURNOUT_DATABASE_KEY"] == "********"

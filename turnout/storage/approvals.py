@@ -144,6 +144,11 @@ class ApprovalQueries(StoreBase):
         )
         return {row["call_id"] for row in rows}
 
+    async def call_approver(self, call_id: int) -> int | None:
+        """Who approved a call (a scheduled one, before its time); None if nobody did."""
+        row = await self._fetch_one("SELECT approved_by FROM calls WHERE id = :id", {"id": call_id})
+        return None if row is None or row["approved_by"] is None else int(row["approved_by"])
+
     async def due_awaiting_calls(self, now: datetime) -> list[Call]:
         """Scheduled calls whose time came while they still waited for approval."""
         rows = await self._fetch_all(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -32,12 +33,15 @@ from turnout.storage.migrations import load_migrations
 #: Daily backups are named ``turnout-20261207-0400.age`` (UTC), so they sort by age.
 DAILY_PREFIX = "turnout-"
 DAILY_SUFFIX = ".age"
+_DAILY = re.compile(rf"{DAILY_PREFIX}\d{{8}}-\d{{6}}{re.escape(DAILY_SUFFIX)}")
 
 
 @dataclass(frozen=True, slots=True)
 class Restored:
     schema_version: int
     """The copy's schema version; a start of the bot brings an older one up to date."""
+    replaced: Path | None
+    """Where the database that was replaced is kept (as encrypted as it was), if there was one."""
 
 
 def make_backup(database: Path, key: str | None, secret: str, out: Path) -> int:
@@ -45,6 +49,9 @@ def make_backup(database: Path, key: str | None, secret: str, out: Path) -> int:
     its size in bytes. ``secret`` is the key, or the backup passphrase."""
     if cipher.file_state(database) == "missing":
         raise StorageError(f"there is no database at {database}")
+    own = {Path(f"{database}{side}").resolve() for side in ("", *files.SIDE_FILES, ".lock")}
+    if out.resolve() in own:
+        raise StorageError(f"{out} is the database's own file; write the backup elsewhere")
     cipher.check_key(database, key)
     data = _snapshot(database, key)
     try:
@@ -69,6 +76,7 @@ def _snapshot(database: Path, key: str | None) -> bytes:
             # Into memory: a plain copy is never written to the disk.
             with sqlite3.connect(":memory:") as memory:
                 source.backup(memory)
+                _check(memory, database)
                 return memory.serialize()
         # SQLCipher copies between two files with the same key; the copy is as encrypted as
         # the database, in its folder, and gone once read.
@@ -79,6 +87,7 @@ def _snapshot(database: Path, key: str | None) -> bytes:
             target = cipher.connect(copy, key)
             try:
                 source.backup(target)
+                _check(target, database)
             finally:
                 target.close()
             return copy.read_bytes()
@@ -90,8 +99,18 @@ def _snapshot(database: Path, key: str | None) -> bytes:
         source.close()
 
 
+def _check(copy: sqlite3.Connection, database: Path) -> None:
+    """A backup that would not restore is refused now, not found out on the day it is needed."""
+    verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+    if verdict != "ok":
+        raise StorageError(f"the copy of {database} is damaged ({verdict}); no backup written")
+
+
 def restore_backup(backup: Path, database: Path, key: str | None, secret: str) -> Restored:
-    """Put the database of ``backup`` in ``database``'s place, after checking it."""
+    """Put the database of ``backup`` in ``database``'s place, after checking it. The database
+    it replaces is kept beside it (``turnout.db.before-restore``): the wrong backup restored
+    by mistake must not lose everything since."""
+    database = files.real_path(database)
     try:
         sealed = backup.read_bytes()
     except OSError as error:
@@ -111,6 +130,10 @@ def restore_backup(backup: Path, database: Path, key: str | None, secret: str) -
     if not plain and key is None:
         raise WrongKey(f"{backup} holds an encrypted database: give its key")
     copy = files.temporary_beside(database, "restoring")
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)  # a new machine, after a loss
+    except OSError as error:
+        raise StorageError(f"cannot create the folder {database.parent}: {error}") from error
     files.write_private(copy, data)
     del data
     try:
@@ -128,8 +151,9 @@ def restore_backup(backup: Path, database: Path, key: str | None, secret: str) -
         raise
     _fold_log(database, key)
     files.remove_database_sides(database)
+    kept = files.keep_aside(database, "before-restore")
     files.replace(copy, database)
-    return Restored(version)
+    return Restored(version, kept)
 
 
 def _fold_log(database: Path, key: str | None) -> None:
@@ -154,11 +178,9 @@ def daily_backups(folder: Path) -> list[Path]:
     """The daily backups in ``folder``, oldest first."""
     if not folder.is_dir():
         return []
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.name.startswith(DAILY_PREFIX) and path.name.endswith(DAILY_SUFFIX)
-    )
+    # Exactly the daily names: a backup named by hand (turnout-before-upgrade.age) is neither
+    # counted nor rotated out, and would otherwise sort after every dated one.
+    return sorted(path for path in folder.iterdir() if _DAILY.fullmatch(path.name))
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:

@@ -45,6 +45,7 @@ def decrypt_in_place(path: Path, key: str) -> Converted:
 
 
 def _convert(path: Path, *, key_from: str | None, key_to: str | None, tag: str) -> Converted:
+    path = files.real_path(path)
     copy = files.temporary_beside(path, tag)
     files.remove_database(copy)  # a crashed run's copy
     try:

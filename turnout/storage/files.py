@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import stat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,10 +54,35 @@ def write_private(path: Path, data: bytes) -> None:
         raise StorageError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def replace(source: Path, target: Path) -> None:
-    """Put ``source`` in ``target``'s place in one step, and make the rename itself durable."""
+def real_path(path: Path) -> Path:
+    """The database's real place: a symbolic link is followed, so that the copy is written, and
+    renamed, beside the file itself (not in the link's folder, over the link)."""
+    return path.resolve() if path.is_symlink() else path
+
+
+def keep_aside(path: Path, tag: str) -> Path | None:
+    """Keep the file now at ``path`` under another name beside it (a second link to the same
+    file, or a copy), before something else is renamed into its place; None if there is none."""
+    if not path.exists():
+        return None
+    kept = path.with_name(f"{path.name}.{tag}")
+    remove_database(kept)
     try:
-        os.chmod(source, 0o600)
+        try:
+            os.link(path, kept)
+        except OSError:
+            shutil.copy2(path, kept)
+    except OSError as error:
+        raise StorageError(f"cannot keep {path} as {kept}: {error.strerror or error}") from error
+    return kept
+
+
+def replace(source: Path, target: Path) -> None:
+    """Put ``source`` in ``target``'s place in one step, and make the rename itself durable.
+    The new file gets the old one's owner and permissions (a conversion run by another user, or
+    by root, must not lock the bot out of its own database); a new one is its owner's alone."""
+    try:
+        _same_owner_and_mode(source, target)
         with open(source, "rb+") as file:
             os.fsync(file.fileno())
         os.replace(source, target)
@@ -79,6 +106,18 @@ def overwrite_open(file: BinaryIO) -> None:
         os.fsync(file.fileno())
     except OSError:
         return  # best effort: the file is gone from the folder either way
+
+
+def _same_owner_and_mode(source: Path, target: Path) -> None:
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        os.chmod(source, 0o600)
+        return
+    os.chmod(source, stat.S_IMODE(old.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(PermissionError):  # only root may give a file away
+            os.chown(source, old.st_uid, old.st_gid)
 
 
 def _sync_folder(folder: Path) -> None:

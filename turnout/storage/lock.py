@@ -40,6 +40,8 @@ class DatabaseLock:
         advice: str = "stop it first",
     ) -> None:
         self.database = database
+        # The real file's lock: two names (a symbolic link) for one database are one database.
+        database = database.resolve() if database.is_symlink() else database
         self._holder = holder
         self._advice = advice
         self.path = lock_path(database)

@@ -116,11 +116,14 @@ class OwnerNoticeQueries(StoreBase):
 
 async def forget_owner_notices(db: aiosqlite.Connection, user_id: int) -> int:
     """Within /forgetme's transaction, before the audit log is made anonymous: the owners'
-    notices that name ``user_id`` (as the one who moved, or the one moved) go; return how many.
-    The entries themselves stay, with a pseudonym."""
+    notices that name ``user_id`` (as the one who moved, or the one moved) and have gone out
+    go; return how many. One still waiting is sent all the same: a thief who exports and then
+    forgets the stolen account must not silence the owners' warning. The entries themselves
+    stay, with a pseudonym."""
     cursor = await db.execute(
         """
-        DELETE FROM deliveries WHERE purpose IN (
+        DELETE FROM deliveries
+        WHERE status NOT IN ('pending', 'claimed') AND purpose IN (
             SELECT :prefix || id FROM audit_log
             WHERE actor_id = :uid OR target_id = :uid)
         """,

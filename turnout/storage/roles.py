@@ -182,8 +182,10 @@ class RoleQueries(StoreBase):
 async def insert_host_role(
     db: aiosqlite.Connection, user_id: int, granted_by: int, now: datetime
 ) -> None:
-    """Within a transaction: ``user_id`` hosts an action now (kept if they hosted before)."""
-    await db.execute(
+    """Within a transaction: ``user_id`` hosts an action now (kept if they hosted before). A
+    new host is audited as a grant: a host may alert everyone going to their action, so the
+    owners hear of it as of any role given."""
+    cursor = await db.execute(
         """
         INSERT INTO roles (user_id, role, granted_by, granted_at)
         VALUES (:user_id, 'host', :by, :now)
@@ -191,3 +193,5 @@ async def insert_host_role(
         """,
         {"user_id": user_id, "by": granted_by, "now": to_db_time(now)},
     )
+    if cursor.rowcount > 0:
+        await write_audit(db, now, granted_by, "role:grant", user_id, {"role": "host"})

@@ -108,7 +108,7 @@ async def publish_due(s: Services) -> int:
         await approvals.missed(s, waiting)
     published = 0
     for call in await s.store.due_calls(s.now()):
-        why = await why_not(s, call, call.author)
+        why = await why_not(s, call, call.author) or await _unapproved(s, call)
         if why is not None:
             await _hold(s, call, why)
             continue
@@ -145,6 +145,20 @@ async def why_not(s: Services, call: Call, who: int) -> Callable[[Translator], s
         title = refused.params.get("title")
         return lambda t: t("calls.held_admin", title=title)
     return None
+
+
+async def _unapproved(s: Services, call: Call) -> Callable[[Translator], str] | None:
+    """A call scheduled without approval whom the two-person rule covers now that it is due:
+    the rule was switched on since, or its subscribers grew past the rule's number. It waits
+    for nobody's approval any more, so it does not go out (the author may publish it again)."""
+    if not s.settings.broadcast_approval.enabled:
+        return None
+    if await s.store.call_approver(call.id) is not None:
+        return None
+    subscribers = len(await s.store.subscribers()) if call.to_subscribers else 0
+    if not approvals.applies(s, len(call.targets), subscribers):
+        return None
+    return lambda t: t("approval.rule_now")
 
 
 async def _hold(s: Services, call: Call, why: Callable[[Translator], str]) -> None:

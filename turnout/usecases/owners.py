@@ -27,12 +27,14 @@ from turnout.storage.records import AuditEntry
 from turnout.usecases.services import Services
 from turnout.views.owners import (
     COMMAND_LINE,
+    ActionCancelled,
     AlertSent,
     CallOut,
     ChannelMoved,
     Exported,
     InviteUsed,
     Move,
+    ReportOut,
     RoleMoved,
     Unreadable,
     What,
@@ -53,6 +55,8 @@ SENSITIVE: tuple[str, ...] = (
     "alert:sent",
     "call:published",
     "call:edit",
+    "report:published",
+    "action:cancel",
     "export:made",
 )
 #: Entries read at a time: a sweep after a long downtime works through them in batches.
@@ -192,6 +196,14 @@ async def _what(s: Services, entry: AuditEntry, detail: Mapping[str, Any]) -> Wh
             chats=tuple([await _chat_title(s, _number(chat)) for chat in targets]),
             subscribers=bool(call and call.to_subscribers),
         )
+    if kind == "report:published":
+        return ReportOut(
+            _number(detail["report"]), await _chat_title(s, _number(detail["channel"]))
+        )
+    if kind == "action:cancel":
+        action_id = _number(detail["action"])
+        action = await store.action(action_id)
+        return ActionCancelled(action_id, action.title if action else None)
     if kind == "export:made":
         return await _exported(s, detail)
     raise ValueError(f"not a sensitive kind: {kind}")

@@ -96,13 +96,39 @@ class Exported:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportOut:
+    """A member's report posted to a channel: what one organiser's word can put there."""
+
+    report_id: int
+    chat_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCancelled:
+    """An action called off: everyone who answered is told at once."""
+
+    action_id: int
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Unreadable:
     """An entry of a kind owners are told of whose details could not be read."""
 
     kind: str
 
 
-What = RoleMoved | InviteUsed | ChannelMoved | AlertSent | CallOut | Exported | Unreadable
+What = (
+    RoleMoved
+    | InviteUsed
+    | ChannelMoved
+    | AlertSent
+    | CallOut
+    | ReportOut
+    | ActionCancelled
+    | Exported
+    | Unreadable
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +185,12 @@ def _sentence(t: Translator, who: Who, what: What) -> str:
             else:
                 key = N_("owners.call_published")
             return t(key, who=person, id=what.call_id, channels=chats)
+        case ReportOut():
+            return t("owners.report_published", who=person, id=what.report_id,
+                     channel=quoted(what.chat_title, TITLE_LENGTH))  # fmt: skip
+        case ActionCancelled():
+            return t("owners.action_cancel", who=person, id=what.action_id,
+                     title=quoted(what.title or "?", TITLE_LENGTH))  # fmt: skip
         case Exported():
             media = t("owners.with_media") if what.media else t("owners.without_media")
             if what.scope == "action":
