@@ -130,7 +130,12 @@ async def test_an_approved_proposal_becomes_an_action_hosted_by_its_proposer(
     assert await store.roles_of(ana.user_id) == {Role.HOST}
     assert await store.hosted_action_ids(ana.user_id) == {action.id}
     assert await store.pending_proposals(10) == []
-    assert await audited(store) == ["proposal:submit", "action:create", "proposal:approve"]
+    assert await audited(store) == [
+        "proposal:submit",
+        "role:grant",  # the proposer hosts it now
+        "action:create",
+        "proposal:approve",
+    ]
     entry = (await store.audit_entries())[0]
     assert (entry.actor_id, entry.target_id, json.loads(entry.detail)) == (
         ORGANISER,
