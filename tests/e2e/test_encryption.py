@@ -11,9 +11,6 @@ import asyncio
 import os
 import pty
 import shutil
-import subprocess
-import sys
-from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,22 +26,12 @@ from tests.e2e.conftest import (
     started,
     text_of,
 )
+from tests.e2e.test_cli import turnout
 from turnout.bot import backups
 from turnout.sandbox.fakebot import FakeTelegram, FakeUser
 from turnout.storage import NewAction, cipher
 
 PASSPHRASE = "a backup passphrase for the tests"
-
-
-def turnout(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "turnout", *arguments],
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def secrets_in(database: Path, *secrets: str) -> list[str]:
