@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from turnout.i18n import Catalogs
+from turnout.limits import MESSAGE_CHARACTERS
 from turnout.views.approvals import BEFORE_CHARACTERS, Asked, question, settled
 from turnout.views.buttons import DecideCall
 
@@ -75,3 +76,13 @@ def test_every_language_renders_the_question(language: str) -> None:
     payload = question(reader, asked(subscribers=3, to_subscribers=True, publish_at=AT), "UTC")
     assert " 3 " in payload.text and "Clean River News" in payload.text
     assert "approval." not in payload.text
+
+
+def test_a_call_to_very_many_channels_still_fits_one_message() -> None:
+    """Telegram refuses a message over 4,096 characters: a question that long would never
+    reach an approver, and the call would wait for nobody."""
+    titles = tuple(f"{n:03d} " + "Ж" * 124 for n in range(60))
+    payload = question(t, asked(channels=titles, requester="A" * 64), "UTC")
+    assert len(payload.text) <= MESSAGE_CHARACTERS
+    assert titles[0] in payload.text
+    assert "and 40 more" in payload.text

@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import NOW
 from turnout.i18n import Catalogs, Translator
+from turnout.limits import MESSAGE_CHARACTERS
 from turnout.storage import Audience, Role
 from turnout.storage.records import AuditEntry
 from turnout.usecases.owners import SENSITIVE, detail_of, needs_telling
@@ -202,3 +203,12 @@ def test_a_detail_that_is_not_an_object_reads_as_empty() -> None:
     assert detail_of(entry("role:grant", {"role": "organiser"})) == {"role": "organiser"}
     # A forged call entry with a broken detail is still told (as unreadable, by the sweep).
     assert needs_telling(entry("call:published", "{broken"))
+
+
+def test_a_call_to_very_many_channels_is_told_in_one_message(t: Translator) -> None:
+    """Over 4,096 characters Telegram refuses the message, and no owner would hear of it."""
+    chats = tuple(f"{n:03d} " + "Ж" * 124 for n in range(60))
+    call = CallOut(7, edited=False, scheduled=False, chats=chats, subscribers=True)
+    text = seen(notice(t, call))
+    assert len(text) <= MESSAGE_CHARACTERS
+    assert "and 40 more" in text and chats[0] in text

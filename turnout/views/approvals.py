@@ -18,6 +18,10 @@ from turnout.views.timefmt import local_time
 
 #: How much of the text before an edit the question quotes.
 BEFORE_CHARACTERS = 300
+#: How many channels the question names; the rest are counted. Twenty titles of Telegram's
+#: longest (128 characters) leave the question within one message (4,096 characters): a longer
+#: one would never reach an approver, and the call would wait for nobody.
+CHANNELS_NAMED = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,10 @@ class Asked:
 def question(t: Translator, asked: Asked, timezone: str) -> Payload:
     """The message under the call's preview: what it is, where and when, and the buttons."""
     who = asked.requester
-    channels = ", ".join(asked.channels)
+    channels = ", ".join(asked.channels[:CHANNELS_NAMED])
+    if len(asked.channels) > CHANNELS_NAMED:
+        left = len(asked.channels) - CHANNELS_NAMED
+        channels += " " + t.plural("approval.more_channels", left)
     lines = []
     if asked.before is None:
         lines.append(t("approval.ask", name=who, id=asked.call))

@@ -29,6 +29,10 @@ REACH = {Audience.GOING: N_("owners.reach_going"), Audience.HERE: N_("owners.rea
 _ISOLATE, _END = "\N{FIRST STRONG ISOLATE}", "\N{POP DIRECTIONAL ISOLATE}"
 
 
+#: How many chats a notice of a call names; the rest are counted.
+CHATS_NAMED = 20
+
+
 @dataclass(frozen=True, slots=True)
 class Who:
     """Someone a notice names. No id and no pseudonym: the command line."""
@@ -174,7 +178,12 @@ def _sentence(t: Translator, who: Who, what: What) -> str:
                      text=quoted(first_line(what.text or ""), QUOTE_LENGTH))  # fmt: skip
         case CallOut():
             # Escaped here: the list goes into the message as HTML, with the words of t().
-            named = [html.escape(quoted(chat, TITLE_LENGTH), quote=False) for chat in what.chats]
+            named = [
+                html.escape(quoted(chat, TITLE_LENGTH), quote=False)
+                for chat in what.chats[:CHATS_NAMED]
+            ]
+            if len(what.chats) > CHATS_NAMED:  # within one message, or no owner hears of it
+                named[-1] += " " + t.plural("approval.more_channels", len(what.chats) - CHATS_NAMED)
             if what.subscribers:
                 named.append(t("owners.subscribers"))
             chats = Html(", ".join(named) or t("owners.nowhere"))
