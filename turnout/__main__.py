@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Bot
@@ -47,6 +48,7 @@ from turnout.storage import StorageError, Store, WrongKey, cipher
 from turnout.storage.backup import make_backup, restore_backup
 from turnout.storage.convert import decrypt_in_place, encrypt_in_place
 from turnout.storage.lock import DatabaseInUse, DatabaseLock
+from turnout.usecases.exports import audit_export
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
@@ -150,9 +152,9 @@ def _command(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.command == "healthcheck":
         return 0 if is_alive(heartbeat_path(settings)) else 1
     _configure_logging(settings)
-    if arguments.command in ("run", "migrate", "deliveries", "export"):
-        # A key that does not fit stops the command here, in one line, before anything opens
-        # (or creates) the database.
+    if arguments.command == "run":
+        # The bot asks Telegram who it is before it opens the database: a key that does not fit
+        # is said first, in one line (the other commands hear it from ``Store.open``).
         cipher.check_key(settings.database, settings.key())
         if cipher.file_state(settings.database) != "missing":
             cipher.connect(settings.database, settings.key()).close()
@@ -276,11 +278,6 @@ async def export_zip(
                 request = replace(request, fetch=bot_fetcher(bot))
                 result = await write_export(store, out, request)
         # Audited as /export is, with no actor: the owners are told the command line exported.
-        # (Imported here for now, to keep the change in one place; the lead may hoist them.)
-        from datetime import UTC, datetime
-
-        from turnout.usecases.exports import audit_export
-
         await audit_export(store, datetime.now(UTC), None, request)
     finally:
         await store.close()

@@ -19,7 +19,13 @@ from enum import StrEnum
 import aiosqlite
 
 from turnout.storage.base import StoreBase, move_status, rows_changed, to_db_time, write_audit
-from turnout.storage.calls import Copies, insert_call, queue_copies, void_pending
+from turnout.storage.calls import (
+    Copies,
+    insert_call,
+    queue_copies,
+    void_pending,
+    write_call_text,
+)
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Call, CallStatus, NewCall
 from turnout.storage.purposes import ApprovalOutcome, Purpose
@@ -222,18 +228,13 @@ class ApprovalQueries(StoreBase):
         try:
             async with self._transaction() as db:
                 request = await _decide(db, request_id, ApprovalStatus.APPROVED, approver, now)
-                if request is None or not await rows_changed(
-                    db,
-                    """
-                    UPDATE calls SET text = :text, entities = :entities, updated_at = :now
-                    WHERE id = :id AND status = 'published'
-                    """,
-                    {
-                        "id": request.call_id,
-                        "text": request.text,
-                        "entities": request.entities,
-                        "now": to_db_time(now),
-                    },
+                if (
+                    request is None
+                    or request.text is None  # an edit's request always holds its text
+                    or request.entities is None
+                    or not await write_call_text(
+                        db, request.call_id, request.text, request.entities, now, ("published",)
+                    )
                 ):
                     raise _MovedOn
                 await insert_deliveries(db, ApprovalOutcome(request_id), told, now, now, None)

@@ -174,13 +174,8 @@ class CallQueries(StoreBase):
         self, call_id: int, text: str, entities: str, actor: int, now: datetime
     ) -> bool:
         async with self._transaction() as db:
-            if not await rows_changed(
-                db,
-                """
-                UPDATE calls SET text = :text, entities = :entities, updated_at = :now
-                WHERE id = :id AND status IN ('scheduled', 'published')
-                """,
-                {"id": call_id, "text": text, "entities": entities, "now": to_db_time(now)},
+            if not await write_call_text(
+                db, call_id, text, entities, now, ("scheduled", "published")
             ):
                 return False
             # Changed without a second approval: any edit still waiting for one is out of date.
@@ -272,3 +267,28 @@ async def queue_copies(
     for part, messages in copies:
         kept = [(chat, payload) for chat, payload in messages if chat < 0 or chat in subscribed]
         await insert_deliveries(db, CallCopy(call_id, part), kept, now, now, None)
+
+
+async def write_call_text(
+    db: aiosqlite.Connection,
+    call_id: int,
+    text: str,
+    entities: str,
+    now: datetime,
+    statuses: tuple[str, ...],
+) -> bool:
+    """Within a transaction: the call's new text, if it is in one of ``statuses``."""
+    return await rows_changed(
+        db,
+        """
+        UPDATE calls SET text = :text, entities = :entities, updated_at = :now
+        WHERE id = :id AND status IN (SELECT value FROM json_each(:statuses))
+        """,
+        {
+            "id": call_id,
+            "text": text,
+            "entities": entities,
+            "now": to_db_time(now),
+            "statuses": json.dumps(list(statuses)),
+        },
+    )

@@ -40,14 +40,13 @@ def remove_database_sides(path: Path) -> None:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file only its owner can read, and flush it to the disk."""
+    """Write ``data`` to a new file only its owner can read (``replace`` flushes it to the
+    disk before it takes the target's place)."""
     remove_database(path)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
     except OSError as error:
         with contextlib.suppress(OSError):
             path.unlink()

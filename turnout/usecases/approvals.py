@@ -38,13 +38,13 @@ def applies(s: Services, channels: int, subscribers: int) -> bool:
     return rule.enabled and rule.applies(channels=channels, subscribers=subscribers)
 
 
-async def subscriber_count(s: Services, new: NewCall) -> int:
-    """How many subscribers a new call reaches (none unless it goes to subscribers)."""
+async def subscriber_count(s: Services, new: NewCall | Call) -> int:
+    """How many subscribers a call reaches now (none unless it goes to subscribers)."""
     return len(await s.store.subscribers()) if new.to_subscribers else 0
 
 
-async def needed(s: Services, new: NewCall) -> bool:
-    """Whether this new call needs a second person's approval before it goes out."""
+async def needed(s: Services, new: NewCall | Call) -> bool:
+    """Whether this call, new or due, needs a second person's approval before it goes out."""
     if not s.settings.broadcast_approval.enabled:
         return False
     return applies(s, len(new.targets), await subscriber_count(s, new))

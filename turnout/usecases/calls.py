@@ -151,12 +151,7 @@ async def _unapproved(s: Services, call: Call) -> Callable[[Translator], str] | 
     """A call scheduled without approval whom the two-person rule covers now that it is due:
     the rule was switched on since, or its subscribers grew past the rule's number. It waits
     for nobody's approval any more, so it does not go out (the author may publish it again)."""
-    if not s.settings.broadcast_approval.enabled:
-        return None
-    if await s.store.call_approver(call.id) is not None:
-        return None
-    subscribers = len(await s.store.subscribers()) if call.to_subscribers else 0
-    if not approvals.applies(s, len(call.targets), subscribers):
+    if not await approvals.needed(s, call) or await s.store.call_approver(call.id) is not None:
         return None
     return lambda t: t("approval.rule_now")
 
