@@ -6,6 +6,7 @@ Settings are built once in ``__main__`` and passed down; nothing imports a globa
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +28,11 @@ from pydantic_settings import (
 ENV_PREFIX = "TURNOUT_"
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+#: Telegram's ceiling for a bot that pays for its broadcasts (``allow_paid_broadcast``).
+PAID_CEILING = 1000.0
+#: Seconds of a broadcast the outbox keeps in flight at the paid rate: Telegram answers in about
+#: a tenth of a second from a server in Europe, so 1,000 a second needs some 100-200 under way.
+PAID_LOOKAHEAD = 0.2
 
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
@@ -171,6 +177,7 @@ class Settings(BaseSettings):
         default_factory=lambda: BroadcastApproval()
     )
     owner_notices: bool = True
+    paid_broadcast_rate: float | None = Field(default=None, gt=0, le=PAID_CEILING)
 
     @field_validator(
         "bot_token", "webhook_secret", "database_key", "backup_passphrase", mode="before"
@@ -218,6 +225,13 @@ class Settings(BaseSettings):
     def _one_duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
 
+    @field_validator("paid_broadcast_rate", mode="before")
+    @classmethod
+    def _paid_rate(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in ("", "off", "no", "none", "0"):
+            return None
+        return value
+
     @field_validator("broadcast_approval", mode="before")
     @classmethod
     def _approval_rule(cls, value: Any) -> Any:
@@ -244,6 +258,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{ENV_PREFIX}BACKUP_DIR: backups are encrypted; set {ENV_PREFIX}DATABASE_KEY "
                 f"or {ENV_PREFIX}BACKUP_PASSPHRASE"
+            )
+        if self.paid_broadcast_rate is not None and self.paid_broadcast_rate <= self.rate_limit:
+            raise ValueError(
+                f"{ENV_PREFIX}PAID_BROADCAST_RATE ({self.paid_broadcast_rate:g}) must be above "
+                f"{ENV_PREFIX}RATE_LIMIT ({self.rate_limit:g}): it is the rate with the paid copies"
             )
         if self.database_key_file is not None:
             try:
@@ -279,6 +298,14 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", value):
             raise ValueError(f"{value!r} is not a language code like en or sr-Latn")
         return value
+
+    @property
+    def in_flight(self) -> int:
+        """How many sends the outbox keeps under way: ``max_in_flight``, or enough for the paid
+        rate's round trips when that is higher (``PAID_LOOKAHEAD`` seconds of it)."""
+        if self.paid_broadcast_rate is None:
+            return self.max_in_flight
+        return max(self.max_in_flight, math.ceil(self.paid_broadcast_rate * PAID_LOOKAHEAD))
 
     @property
     def token(self) -> str:

@@ -160,6 +160,25 @@ async def test_an_album_sent_as_three_updates_is_posted_as_one_album(
     assert posts_in(telegram, river.id, "sendPhoto") == []
 
 
+async def test_an_album_is_previewed_as_it_will_be_posted(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> None:
+    caster = await broadcaster(owner, ana)
+    await linked_channel(bot, telegram, caster, "Clean River News", "cleanriver")
+    await caster.send("/newcall")
+    await caster.reply()
+    await caster.send_album(3, caption="Photos from the river clean-up")
+    await caster.reply(timeout=5)
+    await caster.press("Clean River News")
+    await caster.callback_answer()
+    await caster.press("Preview")
+    await caster.callback_answer()
+    await eventually(lambda: len(posts_in(telegram, caster.id, "sendMediaGroup")) == 1, "preview")
+    [preview] = posts_in(telegram, caster.id, "sendMediaGroup")
+    assert [item["caption"] for item in preview["media"][:1]] == ["Photos from the river clean-up"]
+    assert len(preview["media"]) == 3
+
+
 async def test_plain_text_arrives_exactly_as_typed(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
@@ -230,6 +249,9 @@ async def test_edit_and_delete_reach_every_copy(
         }
 
     await eventually(lambda: all("Rally at noon" in found for found in texts().values()), "posted")
+    # The outbox writes Telegram's answers a moment after they come (in batches).
+    sent = "SELECT COUNT(*) FROM deliveries WHERE purpose LIKE 'call:1:%' AND status = 'sent'"
+    await eventually(lambda: bot.rows(sent) == [(7,)], "every copy recorded")
     await caster.send("/calls")
     listing = await caster.reply()
     assert "#1 · published · 7 copies" in text_of(listing)

@@ -191,7 +191,7 @@ async def test_an_unexpected_error_fails_the_row_and_sending_goes_on(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
     first, second = people(telegram, 2)
-    # An entity Telegram's library cannot even read: not a Telegram error, a broken payload.
+    # An entity Telegram could not even read: not a Telegram error, a broken payload.
     broken = Payload("Rally", entities=({"not": "an entity"},))
     outbox = outbox_of(bot)
     await outbox.enqueue(CallCopy(9, "text"), [(first.id, broken), (second.id, Payload("Rally"))])

@@ -11,8 +11,19 @@ import pytest
 
 from tests.conftest import NOW, MemberFactory
 from tests.storage.conftest import ReadDb, photo
-from turnout.storage import Conflict, DeliveryCounts, DeliveryStatus, SentCopy, Store
-from turnout.storage.purposes import CallCopy, CallEdit, Digest, PromptLapse, Reminder
+from turnout.storage import (
+    Conflict,
+    DeliveryCounts,
+    DeliveryStatus,
+    Failed,
+    FollowUp,
+    Retry,
+    Sent,
+    SentCopy,
+    Store,
+    Unreachable,
+)
+from turnout.storage.purposes import CallCopy, CallEdit, Digest, Pinning, PromptLapse, Reminder
 
 LATER = NOW + timedelta(minutes=5)
 TEXT = CallCopy(1, "text")
@@ -225,3 +236,61 @@ async def test_the_highest_message_id_covers_every_message_of_an_album(store: St
     [album] = await store.claim_due_deliveries(NOW, limit=1)
     await store.mark_delivery_sent(album.id, [10, 11, 12], NOW)
     assert await store.highest_message_id() == 12
+
+
+async def test_many_answers_are_written_in_one_go(
+    store: Store, make_member: MemberFactory, read_db: ReadDb
+) -> None:
+    ana = await make_member()
+    await store.set_subscribed(ana.user_id, True, NOW)
+    chats = [(ana.user_id, "{}"), (2, "{}"), (3, "{}"), (4, "{}")]
+    await store.enqueue_deliveries(TEXT, chats, NOW, NOW, may_pay=True)
+    blocked, sent, late, broken = await store.claim_due_deliveries(NOW, limit=4)
+    pin = FollowUp(Pinning(TEXT.key), sent.chat_id, '{"pin_of":70}', None)
+    await store.settle_deliveries(
+        [
+            Unreachable(blocked.id, ana.user_id, "Forbidden: bot was blocked by the user"),
+            Sent(sent.id, (70,), paid=1, follow_up=pin),
+            Retry(late.id, LATER, "Too Many Requests", count_attempt=False),
+            Failed(broken.id, "Bad Request: chat not found"),
+        ],
+        NOW,
+    )
+    rows = {d.chat_id: d for d in await store.deliveries_of(TEXT)}
+    assert (rows[sent.chat_id].status, rows[sent.chat_id].message_id) == ("sent", 70)
+    assert rows[sent.chat_id].paid
+    assert (rows[late.chat_id].status, rows[late.chat_id].attempts) == ("pending", 0)
+    assert rows[late.chat_id].due_at == LATER
+    assert rows[broken.chat_id].last_error == "Bad Request: chat not found"
+    assert rows[ana.user_id].status == "failed"
+    assert await store.subscribers() == []
+    assert [(d.chat_id, d.payload) for d in await store.deliveries_of(Pinning(TEXT.key))] == [
+        (sent.chat_id, '{"pin_of":70}')
+    ]
+    [counts] = await store.delivery_counts(TEXT)
+    assert (counts.sent, counts.paid, counts.pending, counts.failed) == (1, 1, 1, 2)
+
+
+async def test_when_the_stars_run_out_the_rest_goes_free(store: Store) -> None:
+    await store.enqueue_deliveries(TEXT, [(1, "{}"), (2, "{}")], NOW, NOW, may_pay=True)
+    await store.enqueue_deliveries(MEDIA, [(1, "{}")], NOW, NOW, may_pay=True)
+    await store.enqueue_deliveries(Digest("2026-11-26"), [(1, "{}")], NOW, NOW)
+    first, *_ = await store.claim_due_deliveries(NOW, limit=1)
+    await store.mark_delivery_sent(first.id, [5], NOW)
+    assert await store.stop_paying(NOW) == ["call:1:media", "call:1:text"]
+    assert await store.stop_paying(NOW) == []
+    assert not any(d.may_pay for d in await store.claim_due_deliveries(NOW, limit=10))
+
+
+async def test_claiming_reads_the_lanes_own_index(store: Store, read_db: ReadDb) -> None:
+    """A broadcast of 20,000: each claim of fifty must not read and sort every pending row."""
+    await store.enqueue_deliveries(TEXT, [(chat, "{}") for chat in range(1, 2001)], NOW, NOW)
+    await store.enqueue_deliveries(Digest("2026-11-26"), [(1, "{}")], NOW, NOW)
+    statements: list[str] = []
+    await store._db.set_trace_callback(statements.append)  # what the store really runs
+    assert [d.chat_id for d in await store.claim_due_deliveries(NOW, limit=3)] == [1, 2, 3]
+    [claim] = [sql for sql in statements if "SET status = 'claimed'" in sql]
+    plan = " / ".join(str(step) for step in read_db("EXPLAIN QUERY PLAN " + claim))
+    # The lane's index, read in its order, at most ``limit`` rows; never every pending row.
+    assert "SCAN deliveries USING INDEX deliveries_by_priority" in plan
+    assert "deliveries_status" not in plan

@@ -29,6 +29,7 @@ from turnout.storage.purposes import (
     Family,
     LiveCard,
     OwnerNotice,
+    PaidRanOut,
     PhotoAsk,
     Pinning,
     PromptLapse,
@@ -78,6 +79,7 @@ purposes = st.one_of(
     st.builds(ApprovalOutcome, small_ids),
     st.builds(ApprovalSettled, small_ids),
     st.builds(OwnerNotice, small_ids),
+    st.builds(PaidRanOut, st.sampled_from(["call", "alert"]), small_ids),
 )
 
 AT = stamp(NOW)
@@ -108,6 +110,7 @@ ONE_OF_EACH: list[Purpose] = [
     ApprovalOutcome(1),
     ApprovalSettled(1),
     OwnerNotice(1),
+    PaidRanOut("call", 1),
 ]
 
 

@@ -4,28 +4,21 @@ and only on a plain text message."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from telegram import Bot, ReplyKeyboardRemove
 
 from turnout.delivery import BadPayload, Button, Media, Payload
-from turnout.delivery.send import send_payload
+from turnout.delivery.wire import plan
 
 
-class SendingBot:
-    """Just enough of a Bot to see what ``send_message`` was given."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    async def send_message(self, chat_id: int, text: str, **options: Any) -> Any:
-        self.sent.append({"chat_id": chat_id, "text": text, **options})
-
-        class Sent:
-            message_id = 7
-
-        return Sent()
+def sent(payload: Payload) -> dict[str, Any]:
+    """The one request's parameters that send ``payload`` to chat 42."""
+    [call] = plan(payload).calls
+    assert call.method == "sendMessage"
+    params: dict[str, Any] = json.loads(call.body(42))
+    return params
 
 
 def test_it_survives_the_database() -> None:
@@ -50,15 +43,6 @@ def test_it_goes_on_a_plain_text_message_only(other: dict[str, Any]) -> None:
         Payload("x", remove_keyboard=True, **other)
 
 
-async def test_it_is_sent_as_reply_keyboard_remove() -> None:
-    bot = SendingBot()
-    assert await send_payload(_as_bot(bot), 42, Payload("x", remove_keyboard=True), 5.0) == [7]
-    removal = bot.sent[0]["reply_markup"]
-    assert isinstance(removal, ReplyKeyboardRemove)
-    assert removal.to_dict() == {"remove_keyboard": True}
-    await send_payload(_as_bot(bot), 42, Payload("y"), 5.0)
-    assert bot.sent[1]["reply_markup"] is None
-
-
-def _as_bot(bot: SendingBot) -> Bot:
-    return bot  # type: ignore[return-value]
+def test_it_is_sent_as_reply_keyboard_remove() -> None:
+    assert sent(Payload("x", remove_keyboard=True))["reply_markup"] == {"remove_keyboard": True}
+    assert "reply_markup" not in sent(Payload("y"))

@@ -13,7 +13,7 @@ from turnout.delivery import Outbox
 from turnout.handlers.common.context import BotData
 from turnout.handlers.common.menus import publish_menus
 from turnout.storage import Store
-from turnout.usecases import exports
+from turnout.usecases import exports, paid
 from turnout.usecases.services import Services
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,9 @@ async def post_init(application: TurnoutApplication) -> None:
         store,
         application.bot,
         rate=settings.rate_limit,
-        max_in_flight=settings.max_in_flight,
+        paid_rate=settings.paid_broadcast_rate,
+        max_in_flight=settings.in_flight,
+        free_in_flight=settings.max_in_flight,
         clock=data.clock,
     )
     data.services = Services(
@@ -42,6 +44,8 @@ async def post_init(application: TurnoutApplication) -> None:
         clock=data.clock,
         hooks=ApplicationHooks(application),
     )
+    # The outbox says when the Stars of paid broadcasts ran out; their senders are told.
+    outbox.on_stars_exhausted = paid.teller(data.services)
     await exports.clear_leftovers(data.services)
     await outbox.start()
     heartbeat_path(settings).touch()

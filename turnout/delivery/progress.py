@@ -10,11 +10,16 @@ from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
 from turnout.delivery.outbox import Outbox
-from turnout.delivery.send import not_modified
 from turnout.storage import DeliveryCounts
 from turnout.storage.purposes import Purpose
 
 log = logging.getLogger(__name__)
+
+
+def not_modified(error: BadRequest) -> bool:
+    """Telegram's answer to an edit that would leave the message as it is: what was wanted."""
+    return "not modified" in error.message.lower()
+
 
 #: Seconds between edits: often enough to watch, rarely enough to stay far from flood limits.
 EDIT_EVERY = 3.0

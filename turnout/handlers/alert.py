@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from telegram import Update
 
-from turnout.handlers.common import prompts
+from turnout.handlers.common import paying, prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
 from turnout.handlers.common.progress import follow
@@ -39,7 +39,7 @@ from turnout.views.reply import Reply
 from turnout.views.timefmt import duration
 
 
-class AlertDraft(BaseModel):
+class AlertDraft(paying.PaidChoice, BaseModel):  # BaseModel again: ruff sees a pydantic model
     action_id: int | None = None
     audience: Audience | None = None
     text: str = ""
@@ -138,17 +138,25 @@ async def preview_pressed(turn: Turn_, choice: str, value: int | None) -> Outcom
         return await _cancelled(turn)
     if choice != CONFIRM:
         return None
+    s, draft = turn.services, turn.draft
+    assert draft.action_id is not None and draft.audience is not None
+    # Anything that would refuse it is said now, with the preview still open.
+    await alerts.check(s, turn.user_id, draft.action_id, draft.audience, draft.text)
+    draft.paid = False
+    if await alerts.offers_paid(s, turn.user_id, draft.action_id, draft.audience):
+        return Go("paid")
     return await _send(turn)
 
 
 async def _send(turn: Turn_) -> Outcome:
+    """Checked: send it, and follow its progress."""
     s, t, draft = turn.services, turn.t, turn.draft
     assert draft.action_id is not None and draft.audience is not None
-    # Anything that would refuse it is said now, with the preview still open.
-    await alerts.check(s, turn.user_id, draft.action_id, draft.audience, draft.text)
     if not await turn.close():
         return End()  # pressed twice at once: the other press sends it
-    sent = await alerts.send(s, turn.user_id, draft.action_id, draft.audience, draft.text)
+    sent = await alerts.send(
+        s, turn.user_id, draft.action_id, draft.audience, draft.text, pay=draft.paid
+    )
     title = sent.action.title
     status = await turn.say(
         sending(t, title, DeliveryCounts(sent.purpose.key, pending=sent.copies))
@@ -163,6 +171,35 @@ async def _send(turn: Turn_) -> Outcome:
     return End()
 
 
+# -- the paid rate (README, "Paid broadcasts") ----------------------------------------------
+
+
+async def ask_paid(turn: Turn_) -> Reply:
+    draft = turn.draft
+    assert draft.action_id is not None and draft.audience is not None
+    offer = await alerts.paid_offer(turn.services, turn.user_id, draft.action_id, draft.audience)
+    return paying.ask(turn, offer)
+
+
+async def paid_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    s, draft = turn.services, turn.draft
+    action_id, audience = draft.action_id, draft.audience
+    assert action_id is not None and audience is not None
+    pressed = await paying.press(
+        turn, choice, lambda: alerts.paid_offer(s, turn.user_id, action_id, audience)
+    )
+    if pressed is None:
+        return None
+    if pressed == "back":
+        draft.paid = False
+        return Go("preview")
+    if pressed == "again":
+        return Go("paid")
+    # Rights, the action's window and the reach again, at the press: the card may have waited.
+    await alerts.check(s, turn.user_id, action_id, audience, draft.text)
+    return await _send(turn)
+
+
 ALERT = Flow(
     "alert",
     AlertDraft,
@@ -171,6 +208,7 @@ ALERT = Flow(
         "audience": Step(N_("expects.choice"), ask_audience, press=audience_pressed),
         "text": Step(N_("alert.expects"), ask_for_text, text=got_text),
         "preview": Step(N_("expects.confirm"), ask_preview, text=got_text, press=preview_pressed),
+        "paid": Step(N_("expects.choice"), ask_paid, press=paid_pressed),
     },
     cancelled=N_("alert.cancelled"),
 )

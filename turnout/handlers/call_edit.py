@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from telegram import Update
 
-from turnout.delivery.send import send_payload
+from turnout.delivery.direct import send_now
 from turnout.handlers.common import prompts
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Step, Turn
@@ -59,7 +59,7 @@ async def ask_confirm(turn: Turn_) -> Reply:
     await turn.say(t("calls.edit_preview", id=call.id))
     for _, payload in call_parts(after, s.translator(s.catalogs.default_language), s.bot_username):
         if payload.text:
-            await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
+            await send_now(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
     channels = ", ".join(reach.channels) or t("calls.no_channels")
     where = t.plural("calls.edit_reach", reach.subscribers, channels=channels)
     if await calls.edit_needs_approval(s, call) is not None:

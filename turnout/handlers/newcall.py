@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 from telegram import Message, Update
 
-from turnout.delivery.send import send_payload
-from turnout.handlers.common import prompts
+from turnout.delivery.direct import send_now
+from turnout.handlers.common import paying, prompts
 from turnout.handlers.common.albums import after_album
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.flows import End, Flow, Go, Outcome, Stay, Step, Turn
@@ -48,7 +49,7 @@ from turnout.views.timefmt import AMBIGUITIES, local_time, refusal, zone_label
 ALBUM_QUIET = 1.5
 
 
-class CallDraft(BaseModel):
+class CallDraft(paying.PaidChoice, BaseModel):  # BaseModel again: ruff sees a pydantic model
     text: str = ""
     entities: list[dict[str, Any]] = []
     media: list[dict[str, str]] = []
@@ -59,6 +60,8 @@ class CallDraft(BaseModel):
     campaign_name: str | None = None
     targets: list[int] = []
     to_subscribers: bool = False
+    publish_at: datetime | None = None
+    """Scheduled: when, while the paid-rate card waits for an answer."""
 
     def as_new(self) -> NewCall:
         return NewCall(
@@ -69,6 +72,7 @@ class CallDraft(BaseModel):
             targets=tuple(sorted(self.targets)),
             to_subscribers=self.to_subscribers,
             campaign_id=self.campaign_id,
+            paid=self.paid,
         )
 
     def take(self, message: Message) -> bool:
@@ -180,7 +184,7 @@ async def option_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome
     if choice == PREVIEW:
         await turn.say(turn.t("newcall.preview"))
         for payload in calls.preview(s, draft.as_new(), turn.user_id):
-            await send_payload(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
+            await send_now(turn.context.bot, turn.prompt.chat_id, payload, 10.0)
         return Go("options")
     if choice == PUBLISH:
         return await _publish(turn)
@@ -194,8 +198,16 @@ async def option_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome
 
 
 async def _publish(turn: Turn_) -> Outcome:
-    context, t = turn.context, turn.t
     await calls.check(turn.services, turn.user_id, turn.draft.as_new())  # says why, and stays
+    turn.draft.publish_at, turn.draft.paid = None, False  # paid only as the card's answer
+    if await calls.offers_paid(turn.services, turn.draft.as_new()):
+        return Go("paid")
+    return await _publish_now(turn)
+
+
+async def _publish_now(turn: Turn_) -> Outcome:
+    """Checked: publish it (or ask for its approval), and follow its progress."""
+    context, t = turn.context, turn.t
     if not await turn.close():
         return End()
     call, followed = await calls.publish_now(turn.services, turn.user_id, turn.draft.as_new())
@@ -271,15 +283,56 @@ async def got_when(turn: Turn_, text: str) -> Outcome:
     if reading.at <= turn.context.now():
         return Stay(t("time.past"))
     await calls.check(turn.services, turn.user_id, turn.draft.as_new())
+    turn.draft.paid = False  # paid only as the card's answer
+    if await calls.offers_paid(turn.services, turn.draft.as_new()):
+        turn.draft.publish_at = reading.at
+        return Go("paid")
+    return await _schedule(turn, reading.at)
+
+
+async def _schedule(turn: Turn_, at: datetime) -> Outcome:
+    """Checked: schedule it at ``at`` (or ask for its approval)."""
+    t, zone = turn.t, turn.context.timezone
+    if at <= turn.context.now():
+        # The paid-rate card was left open past the time: ask for another.
+        await turn.say(t("time.past"))
+        return Go("when")
     if not await turn.close():
         return End()
-    call = await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), reading.at)
-    time = local_time(reading.at, zone, t.language)
+    call = await calls.schedule(turn.services, turn.user_id, turn.draft.as_new(), at)
+    time = local_time(at, zone, t.language)
     if call.status is CallStatus.AWAITING:
         await turn.say(t("approval.waits_scheduled", id=call.id, time=time))
     else:
         await turn.say(t("newcall.scheduled", time=time))
     return End()
+
+
+# -- the paid rate (README, "Paid broadcasts") ----------------------------------------------
+
+
+async def ask_paid(turn: Turn_) -> Reply:
+    offer = await calls.paid_offer(turn.services, turn.user_id, turn.draft.as_new())
+    return paying.ask(turn, offer)
+
+
+async def paid_pressed(turn: Turn_, choice: str, value: int | None) -> Outcome | None:
+    draft, s = turn.draft, turn.services
+    pressed = await paying.press(
+        turn, choice, lambda: calls.paid_offer(s, turn.user_id, draft.as_new())
+    )
+    if pressed is None:
+        return None
+    if pressed == "back":
+        draft.paid = False
+        return Go("options")
+    if pressed == "again":
+        return Go("paid")
+    # Roles and channel rights again, at the press: either may have gone while the card waited.
+    await calls.check(s, turn.user_id, draft.as_new())
+    if draft.publish_at is not None:
+        return await _schedule(turn, draft.publish_at)
+    return await _publish_now(turn)
 
 
 NEWCALL = Flow(
@@ -309,6 +362,7 @@ NEWCALL = Flow(
             _pick_campaign,
         ),
         "when": Step(N_("expects.time"), ask_when, text=got_when),
+        "paid": Step(N_("expects.choice"), ask_paid, press=paid_pressed),
     },
     cancelled=N_("newcall.cancelled"),
 )

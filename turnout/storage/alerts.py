@@ -11,6 +11,7 @@ import aiosqlite
 from turnout.storage.base import StoreBase, to_db_time, write_audit
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Action, Alert, Audience, Recipient
+from turnout.storage.paid import PaidStart, write_paid_start
 from turnout.storage.purposes import AlertCopy
 from turnout.storage.rows import action_from, build
 
@@ -84,12 +85,14 @@ class AlertQueries(StoreBase):
         now: datetime,
         *,
         expires_at: datetime | None = None,
+        paid: PaidStart | None = None,
     ) -> tuple[Alert, int] | None:
         """Store the alert, audit it and queue one copy per (chat, payload) in ``messages``,
         in one transaction; return it and how many copies were queued. Only to those it is
         still for: ``messages`` were written before this transaction, and one may have muted
         the alerts, left or used /forgetme meanwhile. None if the action was cancelled before
-        it began (at this very moment). A copy unsent at ``expires_at`` is dropped."""
+        it began (at this very moment). A copy unsent at ``expires_at`` is dropped. ``paid``:
+        its sender chose to pay, so its copies may go above the free rate (audited too)."""
         async with self._transaction() as db:
             async with db.execute(
                 """
@@ -102,24 +105,28 @@ class AlertQueries(StoreBase):
                     return None
             cursor = await db.execute(
                 """
-                INSERT INTO alerts (action_id, sent_by, audience, text, created_at)
-                VALUES (:action, :sent_by, :audience, :text, :now)
+                INSERT INTO alerts (action_id, sent_by, audience, text, paid, created_at)
+                VALUES (:action, :sent_by, :audience, :text, :paid, :now)
                 RETURNING *
                 """,
                 {"action": action_id, "sent_by": sent_by, "audience": audience, "text": text,
-                 "now": to_db_time(now)},
+                 "paid": int(paid is not None), "now": to_db_time(now)},
             )  # fmt: skip
             row = await cursor.fetchone()
             assert row is not None
             alert = build(Alert, row)
             wanted = await _still_for(db, action_id, audience)
             kept = [(chat, payload) for chat, payload in messages if chat in wanted]
-            queued = await insert_deliveries(db, AlertCopy(alert.id), kept, now, now, expires_at)
+            queued = await insert_deliveries(
+                db, AlertCopy(alert.id), kept, now, now, expires_at, may_pay=paid is not None
+            )
             await write_audit(
                 db, now, sent_by, "alert:sent", None,
                 {"alert": alert.id, "action": action_id, "audience": str(audience),
                  "copies": queued},
             )  # fmt: skip
+            if paid is not None:
+                await write_paid_start(db, now, paid, {"alert": alert.id, "action": action_id})
         return alert, queued
 
     async def alerts_of(self, action_id: int) -> list[Alert]:

@@ -28,6 +28,7 @@ from turnout.storage.calls import (
 )
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Call, CallStatus, NewCall
+from turnout.storage.paid import PaidStart
 from turnout.storage.purposes import ApprovalOutcome, Purpose
 from turnout.storage.rows import build, call_from
 
@@ -168,11 +169,19 @@ class ApprovalQueries(StoreBase):
         return [call_from(row) for row in rows]
 
     async def approve_publication(
-        self, request_id: int, approver: int, copies: Copies, now: datetime, told: Told
+        self,
+        request_id: int,
+        approver: int,
+        copies: Copies,
+        now: datetime,
+        told: Told,
+        *,
+        paid: PaidStart | None = None,
     ) -> bool:
         """Approved, to go now: the call is published and its copies queued, its requester
         ``told``; audited (``call:approved``, and ``call:published`` naming the approver).
-        False if the request or the call moved on meanwhile."""
+        ``paid``: it starts as the paid broadcast its author chose. False if the request or
+        the call moved on meanwhile."""
         try:
             async with self._transaction() as db:
                 request = await _decide(db, request_id, ApprovalStatus.APPROVED, approver, now)
@@ -180,7 +189,7 @@ class ApprovalQueries(StoreBase):
                     db, request.call_id, CallStatus.PUBLISHED, approver, now
                 ):
                     raise _MovedOn
-                await queue_copies(db, request.call_id, copies, now)
+                await queue_copies(db, request.call_id, copies, now, paid)
                 await insert_deliveries(db, ApprovalOutcome(request_id), told, now, now, None)
                 call = {"call": request.call_id}
                 await write_audit(

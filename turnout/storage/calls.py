@@ -18,6 +18,7 @@ from turnout.storage.base import (
 )
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Call, CallStatus, NewCall
+from turnout.storage.paid import PaidStart, write_paid_start
 from turnout.storage.purposes import CALL_PARTS, CallCopy, CallDeletion, CallOut, CallPart
 from turnout.storage.records import CallDeleted
 from turnout.storage.rows import call_from, message_ids
@@ -35,13 +36,15 @@ class CallQueries(StoreBase):
         publish_at: datetime | None,
         now: datetime,
         copies: Copies = (),
+        *,
+        paid: PaidStart | None = None,
     ) -> Call:
         """Store a call to publish now (with its ``copies`` queued in the same transaction) or
         at ``publish_at``; audited. Published this way, it went out with no second approval
-        (``approved_by`` null in the audit entry)."""
+        (``approved_by`` null in the audit entry). ``paid``: it starts as a paid broadcast."""
         async with self._transaction() as db:
             call = await insert_call(db, author, new, status, publish_at, now)
-            await queue_copies(db, call.id, copies, now)
+            await queue_copies(db, call.id, copies, now, paid)
             detail: dict[str, object] = {"call": call.id, "targets": list(new.targets)}
             if status is CallStatus.PUBLISHED:
                 detail["approved_by"] = None
@@ -54,15 +57,17 @@ class CallQueries(StoreBase):
         copies: Copies,
         now: datetime,
         told: Sequence[tuple[int, str]] = (),
+        *,
+        paid: PaidStart | None = None,
     ) -> bool:
         """A scheduled call falls due: published, its copies queued, and its author ``told``
         (chat, payload), in one transaction (a crash cannot leave it published with no copies,
         or out without its author knowing). False if it is not scheduled any more (cancelled
-        at this very moment, or published already)."""
+        at this very moment, or published already). ``paid``: it starts as a paid broadcast."""
         async with self._transaction() as db:
             if not await move_status(db, "calls", call_id, "scheduled", "published", now):
                 return False
-            await queue_copies(db, call_id, copies, now)
+            await queue_copies(db, call_id, copies, now, paid)
             await insert_deliveries(db, CallOut(call_id), told, now, now, None)
             async with db.execute(
                 "SELECT targets, approved_by FROM calls WHERE id = :id", {"id": call_id}
@@ -215,10 +220,10 @@ async def insert_call(
     cursor = await db.execute(
         """
         INSERT INTO calls (author, text, entities, media, action_id, targets,
-                           to_subscribers, status, publish_at, campaign_id,
+                           to_subscribers, status, publish_at, campaign_id, paid,
                            created_at, updated_at)
         VALUES (:author, :text, :entities, :media, :action_id, :targets,
-                :to_subscribers, :status, :publish_at, :campaign_id, :now, :now)
+                :to_subscribers, :status, :publish_at, :campaign_id, :paid, :now, :now)
         RETURNING *
         """,
         {
@@ -230,6 +235,7 @@ async def insert_call(
             "campaign_id": new.campaign_id,
             "targets": json.dumps(list(new.targets)),
             "to_subscribers": int(new.to_subscribers),
+            "paid": int(new.paid),
             "status": status,
             "publish_at": None if publish_at is None else to_db_time(publish_at),
             "now": to_db_time(now),
@@ -257,16 +263,27 @@ async def void_pending(
 
 
 async def queue_copies(
-    db: aiosqlite.Connection, call_id: int, copies: Copies, now: datetime
+    db: aiosqlite.Connection,
+    call_id: int,
+    copies: Copies,
+    now: datetime,
+    paid: PaidStart | None = None,
 ) -> None:
     """Queue every copy, except to a person who is no subscriber by now: the subscribers were
     read before this transaction, and one may have stopped, or used /forgetme, meanwhile (a
-    forgotten member must get nothing). Private chats have positive ids; channels negative."""
+    forgotten member must get nothing). Private chats have positive ids; channels negative.
+
+    ``paid``: its sender chose to pay, so the copies may go above the free rate, and the paid
+    broadcast is audited here, with the copies it pays for (every owner hears of it)."""
     async with db.execute("SELECT user_id FROM members WHERE subscribed = 1") as cursor:
         subscribed = {row[0] for row in await cursor.fetchall()}
     for part, messages in copies:
         kept = [(chat, payload) for chat, payload in messages if chat < 0 or chat in subscribed]
-        await insert_deliveries(db, CallCopy(call_id, part), kept, now, now, None)
+        await insert_deliveries(
+            db, CallCopy(call_id, part), kept, now, now, None, may_pay=paid is not None
+        )
+    if paid is not None:
+        await write_paid_start(db, now, paid, {"call": call_id})
 
 
 async def write_call_text(

@@ -10,7 +10,16 @@ import aiosqlite
 
 from turnout.storage.base import StoreBase, from_db_time, to_db_time
 from turnout.storage.purposes import Purpose
-from turnout.storage.records import Delivery, DeliveryCounts, SentCopy
+from turnout.storage.records import (
+    Delivery,
+    DeliveryCounts,
+    Failed,
+    Outcome,
+    Retry,
+    Sent,
+    SentCopy,
+    Unreachable,
+)
 from turnout.storage.rows import delivery_from, message_ids
 
 
@@ -43,18 +52,26 @@ class DeliveryQueries(StoreBase):
         due_at: datetime,
         now: datetime,
         expires_at: datetime | None = None,
+        *,
+        may_pay: bool = False,
     ) -> int:
         """Add one row per (chat id, payload) in one transaction; return how many are new.
 
         Enqueuing a purpose and chat that already have a row changes nothing, so a job that
-        runs twice (or after a restart) cannot send the same thing twice.
+        runs twice (or after a restart) cannot send the same thing twice. ``may_pay``: the
+        sender agreed to pay for copies above the free rate.
         """
         async with self._transaction() as db:
-            return await insert_deliveries(db, purpose, messages, due_at, now, expires_at)
+            return await insert_deliveries(
+                db, purpose, messages, due_at, now, expires_at, may_pay=may_pay
+            )
 
-    async def claim_due_deliveries(self, now: datetime, limit: int) -> list[Delivery]:
+    async def claim_due_deliveries(
+        self, now: datetime, limit: int, *, free_only: int | None = None
+    ) -> list[Delivery]:
         """Mark up to ``limit`` due rows as being sent and return them: those of the highest
-        priority first (an urgent alert before a call's copies), then the oldest.
+        priority first (an urgent alert before a call's copies), then the oldest. Of rows that
+        may not pay, at most ``free_only`` (all when None): the free lane has room for no more.
 
         Rows past their ``expires_at`` (a reminder for an action that has started) are skipped
         instead: late is worse than never for them.
@@ -72,14 +89,27 @@ class DeliveryQueries(StoreBase):
                 UPDATE deliveries
                 SET status = 'claimed', attempts = attempts + 1, updated_at = :now
                 WHERE id IN (
-                    SELECT id FROM deliveries
-                    WHERE status = 'pending' AND due_at <= :now
-                    ORDER BY priority DESC, due_at, id
-                    LIMIT :limit
+                    SELECT id FROM (
+                        SELECT id, may_pay,
+                               SUM(1 - may_pay) OVER (
+                                   ORDER BY priority DESC, due_at, id
+                                   ROWS UNBOUNDED PRECEDING
+                               ) AS free_so_far
+                        FROM (
+                            -- The lane's own index, in its order: without it SQLite reads and
+                            -- sorts every pending row (a call's 20,000) to claim fifty.
+                            SELECT id, may_pay, priority, due_at
+                            FROM deliveries INDEXED BY deliveries_by_priority
+                            WHERE status = 'pending' AND due_at <= :now
+                            ORDER BY priority DESC, due_at, id
+                            LIMIT :limit
+                        )
+                    )
+                    WHERE may_pay OR :free_only IS NULL OR free_so_far <= :free_only
                 )
                 RETURNING *
                 """,
-                {"now": to_db_time(now), "limit": limit},
+                {"now": to_db_time(now), "limit": limit, "free_only": free_only},
             )
             rows = await cursor.fetchall()
         return sorted(
@@ -87,33 +117,98 @@ class DeliveryQueries(StoreBase):
         )
 
     async def mark_delivery_sent(
-        self,
-        delivery_id: int,
-        message_ids: Sequence[int],
-        now: datetime,
-        follow_up: tuple[Purpose, int, str, datetime | None] | None = None,
+        self, delivery_id: int, message_ids: Sequence[int], now: datetime
     ) -> None:
-        """Sent: keep the message ids Telegram made (the first, and all of an album). With
-        ``follow_up`` (purpose, chat id, payload, expiry), queue that row in the same
-        transaction: the pin of an alert just sent, which a crash cannot then lose."""
+        """Sent: keep the message ids Telegram made (the first, and all of an album)."""
+        await self.settle_deliveries([Sent(delivery_id, tuple(message_ids))], now)
+
+    async def settle_deliveries(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Record what became of many claimed rows in one transaction: the outbox writes its
+        answers in batches, so a broadcast at 1,000 a second is not 1,000 commits a second."""
+        stamp = to_db_time(now)
+        sent = [o for o in outcomes if isinstance(o, Sent)]
+        retried = [o for o in outcomes if isinstance(o, Retry)]
+        failed = [o for o in outcomes if isinstance(o, Failed | Unreachable)]
+        unreachable = [o for o in outcomes if isinstance(o, Unreachable)]
         async with self._transaction() as db:
-            await db.execute(
-                """
-                UPDATE deliveries
-                SET status = 'sent', message_id = :message_id, message_ids = :message_ids,
-                    last_error = NULL, updated_at = :now
-                WHERE id = :id
-                """,
-                {
-                    "id": delivery_id,
-                    "message_id": message_ids[0] if message_ids else None,
-                    "message_ids": ",".join(str(i) for i in message_ids),
-                    "now": to_db_time(now),
-                },
-            )
-            if follow_up is not None:
-                purpose, chat_id, payload, expires_at = follow_up
-                await insert_deliveries(db, purpose, [(chat_id, payload)], now, now, expires_at)
+            if sent:
+                await db.executemany(
+                    """
+                    UPDATE deliveries
+                    SET status = 'sent', message_id = :message_id, message_ids = :message_ids,
+                        paid = :paid, last_error = NULL, updated_at = :now
+                    WHERE id = :id
+                    """,
+                    [
+                        {
+                            "id": o.id,
+                            "message_id": o.message_ids[0] if o.message_ids else None,
+                            "message_ids": ",".join(str(i) for i in o.message_ids),
+                            "paid": int(o.paid),
+                            "now": stamp,
+                        }
+                        for o in sent
+                    ],
+                )
+            if retried:
+                await db.executemany(
+                    """
+                    UPDATE deliveries
+                    SET status = 'pending', due_at = :due_at, last_error = :error,
+                        updated_at = :now, attempts = attempts - :refund,
+                        may_pay = may_pay AND NOT :free
+                    WHERE id = :id
+                    """,
+                    [
+                        {
+                            "id": o.id,
+                            "due_at": to_db_time(o.due_at),
+                            "error": o.error,
+                            "now": stamp,
+                            "refund": 0 if o.count_attempt else 1,
+                            "free": int(o.free),
+                        }
+                        for o in retried
+                    ],
+                )
+            if failed:
+                await db.executemany(
+                    """
+                    UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now
+                    WHERE id = :id
+                    """,
+                    [{"id": o.id, "error": o.error, "now": stamp} for o in failed],
+                )
+            if unreachable:
+                await db.executemany(
+                    """
+                    UPDATE members SET reachable = 0, subscribed = 0, updated_at = :now
+                    WHERE user_id = :chat_id
+                    """,
+                    [{"chat_id": gone.chat_id, "now": stamp} for gone in unreachable],
+                )
+            for o in sent:
+                if o.follow_up is not None:
+                    follow = o.follow_up
+                    await insert_deliveries(
+                        db, follow.purpose, [(follow.chat_id, follow.payload)], now, now,
+                        follow.expires_at,
+                    )  # fmt: skip
+        for gone in unreachable:
+            self._members.pop(gone.chat_id, None)
+
+    async def stop_paying(self, now: datetime) -> list[str]:
+        """The bot's Stars ran out: rows that were to go paid now go at the free rate. Returns
+        the purposes that had such rows, each once."""
+        rows = await self._execute_returning(
+            """
+            UPDATE deliveries SET may_pay = 0, updated_at = :now
+            WHERE may_pay = 1 AND status IN ('pending', 'claimed')
+            RETURNING purpose
+            """,
+            {"now": to_db_time(now)},
+        )
+        return sorted({row["purpose"] for row in rows})
 
     async def sent_copies(self, purpose: Purpose) -> list[SentCopy]:
         """Every message sent for ``purpose`` (a call's copies, to edit or delete them)."""
@@ -128,13 +223,7 @@ class DeliveryQueries(StoreBase):
         return [SentCopy(row["chat_id"], message_ids(row)) for row in rows]
 
     async def mark_delivery_failed(self, delivery_id: int, error: str, now: datetime) -> None:
-        await self._execute(
-            """
-            UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now
-            WHERE id = :id
-            """,
-            {"id": delivery_id, "error": error, "now": to_db_time(now)},
-        )
+        await self.settle_deliveries([Failed(delivery_id, error)], now)
 
     async def retry_delivery(
         self,
@@ -145,48 +234,14 @@ class DeliveryQueries(StoreBase):
         *,
         count_attempt: bool = True,
     ) -> None:
-        """Put a claimed row back in the queue, due at ``due_at``.
-
-        ``count_attempt=False`` when the row was never really tried (Telegram asked to wait,
-        or the chat was in its cool-down), so it does not count towards the retry limit.
-        """
-        await self._execute(
-            """
-            UPDATE deliveries
-            SET status = 'pending', due_at = :due_at, last_error = :error, updated_at = :now,
-                attempts = attempts - :refund
-            WHERE id = :id
-            """,
-            {
-                "id": delivery_id,
-                "due_at": to_db_time(due_at),
-                "error": error,
-                "now": to_db_time(now),
-                "refund": 0 if count_attempt else 1,
-            },
-        )
+        """Put a claimed row back in the queue, due at ``due_at`` (see ``Retry``)."""
+        await self.settle_deliveries([Retry(delivery_id, due_at, error, count_attempt)], now)
 
     async def mark_recipient_unreachable(
         self, delivery_id: int, chat_id: int, error: str, now: datetime
     ) -> None:
         """The chat refused the bot (blocked, kicked): fail the row and stop sending there."""
-        params = {"id": delivery_id, "chat_id": chat_id, "error": error, "now": to_db_time(now)}
-        async with self._transaction() as db:
-            await db.execute(
-                """
-                UPDATE deliveries SET status = 'failed', last_error = :error, updated_at = :now
-                WHERE id = :id
-                """,
-                params,
-            )
-            await db.execute(
-                """
-                UPDATE members SET reachable = 0, subscribed = 0, updated_at = :now
-                WHERE user_id = :chat_id
-                """,
-                params,
-            )
-        self._members.pop(chat_id, None)
+        await self.settle_deliveries([Unreachable(delivery_id, chat_id, error)], now)
 
     async def rewrite_pending(
         self, purpose: Purpose, payload: str, now: datetime, chats: Sequence[int] | None = None
@@ -234,7 +289,7 @@ class DeliveryQueries(StoreBase):
         """Rows per status for each purpose (or the one asked for), purposes in order."""
         rows = await self._fetch_all(
             """
-            SELECT purpose, status, COUNT(*) AS n FROM deliveries
+            SELECT purpose, status, COUNT(*) AS n, SUM(paid) AS paid FROM deliveries
             WHERE :purpose IS NULL OR purpose = :purpose
             GROUP BY purpose, status
             ORDER BY purpose
@@ -244,6 +299,8 @@ class DeliveryQueries(StoreBase):
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
             counts.setdefault(row["purpose"], {})[row["status"]] = row["n"]
+            if row["status"] == "sent" and row["paid"]:
+                counts[row["purpose"]]["paid"] = row["paid"]
         return [DeliveryCounts(name, **by_status) for name, by_status in counts.items()]
 
     async def delivery_failures(self, limit: int = 10) -> list[Delivery]:
@@ -273,15 +330,19 @@ async def insert_deliveries(
     due_at: datetime,
     now: datetime,
     expires_at: datetime | None,
+    *,
+    may_pay: bool = False,
 ) -> int:
     """Within a transaction: one row per (chat id, payload), skipping chats that already have
-    one for ``purpose``; return how many are new."""
+    one for ``purpose``; return how many are new. ``may_pay``: the sender agreed to pay for
+    copies above the free rate (``allow_paid_broadcast``)."""
     before = db.total_changes
     await db.executemany(
         """
         INSERT INTO deliveries (purpose, chat_id, payload, due_at, expires_at, priority,
-                                created_at, updated_at)
-        VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :priority, :now, :now)
+                                may_pay, created_at, updated_at)
+        VALUES (:purpose, :chat_id, :payload, :due_at, :expires_at, :priority, :may_pay,
+                :now, :now)
         ON CONFLICT (purpose, chat_id) DO NOTHING
         """,
         [
@@ -292,6 +353,7 @@ async def insert_deliveries(
                 "due_at": to_db_time(due_at),
                 "expires_at": None if expires_at is None else to_db_time(expires_at),
                 "priority": purpose.priority,
+                "may_pay": int(may_pay),
                 "now": to_db_time(now),
             }
             for chat_id, payload in messages

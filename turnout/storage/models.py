@@ -240,6 +240,8 @@ class Call:
     created_at: datetime
     campaign_id: int | None = None
     """Its channel post then leads to "find an action near you" and "propose one"."""
+    paid: bool = False
+    """Its sender chose to pay for the copies above the free rate (a paid broadcast)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ class NewCall:
     targets: tuple[int, ...]
     to_subscribers: bool
     campaign_id: int | None = None
+    paid: bool = False
 
 
 class ReportStatus(StrEnum):
@@ -425,3 +428,5 @@ class Alert:
     audience: Audience
     text: str
     created_at: datetime
+    paid: bool = False
+    """Its sender chose to pay for the copies above the free rate."""

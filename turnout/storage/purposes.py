@@ -337,6 +337,37 @@ class ApprovalSettled(Purpose):
     request: int
 
 
+# -- paid broadcasts (TURNOUT_PAID_BROADCAST_RATE) ------------------------------------------
+
+#: What a paid broadcast is: a call (all its parts) or an alert.
+BroadcastKind = Literal["call", "alert"]
+
+
+@dataclass(frozen=True, slots=True)
+class PaidRanOut(Purpose):
+    """The sender of a paid broadcast told that the bot's Stars ran out, and the rest goes at
+    the free rate. Once per broadcast however often the outbox reports it. A lane above a
+    call's copies: those left now go slowly, and the sender should know why at once."""
+
+    template: ClassVar[str] = "paid-ran-out:{kind}:{ref}"
+    priority: ClassVar[int] = SOON
+    kind: BroadcastKind
+    ref: int
+
+
+def broadcast_of(key: str) -> tuple[BroadcastKind, int] | None:
+    """The broadcast whose copies a stored purpose ``key`` names (``call:12:text`` → call 12,
+    ``alert:5`` → alert 5); None for any other purpose (an edit of a call's copies, say)."""
+    kind, _, rest = key.partition(":")
+    if kind == "call":
+        call = rest.partition(":")[0]
+        if call.isdigit() and any(CallCopy(int(call), part).key == key for part in CALL_PARTS):
+            return "call", int(call)
+    elif kind == "alert" and rest.isdigit() and AlertCopy(int(rest)).key == key:
+        return "alert", int(rest)
+    return None
+
+
 #: Every purpose class, for the test that keeps their keys apart.
 PURPOSES: tuple[type[Purpose], ...] = (
     Reminder,
@@ -365,4 +396,5 @@ PURPOSES: tuple[type[Purpose], ...] = (
     ApprovalRequest,
     ApprovalOutcome,
     ApprovalSettled,
+    PaidRanOut,
 )

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Literal
 
 from turnout.storage.models import Answer, Attendance, ReportStatus, SafetyCounts
+from turnout.storage.purposes import Purpose
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,62 @@ class Delivery:
     updated_at: datetime
     priority: int = 0
     expires_at: datetime | None = None
+    may_pay: bool = False
+    """The sender agreed to pay: the row may go above the free rate (``allow_paid_broadcast``)."""
+    paid: int = 0
+    """How many messages it went out as, paid (0: free)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Telegram took the row's message: the ids it made (the first, and all of an album)."""
+
+    id: int
+    message_ids: tuple[int, ...]
+    paid: int = 0
+    """How many messages went paid (``allow_paid_broadcast``): an album's each count."""
+    follow_up: FollowUp | None = None
+    """A row to queue in the same transaction: the pin of an alert just sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    purpose: Purpose
+    chat_id: int
+    payload: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """Back to the queue, due at ``due_at``; ``count_attempt=False`` when the row was never
+    really tried (Telegram asked to wait, or the chat was in its cool-down)."""
+
+    id: int
+    due_at: datetime
+    error: str | None
+    count_attempt: bool = True
+    free: bool = False
+    """From now on at the free rate only: a paid copy was refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    id: int
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    """The chat refused the bot (blocked, kicked): the row fails and the member is marked."""
+
+    id: int
+    chat_id: int
+    error: str
+
+
+#: What became of one claimed row, written with others in one transaction.
+Outcome = Sent | Retry | Failed | Unreachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +119,9 @@ class DeliveryCounts:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    paid: int = 0
+    """Messages of ``sent`` rows that went out paid (``allow_paid_broadcast``): what they cost
+    is ``stars_for(paid)``."""
 
     @property
     def total(self) -> int:

@@ -24,6 +24,7 @@ from turnout.storage.inbox import InboxQueries
 from turnout.storage.members import MemberQueries
 from turnout.storage.notices import NoticeQueries
 from turnout.storage.ownernotices import OwnerNoticeQueries
+from turnout.storage.paid import PaidQueries
 from turnout.storage.places import PlaceQueries
 from turnout.storage.privacy import PrivacyQueries
 from turnout.storage.prompts import PromptQueries
@@ -60,5 +61,6 @@ class Store(
     AlertQueries,
     OwnerNoticeQueries,
     ApprovalQueries,
+    PaidQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

@@ -14,6 +14,7 @@ from turnout.limits import ACTION_DAY_LATEST, ALERT_CHARACTERS, LONGEST_ACTION
 from turnout.permissions import ORGANISERS, allowed, may_manage
 from turnout.storage import Action, ActionStatus, Alert, Audience
 from turnout.storage.purposes import AlertCopy
+from turnout.usecases import paid
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.fields import visible
 from turnout.usecases.services import Services
@@ -125,9 +126,26 @@ async def check(s: Services, actor: int, action_id: int, audience: Audience, tex
     return action
 
 
-async def send(s: Services, actor: int, action_id: int, audience: Audience, text: str) -> Sent:
+async def offers_paid(s: Services, actor: int, action_id: int, audience: Audience) -> bool:
+    """Whether the sender is offered the paid rate before the alert goes out: one is
+    configured, and the alert reaches enough people for it to matter."""
+    return paid.worth(s, (await audiences(s, actor, action_id))[audience])
+
+
+async def paid_offer(
+    s: Services, actor: int, action_id: int, audience: Audience
+) -> paid.Offer | None:
+    """The card the sender sees before a large alert goes out: its cost in Stars and the
+    bot's balance now; None without a paid rate configured."""
+    return await paid.offer(s, (await audiences(s, actor, action_id))[audience])
+
+
+async def send(
+    s: Services, actor: int, action_id: int, audience: Audience, text: str, *, pay: bool = False
+) -> Sent:
     """Send the alert: stored, audited and every copy queued in the urgent lane in one
-    transaction, then the outbox woken."""
+    transaction, then the outbox woken. ``pay``: its sender chose to pay for the copies above
+    the free rate (with a paid rate configured)."""
     action = await alertable(s, actor, action_id)
     body = checked_text(text)
     recipients = await s.store.alert_recipients(action.id, audience)
@@ -143,8 +161,9 @@ async def send(s: Services, actor: int, action_id: int, audience: Audience, text
     ]
     # Not sent by the end of the day (the bot was down), an alert is no news but noise.
     expires_at = action.end + ACTION_DAY_LATEST
+    start = await paid.start(s, actor, len(messages)) if pay else None
     sent = await s.store.send_alert(
-        action.id, actor, audience, body, messages, s.now(), expires_at=expires_at
+        action.id, actor, audience, body, messages, s.now(), expires_at=expires_at, paid=start
     )
     if sent is None:
         raise Gone("card.is_cancelled")

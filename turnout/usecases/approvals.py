@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from turnout.delivery import Payload
+from turnout.delivery.stars import Estimate
 from turnout.i18n import Translator
 from turnout.permissions import BROADCASTERS, ORGANISERS
 from turnout.storage import Call, NewCall, Role
@@ -78,16 +79,22 @@ async def titles(s: Services, chats: Sequence[int]) -> tuple[str, ...]:
     return tuple(found)
 
 
-async def request_publication(s: Services, author: int, new: NewCall, at: datetime | None) -> Call:
+async def request_publication(
+    s: Services, author: int, new: NewCall, at: datetime | None, *, paid: Estimate | None = None
+) -> Call:
     """Store the call as waiting for approval (to go now on approval, or at ``at``), and ask
-    every other broadcaster and organiser, showing it exactly as it will be posted."""
+    every other broadcaster and organiser, showing it exactly as it will be posted. ``paid``:
+    its author chose to pay (what it is estimated to cost), which the question says."""
     await require_approvers(s, author)
     subscribers = await subscriber_count(s, new)
     channels = await titles(s, new.targets)
     asks = await _asker(s, author)
 
     def render(request: CallApproval, call: Call) -> Asks:
-        asked = Asked(request.id, call.id, asks.name, channels, subscribers, new.to_subscribers, at)
+        asked = Asked(
+            request.id, call.id, asks.name, channels, subscribers, new.to_subscribers, at,
+            paid=paid,
+        )  # fmt: skip
         return asks.render(request.id, call, asked, edit=False)
 
     call, request = await s.store.create_awaiting_call(author, new, at, s.now(), render)

@@ -22,7 +22,7 @@ from turnout.permissions import allowed
 from turnout.storage import Call, CallStatus
 from turnout.storage.approvals import ApprovalKind, ApprovalStatus, CallApproval
 from turnout.storage.purposes import ApprovalRequest, ApprovalSettled, CallCopy, Purpose
-from turnout.usecases import calls
+from turnout.usecases import calls, paid
 from turnout.usecases.approvals import APPROVERS
 from turnout.usecases.errors import Gone, NotAllowed
 from turnout.usecases.services import Services
@@ -97,7 +97,9 @@ async def _approve_now(
     copies, last = await calls.copies_of(s, call)
     t = await s.translator_of(call.author)
     told = _told(call.author, t("approval.approved_now", name=name, id=call.id))
-    if not await s.store.approve_publication(request.id, actor, copies, s.now(), told):
+    # Paid as its author chose (the approver's question said so); its author pays, not them.
+    start = await paid.start(s, call.author, calls.count(copies)) if call.paid else None
+    if not await s.store.approve_publication(request.id, actor, copies, s.now(), told, paid=start):
         raise Gone("approval.moved_on")
     log.info("call %d approved (request %d): published", call.id, request.id)
     s.outbox.wake()

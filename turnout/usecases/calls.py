@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from turnout.delivery import Payload
+from turnout.delivery.stars import Estimate
 from turnout.i18n import Translator
 from turnout.permissions import BROADCASTERS, allowed
 from turnout.storage import Call, CallStatus, NewCall, carried
@@ -26,7 +27,7 @@ from turnout.storage.purposes import (
     Purpose,
     stamp,
 )
-from turnout.usecases import approvals
+from turnout.usecases import approvals, paid
 from turnout.usecases.admins import require_admin
 from turnout.usecases.errors import Declined, Gone, Invalid, NotAllowed
 from turnout.usecases.services import Services
@@ -74,28 +75,71 @@ async def check(s: Services, actor: int, new: NewCall) -> None:
         await approvals.require_approvers(s, actor)
 
 
+async def copy_count(s: Services, new: NewCall | Call) -> int:
+    """How many messages the call goes out as: each of its parts to each channel and each
+    subscriber (what a paid broadcast pays for)."""
+    call = new if isinstance(new, Call) else as_call(new, 0, s.now())
+    parts = call_parts(call, s.translator(None), s.bot_username)
+    # An album is as many messages as it has items, and Telegram charges each.
+    per_chat = sum(len(payload.media) if payload.is_album else 1 for _, payload in parts)
+    return per_chat * (len(call.targets) + await approvals.subscriber_count(s, call))
+
+
+async def offers_paid(s: Services, new: NewCall) -> bool:
+    """Whether the author is offered the paid rate before the call goes out: one is
+    configured, and the call is large enough for it to matter (``usecases.paid.worth``)."""
+    return paid.worth(s, await copy_count(s, new))
+
+
+async def paid_offer(s: Services, actor: int, new: NewCall) -> paid.Offer | None:
+    """The card the author sees before a large call goes out: its cost in Stars and the bot's
+    balance now (``usecases.paid.offer``); None without a paid rate configured."""
+    if not allowed(await s.roles_of(actor), BROADCASTERS):
+        raise NotAllowed()
+    return await paid.offer(s, await copy_count(s, new))
+
+
+def _as_chosen(s: Services, new: NewCall) -> NewCall:
+    """A call chosen paid stays paid only while a paid rate is configured (it may have been
+    switched off while its author looked at the card)."""
+    return new if s.settings.paid_broadcast_rate is not None else replace(new, paid=False)
+
+
+async def _estimate(s: Services, new: NewCall) -> Estimate | None:
+    """What a paid call is estimated to cost, for its approvers' question; None if free."""
+    return paid.estimated(s, await copy_count(s, new)) if new.paid else None
+
+
 async def publish_now(s: Services, actor: int, new: NewCall) -> tuple[Call, CallCopy | None]:
     """Publish at once; return the call and the purpose whose progress the author watches.
-    A call the two-person rule applies to waits for approval instead (no purpose then)."""
+    A call the two-person rule applies to waits for approval instead (no purpose then). A
+    call chosen paid (``new.paid``) starts as a paid broadcast."""
     await check(s, actor, new)
+    new = _as_chosen(s, new)
     if await approvals.needed(s, new):
-        return await approvals.request_publication(s, actor, new, None), None
+        estimate = await _estimate(s, new)
+        return await approvals.request_publication(s, actor, new, None, paid=estimate), None
     now = s.now()
     copies, last = await copies_of(s, as_call(new, actor, now))
-    call = await s.store.create_call(actor, new, CallStatus.PUBLISHED, None, now, copies)
+    start = await paid.start(s, actor, count(copies)) if new.paid else None
+    call = await s.store.create_call(
+        actor, new, CallStatus.PUBLISHED, None, now, copies, paid=start
+    )
     s.outbox.wake()
     return call, CallCopy(call.id, last)
 
 
 async def schedule(s: Services, actor: int, new: NewCall, at: datetime) -> Call:
     """Publish at ``at``; the scheduler does it then (``publish_due``). A call the two-person
-    rule applies to waits for approval first (``CallStatus.AWAITING``)."""
+    rule applies to waits for approval first (``CallStatus.AWAITING``). Chosen paid, it goes
+    out as a paid broadcast then."""
     await check(s, actor, new)
+    new = _as_chosen(s, new)
     now = s.now()
     if at <= now:
         raise Invalid("time.past")
     if await approvals.needed(s, new):
-        return await approvals.request_publication(s, actor, new, at)
+        return await approvals.request_publication(s, actor, new, at, paid=await _estimate(s, new))
     call = await s.store.create_call(actor, new, CallStatus.SCHEDULED, at, now)
     await s.hooks.planner_changed()
     return call
@@ -114,8 +158,9 @@ async def publish_due(s: Services) -> int:
             continue
         copies, _ = await copies_of(s, call)
         told = [(call.author, Payload(await _went_out(s, call, copies)).to_json())]
+        start = await paid.start(s, call.author, count(copies)) if call.paid else None
         # Only if it is still scheduled: a schedule called off at this moment stays off.
-        if await s.store.publish_scheduled_call(call.id, copies, s.now(), told):
+        if await s.store.publish_scheduled_call(call.id, copies, s.now(), told, paid=start):
             published += 1
             log.info("scheduled call %d published", call.id)
     if published:
@@ -179,6 +224,11 @@ async def touched(s: Services, call: Call) -> list[int]:
         if channel is None or channel.can_post:
             chats.append(chat_id)
     return chats
+
+
+def count(copies: Copies) -> int:
+    """How many messages ``copies`` are, every part to every chat."""
+    return sum(len(messages) for _, messages in copies)
 
 
 async def copies_of(s: Services, call: Call) -> tuple[Copies, CallPart]:

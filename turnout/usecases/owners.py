@@ -1,9 +1,10 @@
 """Owners see the sensitive moves (README, "Owners see the sensitive moves").
 
 A role granted or taken away, an invite used, a chat linked or unlinked, an urgent alert, an
-export, a call published (or a published call changed) with no second approval: each is in the
-audit log, written in the same transaction as the move itself, and the sweep here turns every
-new entry of those kinds into a private message to each owner, through the outbox. The sweep
+export, a call published (or a published call changed) with no second approval, a paid broadcast
+(and the bot's Stars running out during one): each is in the audit log, written in the same
+transaction as the move itself, and the sweep here turns every new entry of those kinds into a
+private message to each owner, through the outbox. The sweep
 queues the messages and moves its cursor on in one transaction (``Store.tell_owners``), so a move
 is told exactly once, whoever made it: the bot, the command line in another process, or anyone
 while the bot was down. A stolen account shows itself on the owners' phones within seconds.
@@ -34,6 +35,8 @@ from turnout.views.owners import (
     Exported,
     InviteUsed,
     Move,
+    PaidRanOut,
+    PaidStarted,
     ReportOut,
     RoleMoved,
     Unreadable,
@@ -58,6 +61,10 @@ SENSITIVE: tuple[str, ...] = (
     "report:published",
     "action:cancel",
     "export:made",
+    # Every paid broadcast (README, "Paid broadcasts"): it spends the bot's Stars, which
+    # are money, approved by a second person or not; and when those ran out part-way.
+    "broadcast:paid",
+    "broadcast:paid_ran_out",
 )
 #: Entries read at a time: a sweep after a long downtime works through them in batches.
 BATCH = 50
@@ -206,7 +213,36 @@ async def _what(s: Services, entry: AuditEntry, detail: Mapping[str, Any]) -> Wh
         return ActionCancelled(action_id, action.title if action else None)
     if kind == "export:made":
         return await _exported(s, detail)
+    if kind in ("broadcast:paid", "broadcast:paid_ran_out"):
+        return await _paid(s, kind, detail, entry.target_id)
     raise ValueError(f"not a sensitive kind: {kind}")
+
+
+async def _paid(
+    s: Services, kind: str, detail: Mapping[str, Any], target: int | None
+) -> PaidStarted | PaidRanOut:
+    """A paid broadcast: a call (``call``), or an alert (``alert``, for ``action``)."""
+    call_id = _number(detail["call"]) if "call" in detail else None
+    action_id = title = None
+    if call_id is None:
+        _number(detail["alert"])
+        action_id = _number(detail["action"])
+        action = await s.store.action(action_id)
+        title = action.title if action else None
+    if kind == "broadcast:paid":
+        balance = detail.get("balance")
+        if balance is not None and (
+            isinstance(balance, bool) or not isinstance(balance, int | float)
+        ):
+            raise TypeError(f"not a balance: {balance!r}")
+        return PaidStarted(
+            call_id, action_id, title, _number(detail["copies"]), _number(detail["stars"]),
+            None if balance is None else float(balance),
+        )  # fmt: skip
+    sender = await _who(s, _number(target), None)
+    return PaidRanOut(
+        call_id, action_id, title, sender, _number(detail["paid"]), _number(detail["left"])
+    )
 
 
 async def _exported(s: Services, detail: Mapping[str, Any]) -> Exported:

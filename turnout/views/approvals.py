@@ -11,8 +11,10 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from turnout.delivery import Payload
+from turnout.delivery.stars import Estimate
 from turnout.i18n import N_, Translator
 from turnout.views.buttons import DecideCall
+from turnout.views.paid import approval_line
 from turnout.views.reply import Reply
 from turnout.views.timefmt import local_time
 
@@ -39,6 +41,8 @@ class Asked:
     """When it goes; None: at once, on approval."""
     before: str | None = None
     """An edit: the text the posts have now."""
+    paid: Estimate | None = None
+    """A paid broadcast: what its author chose to pay for the faster rate (estimated)."""
 
 
 def question(t: Translator, asked: Asked, timezone: str) -> Payload:
@@ -69,6 +73,8 @@ def question(t: Translator, asked: Asked, timezone: str) -> Payload:
         else:
             time = local_time(asked.publish_at, timezone, t.language)
             lines.append(t("approval.when_at", time=time))
+    if asked.paid is not None:
+        lines.append(approval_line(t, asked.paid))
     lines.append("")
     lines.append(t("approval.check"))
     markup = InlineKeyboardMarkup(

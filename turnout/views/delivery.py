@@ -6,6 +6,7 @@ from babel.numbers import format_decimal
 
 from turnout.i18n import N_, Translator
 from turnout.storage import DeliveryCounts
+from turnout.views.paid import paid_progress
 from turnout.views.timefmt import babel_locale
 
 
@@ -25,6 +26,9 @@ def progress(t: Translator, counts: DeliveryCounts) -> str:
     )
     if counts.failed:
         text += " · " + t.plural("delivery.failed", counts.failed, count=number(counts.failed))
+    paid = paid_progress(t, counts)  # a paid broadcast: how many went paid, what they cost
+    if paid is not None:
+        text += " · " + paid
     return text
 
 

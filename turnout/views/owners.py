@@ -16,6 +16,7 @@ from typing import Literal
 
 from turnout.i18n import N_, Html, Translator
 from turnout.storage import Audience, Role
+from turnout.views.paid import messages, number, stars, whole_stars
 from turnout.views.roles import role_name
 from turnout.views.timefmt import local_time
 
@@ -116,6 +117,34 @@ class ActionCancelled:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidStarted:
+    """A broadcast whose sender pays the bot's Stars to send it above the free rate: a call, or
+    an alert (for an action)."""
+
+    call_id: int | None
+    action_id: int | None
+    title: str | None
+    """The alert's action's title."""
+    copies: int
+    stars: int
+    """Its estimated cost."""
+    balance: float | None
+    """The bot's balance as it started; None: unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaidRanOut:
+    """The bot's Stars ran out during a paid broadcast: the rest goes at the free rate."""
+
+    call_id: int | None
+    action_id: int | None
+    title: str | None
+    sender: Who
+    paid: int
+    left: int
+
+
+@dataclass(frozen=True, slots=True)
 class Unreadable:
     """An entry of a kind owners are told of whose details could not be read."""
 
@@ -131,6 +160,8 @@ What = (
     | ReportOut
     | ActionCancelled
     | Exported
+    | PaidStarted
+    | PaidRanOut
     | Unreadable
 )
 
@@ -209,8 +240,33 @@ def _sentence(t: Translator, who: Who, what: What) -> str:
                 return t("owners.export_campaign", who=person,
                          name=quoted(what.title or "?", TITLE_LENGTH), what=media)  # fmt: skip
             return t("owners.export_all", who=person, what=media)
+        case PaidStarted() | PaidRanOut():
+            return _paid(t, person, what)
         case Unreadable():
             return t("owners.unreadable", who=person, what=quoted(what.kind, NAME_LENGTH))
+
+
+def _paid(t: Translator, person: Html, what: PaidStarted | PaidRanOut) -> str:
+    """A paid broadcast started (who, what, how many messages, the estimate, the balance), or
+    the Stars ran out during one (whose, after how many paid, how many go on free)."""
+    title = quoted(what.title or "?", TITLE_LENGTH)
+    if isinstance(what, PaidStarted):
+        if what.balance is None:
+            balance = t("paid.owners.balance_unknown")
+        else:
+            balance = stars(t, whole_stars(what.balance))
+        numbers = {"what": messages(t, what.copies), "value": stars(t, what.stars),
+                   "status": Html(balance)}  # fmt: skip
+        if what.call_id is not None:
+            return t("paid.owners.call", who=person, id=what.call_id, **numbers)
+        return t("paid.owners.alert", who=person, id=what.action_id or 0, title=title, **numbers)
+    sender = person_of(t, what.sender)
+    rest = {"count": number(t, what.paid), "what": messages(t, what.left), "who": sender}
+    if what.call_id is not None:
+        return t.plural("paid.owners.ran_out_call", what.paid, id=what.call_id, **rest)
+    return t.plural(
+        "paid.owners.ran_out_alert", what.paid, id=what.action_id or 0, title=title, **rest
+    )
 
 
 def person_of(t: Translator, who: Who) -> Html:

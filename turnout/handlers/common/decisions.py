@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from turnout.delivery.send import not_modified
+from turnout.delivery.progress import not_modified
 from turnout.handlers.common.context import TurnoutContext
 from turnout.permissions import ORGANISERS, allowed
 from turnout.storage import ProposalOutcome

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from turnout.delivery.send import not_modified
+from turnout.delivery.progress import not_modified
 from turnout.handlers.common.context import TurnoutContext
 from turnout.usecases.errors import UseCaseError
 from turnout.views.reply import Reply

@@ -1,4 +1,5 @@
-"""Fault injection: failing calls, slow answers and a global rate limit."""
+"""Fault injection: failing calls, slow answers and a global rate limit (and the paid
+broadcasts' own, which Telegram sets at 1,000 messages a second)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from .errors import ApiError, default_description
 from .jsonutil import JSONDict
+from .stars import PAID_RATE
 
 UNTARGETED_EXEMPT = frozenset({"getupdates", "downloadfile"})
 """Methods (and file downloads) not hit by faults registered with ``method=None`` or by the
@@ -110,6 +112,9 @@ class Faults:
         self.failures: list[Failure] = []
         self.delays: list[Delay] = []
         self.limiter: TokenBucket | None = None
+        """The limit of every call but paid sends."""
+        self.paid_limiter: TokenBucket | None = TokenBucket(PAID_RATE)
+        """The limit of sends with ``allow_paid_broadcast``: Telegram's 1,000 a second."""
         self.chaos: Chaos | None = None
 
     def add_failure(
@@ -153,11 +158,13 @@ class Faults:
                 return rule.seconds
         return 0.0
 
-    def rate_limited(self, method: str) -> ApiError | None:
-        """The 429 error if the global rate limit is exceeded by this call."""
-        if self.limiter is None or method.lower() in UNTARGETED_EXEMPT:
+    def rate_limited(self, method: str, *, paid: bool = False) -> ApiError | None:
+        """The 429 error if this call exceeds its rate limit: a paid send (``paid``) the paid
+        broadcasts' limit, any other call the global one."""
+        limiter = self.paid_limiter if paid else self.limiter
+        if limiter is None or method.lower() in UNTARGETED_EXEMPT:
             return None
-        if self.limiter.take():
+        if limiter.take():
             return None
         return ApiError(429, retry_after=1)
 
@@ -170,8 +177,9 @@ class Faults:
         return None
 
     def clear(self) -> None:
-        """Remove every failure, delay and the rate limit."""
+        """Remove every failure, delay and the rate limit (the paid one back to Telegram's)."""
         self.failures.clear()
         self.delays.clear()
         self.limiter = None
+        self.paid_limiter = TokenBucket(PAID_RATE)
         self.chaos = None

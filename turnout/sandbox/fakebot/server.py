@@ -21,6 +21,7 @@ from .lifecycle import StartStop
 from .methods import Ctx, lookup
 from .notifier import Notifier
 from .params import Params, read_request
+from .stars import paid_messages
 from .updates import UpdateHub
 from .webhook import WebhookDelivery, WebhookPusher
 from .world import FakeChat, NewUser, StoredMessage, UserRecord, World
@@ -230,7 +231,9 @@ class FakeTelegram(StartStop):
         delay = self.faults.take_delay(call.method)
         if delay > 0:
             await self.notifier.wait_for(lambda: self.hub.closing, delay)
-        error = self.faults.rate_limited(call.method) or self.faults.take_failure(
+        params = Params(values, files)
+        paid = 0 if stub is not None else paid_messages(call.method, params)
+        error = self.faults.rate_limited(call.method, paid=paid > 0) or self.faults.take_failure(
             call.method, values
         )
         if error is not None:
@@ -244,7 +247,14 @@ class FakeTelegram(StartStop):
         if stub is not None:
             return copy.deepcopy(stub[1])
         assert entry is not None
-        return await entry[1](self._ctx, Params(values, files))
+        # Paid for before it is sent (a balance too low refuses it whole); given back if the
+        # send fails after all, as Telegram charges only for messages sent.
+        self._ctx.stars.charge(paid)
+        try:
+            return await entry[1](self._ctx, params)
+        except BaseException:
+            self._ctx.stars.refund(paid)
+            raise
 
     # --- call record -----------------------------------------------------------------------
 
@@ -423,9 +433,27 @@ class FakeTelegram(StartStop):
         self.world.forbidden.pop(_chat_id(chat_id), None)
 
     def rate_limit(self, per_second: float | None) -> None:
-        """A global limit (all methods except ``getUpdates``); excess calls get 429
-        with ``retry_after=1``. ``None`` removes it."""
+        """A global limit (all methods except ``getUpdates``, and sends paid for with
+        ``allow_paid_broadcast``); excess calls get 429 with ``retry_after=1``. ``None``
+        removes it."""
         self.faults.limiter = TokenBucket(per_second) if per_second else None
+
+    def paid_rate_limit(self, per_second: float | None) -> None:
+        """The limit of paid sends (``allow_paid_broadcast``), Telegram's 1,000 a second
+        unless changed; excess paid sends get 429. ``None`` removes it."""
+        self.faults.paid_limiter = TokenBucket(per_second) if per_second else None
+
+    # --- the bot's Stars -------------------------------------------------------------------
+
+    def set_star_balance(self, stars: float) -> None:
+        """The bot's Telegram Stars (``getMyStarBalance``): what paid sends are charged to,
+        0.1 Star a message; a paid send the balance cannot cover is refused (400)."""
+        self._ctx.stars.set(stars)
+
+    @property
+    def star_balance(self) -> float:
+        """The bot's Stars now, after what paid sends cost."""
+        return self._ctx.stars.stars
 
     def chaos(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bot_info, chats, editing, polling, sending
+from . import bot_info, chats, editing, polling, sending, stars
 from .base import REGISTRY, Ctx, Handler, api_method, lookup
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "lookup",
     "polling",
     "sending",
+    "stars",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..params import Params
+from ..stars import Stars
 from ..updates import UpdateHub
 from ..world import World
 
@@ -17,6 +18,8 @@ class Ctx:
 
     world: World
     hub: UpdateHub
+    stars: Stars = field(default_factory=Stars)
+    """The bot's Telegram Stars (paid broadcasts)."""
 
 
 Handler = Callable[[Ctx, Params], Awaitable[Any]]
