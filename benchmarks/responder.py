@@ -24,27 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from turnout.sandbox.fakebot.faults import TokenBucket
+
 #: The fee per message sent with ``allow_paid_broadcast`` (Bot API), in Stars.
 STARS_PER_PAID = 0.1
 
 
-class Bucket:
+def bucket(rate: float) -> TokenBucket:
     """``rate`` a second, with a burst of a fifth of a second's worth (at least one)."""
-
-    def __init__(self, rate: float) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, rate / 5)
-        self.tokens = self.capacity
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
+    return TokenBucket(rate, burst=rate / 5)
 
 
 @dataclass
@@ -68,8 +56,8 @@ class Responder:
     def reset(self) -> None:
         """A fresh tally and full buckets for the next run."""
         self.tally = Tally()
-        self.free = Bucket(self.free_rate)
-        self.paid = Bucket(self.paid_rate)
+        self.free = bucket(self.free_rate)
+        self.paid = bucket(self.paid_rate)
 
     async def start(self) -> int:
         loop = asyncio.get_running_loop()

@@ -56,13 +56,14 @@ class Delay:
 
 
 class TokenBucket:
-    """``per_second`` calls per second, bursts of up to ``max(1, per_second)``."""
+    """``per_second`` calls per second, bursts of up to ``burst`` calls (by default a second's
+    worth, at least one)."""
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, burst: float | None = None) -> None:
         if per_second <= 0:
             raise ValueError("per_second must be positive")
         self.rate = per_second
-        self.capacity = max(1.0, per_second)
+        self.capacity = max(1.0, per_second if burst is None else burst)
         self.tokens = self.capacity
         self.stamp = time.monotonic()
 
