@@ -54,7 +54,9 @@ async def propose(
     await member.send(title)
     assert "In which city" in text_of(await member.reply())
     await member.send(city)
-    choices = await member.reply()
+    # The first city searched in a process loads the gazetteer (1.5 s on a quiet machine, more
+    # with other test processes beside it): a bound for that, not a pause.
+    choices = await member.reply(timeout=30)
     assert pick in labels(choices), labels(choices)
     await member.press(pick)
     asking = text_of(await member.reply())
