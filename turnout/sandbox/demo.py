@@ -18,6 +18,8 @@ from turnout.scheduler.reminders import plan_reminders
 from turnout.storage import Answer, NewAction, Role, Store
 
 BOT_USERNAME = "turnout_sandbox_bot"
+#: The demo bot's Telegram Stars: what paid broadcasts spend (README, "Paid broadcasts").
+STARS = 250.0
 BOT_NAME = "Turnout"
 CHANNEL_ID = -1001000000101
 CHANNEL_USERNAME = "turnout_demo"

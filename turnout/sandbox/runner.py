@@ -65,6 +65,8 @@ class Sandbox(StartStop):
             bot_first_name=demo.BOT_NAME,
             clock=self.clock.timestamp,
         )
+        # Some Stars, so that a paid broadcast (TURNOUT_PAID_BROADCAST_RATE) can be tried here.
+        self.telegram.set_star_balance(demo.STARS)
         self.application: TurnoutApplication | None = None
         self.settings: Settings | None = None
         self._stop = asyncio.Event()
