@@ -45,11 +45,6 @@ def keys_in_code() -> dict[str, str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def catalogs() -> Catalogs:
-    return Catalogs("en")
-
-
 def test_every_message_in_the_code_is_in_the_english_catalog(catalogs: Catalogs) -> None:
     missing = {
         key: where for key, where in keys_in_code().items() if key not in catalogs.keys("en")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
-from html import unescape
 
 import pytest
 
 from tests.conftest import NOW
+from tests.unit.shown import seen
 from turnout.i18n import Catalogs, Translator
 from turnout.limits import MESSAGE_CHARACTERS
 from turnout.storage import Audience, Role
@@ -34,21 +33,6 @@ from turnout.views.owners import (
 OLGA = Who(4242, "Olga")
 ANA = Who(501, "Ana")
 LANGUAGES = ["en", "es", "fr", "sr", "sr-Latn"]
-
-
-@pytest.fixture(scope="module")
-def catalogs() -> Catalogs:
-    return Catalogs("en")
-
-
-@pytest.fixture
-def t(catalogs: Catalogs) -> Translator:
-    return catalogs.translator("en")
-
-
-def seen(text: str) -> str:
-    """As Telegram shows it: markup gone, entities decoded, direction isolates invisible."""
-    return unescape(re.sub(r"<[^>]+>", "", text)).replace("\u2068", "").replace("\u2069", "")
 
 
 def notice(t: Translator, what: What, who: Who = OLGA, zone: str = "UTC") -> str:

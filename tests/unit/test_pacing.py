@@ -21,7 +21,7 @@ class FakeTime:
 def test_slots_are_evenly_spaced_at_the_rate() -> None:
     clock = FakeTime()
     pacer = Pacer(rate=25, clock=clock)
-    slots = [pacer.reserve(chat_id) for chat_id in range(1, 51)]
+    slots = [pacer.reserve_lane(chat_id, may_pay=False)[0] for chat_id in range(1, 51)]
     gaps = {round(b - a, 9) for a, b in itertools.pairwise(slots)}
     assert gaps == {0.04}
     assert slots[0] == 100.0
@@ -32,7 +32,7 @@ def test_no_second_holds_more_than_the_rate(rate: int, sends: int) -> None:
     """What a server counting per second sees: never more than ``rate`` (1 ns of float slack)."""
     clock = FakeTime()
     pacer = Pacer(rate=rate, clock=clock)
-    slots = [pacer.reserve(chat_id) for chat_id in range(1, sends + 1)]
+    slots = [pacer.reserve_lane(chat_id, may_pay=False)[0] for chat_id in range(1, sends + 1)]
     for index, start in enumerate(slots):
         within = sum(1 for slot in slots[index:] if slot < start + 1.0 - 1e-9)
         assert within <= rate
@@ -41,9 +41,9 @@ def test_no_second_holds_more_than_the_rate(rate: int, sends: int) -> None:
 def test_a_chat_has_its_own_cool_down() -> None:
     clock = FakeTime()
     pacer = Pacer(rate=30, clock=clock)
-    slot = pacer.reserve(42)
+    slot = pacer.reserve_lane(42, may_pay=False)[0]
     assert pacer.chat_free_at(42) == slot + PRIVATE_CHAT_GAP
-    channel_slot = pacer.reserve(-100123)
+    channel_slot = pacer.reserve_lane(-100123, may_pay=False)[0]
     assert pacer.chat_free_at(-100123) == channel_slot + GROUP_CHAT_GAP
     assert pacer.chat_free_at(7) == 0.0
 
@@ -51,13 +51,13 @@ def test_a_chat_has_its_own_cool_down() -> None:
 def test_a_pause_holds_back_slots_already_booked() -> None:
     clock = FakeTime()
     pacer = Pacer(rate=10, clock=clock)
-    slot = pacer.reserve(1)
+    slot = pacer.reserve_lane(1, may_pay=False)[0]
     assert pacer.wait_time(slot) == 0
     pacer.pause(2.0)
     assert pacer.wait_time(slot) == pytest.approx(2.0)
     clock.now += 2.0
     assert pacer.wait_time(slot) <= 0
-    assert pacer.reserve(2) >= 102.0
+    assert pacer.reserve_lane(2, may_pay=False)[0] >= 102.0
 
 
 @pytest.mark.parametrize("attempt", [1, 2, 3, 4, 5, 10, 30])

@@ -4,13 +4,11 @@ owners' notices."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
 import pytest
 from telegram import InlineKeyboardMarkup
 
 from tests.conftest import NOW
+from tests.unit.shown import seen
 from turnout.delivery.stars import estimate
 from turnout.i18n import Catalogs, Translator
 from turnout.storage import DeliveryCounts
@@ -33,20 +31,6 @@ from turnout.views.paid import (
 LANGUAGES = ["en", "es", "fr", "sr", "sr-Latn"]
 #: 20,000 copies at 25 a second free, 1,000 paid: 500 go free, 19,500 paid (1,950 Stars).
 BIG = estimate(20_000, free_rate=25, paid_rate=1000)
-
-
-@pytest.fixture(scope="module")
-def catalogs() -> Catalogs:
-    return Catalogs("en")
-
-
-@pytest.fixture
-def t(catalogs: Catalogs) -> Translator:
-    return catalogs.translator("en")
-
-
-def seen(text: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", text)).replace("\u2068", "").replace("\u2069", "")
 
 
 def buttons(markup: InlineKeyboardMarkup | None) -> list[tuple[str, str]]:

@@ -94,7 +94,6 @@ class Outbox:
         max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.store = store
-        self.bot = bot
         self.max_in_flight = max_in_flight
         # Rows that may not pay go in the free lane only: as many of them under way as at the
         # free rate alone, or a paid rate's 200 slots would book the free lane 8 s ahead, and
@@ -185,6 +184,14 @@ class Outbox:
         )
         self._wake.set()
         return added
+
+    async def star_balance(self) -> float | None:
+        """The bot's Stars, asked of Telegram now; None when it does not answer."""
+        try:
+            return await self._transport.star_balance()
+        except TelegramAnswer as error:
+            log.warning("the bot's Stars balance could not be read: %s", error.description)
+            return None
 
     def wake(self) -> None:
         """Rows were queued by other means (a store transaction): look at the queue now."""

@@ -53,10 +53,6 @@ class Pacer:
         """When this chat may receive its next message (now or earlier: it may)."""
         return self._chat_free_at.get(chat_id, 0.0)
 
-    def reserve(self, chat_id: int) -> float:
-        """Book the next free slot for a message to ``chat_id``; return when it is."""
-        return self.reserve_lane(chat_id, may_pay=False)[0]
-
     def reserve_lane(self, chat_id: int, *, may_pay: bool) -> tuple[float, bool]:
         """Book the next slot for a message to ``chat_id``: the free lane's, or, when the
         message ``may_pay``, the paid lane's if that comes sooner. Returns (when, paid)."""

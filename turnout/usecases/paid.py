@@ -14,8 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram.error import TelegramError
-
 from turnout.delivery import Payload
 from turnout.delivery.stars import Estimate, estimate
 from turnout.storage.paid import PaidBroadcast, PaidStart
@@ -71,12 +69,7 @@ def estimated(s: Services, copies: int) -> Estimate | None:
 async def balance(s: Services) -> float | None:
     """The bot's Stars, asked of Telegram now; None when it does not answer (the sender is told
     the balance is unknown, and may still pay: the outbox finds out as it goes)."""
-    try:
-        amount = await s.bot.get_my_star_balance()
-    except TelegramError as error:
-        log.warning("the bot's Stars balance could not be read: %s", error)
-        return None
-    return amount.amount + (amount.nanostar_amount or 0) / 1e9
+    return await s.outbox.star_balance()
 
 
 def worth(s: Services, copies: int) -> bool:
