@@ -10,6 +10,7 @@ README's ``docs/sandbox-*.png``), else to the test's temporary folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -87,6 +88,9 @@ async def as_persona(page: Page, persona: int) -> None:
         "persona active"
     )
     await expect(page.locator("#chat-title")).to_have_text(demo.BOT_NAME)
+    # Every persona's private chat is titled with the bot's name: wait for the page to have
+    # opened this persona's own, or the next message goes to the previous persona's chat.
+    await expect(page).to_have_url(re.compile(rf"[#&]c={persona}(&|$)"))
 
 
 async def say(page: Page, text: str) -> None:
