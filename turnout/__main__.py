@@ -81,6 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = export.add_mutually_exclusive_group()
     only.add_argument("--action", type=int, help="only the reports and RSVPs of this action")
     only.add_argument("--campaign", help="only the actions of this campaign (by name)")
+    export.add_argument(
+        "--originals",
+        action="store_true",
+        help="with TURNOUT_BLUR_FACES=export: keep the photos and videos as sent, faces uncovered",
+    )
     backup = commands.add_parser(
         "backup", help="write an encrypted copy of the database (while the bot runs, too)"
     )
@@ -170,7 +175,13 @@ def _command(arguments: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(deliveries(settings))
     if arguments.command == "export":
         return asyncio.run(
-            export_zip(settings, arguments.out, arguments.action, arguments.campaign)
+            export_zip(
+                settings,
+                arguments.out,
+                arguments.action,
+                arguments.campaign,
+                originals=arguments.originals,
+            )
         )
     return run(settings)
 
@@ -244,9 +255,15 @@ async def deliveries(settings: Settings) -> int:
 
 
 async def export_zip(
-    settings: Settings, out: Path, action_id: int | None, campaign_name: str | None = None
+    settings: Settings,
+    out: Path,
+    action_id: int | None,
+    campaign_name: str | None = None,
+    *,
+    originals: bool = False,
 ) -> int:
-    """What ``/export`` makes, from the command line; media only when a token is set."""
+    """What ``/export`` makes, from the command line; media only when a token is set (their
+    faces covered with ``TURNOUT_BLUR_FACES=export``, unless ``originals``)."""
     store = await Store.open(settings.database, key=settings.key())
     try:
         catalogs = Catalogs(settings.default_language)
@@ -275,10 +292,12 @@ async def export_zip(
                 settings.token, base_url=settings.api_base_url, base_file_url=settings.api_file_url
             )
             async with bot:
-                request = replace(request, fetch=bot_fetcher(bot))
+                cover = settings.blur_exported and not originals
+                request = replace(request, fetch=bot_fetcher(bot), cover_faces=cover)
                 result = await write_export(store, out, request)
         # Audited as /export is, with no actor: the owners are told the command line exported.
-        await audit_export(store, datetime.now(UTC), None, request)
+        asked = originals and settings.blur_exported
+        await audit_export(store, datetime.now(UTC), None, request, originals=asked)
     finally:
         await store.close()
     # The command line speaks English, as its other messages do.
@@ -292,6 +311,10 @@ async def export_zip(
     )
     size = f"{result.size / 1024 / 1024:.1f} MB"
     print(f"{result.path}: {counts} ({result.left_out} left out), {size}")
+    if request.cover_faces:
+        print(en.plural("export.faces_covered", result.faces))
+    elif originals and settings.blur_exported and request.fetch is not None:
+        print(en("export.originals_warning"))
     return 0
 
 

@@ -25,6 +25,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from turnout.faces import model as face_model
+
 ENV_PREFIX = "TURNOUT_"
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -178,6 +180,9 @@ class Settings(BaseSettings):
     )
     owner_notices: bool = True
     paid_broadcast_rate: float | None = Field(default=None, gt=0, le=PAID_CEILING)
+    blur_faces: Literal["publish", "export", "off"] = "publish"
+    """Where faces are covered (README, "Faces"): in what goes to channels; in exports too;
+    nowhere."""
 
     @field_validator(
         "bot_token", "webhook_secret", "database_key", "backup_passphrase", mode="before"
@@ -264,6 +269,12 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}PAID_BROADCAST_RATE ({self.paid_broadcast_rate:g}) must be above "
                 f"{ENV_PREFIX}RATE_LIMIT ({self.rate_limit:g}): it is the rate with the paid copies"
             )
+        if self.blur_faces != "off" and (missing := face_model.missing()) is not None:
+            # Said at start, not when an organiser first publishes a report full of faces.
+            raise ValueError(
+                f"{ENV_PREFIX}BLUR_FACES is {self.blur_faces}, but {missing}; install it, or set "
+                f"{ENV_PREFIX}BLUR_FACES=off to publish faces as they are"
+            )
         if self.database_key_file is not None:
             try:
                 self.key()  # unreadable or empty: said now, not when the database is opened
@@ -298,6 +309,16 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", value):
             raise ValueError(f"{value!r} is not a language code like en or sr-Latn")
         return value
+
+    @property
+    def blur_published(self) -> bool:
+        """Faces are covered in what goes to a channel."""
+        return self.blur_faces != "off"
+
+    @property
+    def blur_exported(self) -> bool:
+        """Faces are covered in an export's media (unless the organiser asks for originals)."""
+        return self.blur_faces == "export"
 
     @property
     def in_flight(self) -> int:

@@ -35,6 +35,7 @@ BUTTON_DATA = {
     "calls": "calls:delete_yes:1",
     "rv": "rv:ok:1",
     "pub": "pub:1:-1001234567890",
+    "pv": "pv:b:1",
     "pp": "pp:ok:1",
     "pe": "pe:1:title",
     "sfc": "sfc:{action}:ask",

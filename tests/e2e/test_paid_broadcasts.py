@@ -63,7 +63,7 @@ def no_flood(bot: RunningBot) -> None:
 
 
 def outbox_is_paying() -> bool:
-    """Whether the outbox sends ``allow_paid_broadcast`` yet (the other half of issue 20)."""
+    """Whether the outbox sends ``allow_paid_broadcast`` yet (the other half of paid broadcasts)."""
     return any(
         "allow_paid_broadcast" in path.read_text(encoding="utf-8")
         for path in Path(delivery.__file__).parent.glob("*.py")

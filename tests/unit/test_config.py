@@ -196,3 +196,32 @@ def test_describe_writes_whole_numbers_as_written() -> None:
     described = dict(load_settings().describe())
     assert described["TURNOUT_RATE_LIMIT"] == "25"
     assert described["TURNOUT_MAX_IN_FLIGHT"] == "16"
+
+
+def test_faces_are_covered_in_what_is_published_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings()
+    assert settings.blur_faces == "publish"
+    assert settings.blur_published and not settings.blur_exported
+    monkeypatch.setenv("TURNOUT_BLUR_FACES", "export")
+    assert load_settings().blur_exported
+    monkeypatch.setenv("TURNOUT_BLUR_FACES", "off")
+    assert not load_settings().blur_published
+    monkeypatch.setenv("TURNOUT_BLUR_FACES", "sometimes")
+    with pytest.raises(ConfigError, match="TURNOUT_BLUR_FACES"):
+        load_settings()
+
+
+def test_covering_faces_without_the_model_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from turnout.faces import model
+
+    monkeypatch.setattr(model, "missing", lambda: "the face model is not installed (pip …)")
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert "TURNOUT_BLUR_FACES=off" in str(raised.value)
+    assert "the face model is not installed" in str(raised.value)
+    monkeypatch.setenv("TURNOUT_BLUR_FACES", "off")
+    assert load_settings().blur_faces == "off"  # faces published as they are, knowingly

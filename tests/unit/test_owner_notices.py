@@ -21,6 +21,7 @@ from turnout.views.owners import (
     Exported,
     InviteUsed,
     Move,
+    ReportOut,
     RoleMoved,
     Unreadable,
     What,
@@ -196,3 +197,16 @@ def test_a_call_to_very_many_channels_is_told_in_one_message(t: Translator) -> N
     text = seen(notice(t, call))
     assert len(text) <= MESSAGE_CHARACTERS
     assert "and 40 more" in text and chats[0] in text
+
+
+def test_a_report_published_as_is_and_an_export_of_originals_say_faces_were_not_covered(
+    t: Translator,
+) -> None:
+    plain = seen(notice(t, ReportOut(4, "News")))
+    as_is = seen(notice(t, ReportOut(4, "News", as_is=3)))
+    assert "as is" not in plain
+    said = "posted report #4 to News. It was published as is: 3 faces found were not covered."
+    assert said in as_is
+    assert "1 face found was not covered" in seen(notice(t, ReportOut(4, "News", as_is=1)))
+    originals = seen(notice(t, Exported("action", True, 3, "Picket", originals=True)))
+    assert "photos and videos included as sent, faces not covered" in originals

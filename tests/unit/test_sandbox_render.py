@@ -86,3 +86,20 @@ def test_the_fake_server_dates_messages_by_its_clock() -> None:
         telegram.world.chat(person.id), {"text": "hi"}, sender=person
     )
     assert stored.data["date"] == 2_000_000_000
+
+
+def test_an_album_shows_every_item_s_caption_in_order() -> None:
+    world = World(UserRecord(id=1, first_name="Bot", username="b", is_bot=True))
+    person = world.add_user("Ana")
+    chat = world.chat(person.id)
+    for caption in ("5 faces covered", None, "No face found"):
+        sizes = world.files.add_photo(b"jpeg")
+        body: dict[str, object] = {
+            "photo": [size.photo_size() for size in sizes],
+            "media_group_id": "g1",
+        }
+        if caption:
+            body["caption"] = caption
+        world.store_message(chat, body, sender=world.bot, from_bot=True)
+    [album] = messages(world, chat, person.id)
+    assert album["html"] == "5 faces covered\nNo face found"

@@ -154,7 +154,7 @@ def test_what_ffmpeg_cannot_copy_is_refused(data: bytes) -> None:
 
 
 def test_without_ffmpeg_a_video_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(video_module, "_ffmpeg", lambda: "/nowhere/ffmpeg")
+    monkeypatch.setattr(video_module, "ffmpeg", lambda: "/nowhere/ffmpeg")
     with pytest.raises(CannotClean, match="could not run"):
         clean_video(animation())
 
@@ -166,7 +166,7 @@ def test_a_slow_ffmpeg_is_killed_and_the_video_refused(
     slow = tmp_path / "slow-ffmpeg"
     slow.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 30\n")
     slow.chmod(0o755)
-    monkeypatch.setattr(video_module, "_ffmpeg", lambda: str(slow))
+    monkeypatch.setattr(video_module, "ffmpeg", lambda: str(slow))
     monkeypatch.setattr(video_module, "TIMEOUT", 0.5)
     started = time.monotonic()
     with pytest.raises(CannotClean, match="took more than"):

@@ -27,9 +27,10 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from turnout.export import page
+from turnout.export.blurring import blurred_image, blurred_video
 from turnout.export.clean import clean_image
 from turnout.export.daycounts import DAY_COLUMNS, day_counts
-from turnout.export.errors import CannotClean, ExportError
+from turnout.export.errors import CannotClean, ExportError, FacesUnavailable
 from turnout.export.geo import FeatureWriter, action_feature, report_feature
 from turnout.export.media import DOWNLOAD_FAILED, InExport, cannot_clean, export_plan
 from turnout.export.reasons import LeftOut, explain
@@ -84,6 +85,10 @@ class ExportResult:
     rsvps: int
     files: int
     left_out: int
+    faces: int = 0
+    """Faces covered in its photos and videos (``ExportRequest.cover_faces``)."""
+    covered: bool = False
+    """Whether faces were covered in it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,8 @@ class ExportRequest:
     concurrency: int = 8
     campaign_id: int | None = None
     """Only the actions of this campaign (and their reports and RSVPs)."""
+    cover_faces: bool = False
+    """Cover every face found in the photos and videos (README, "Faces")."""
 
 
 #: What an export writes before it is complete: the ZIP, and the scratch folder beside it.
@@ -161,7 +168,16 @@ async def _write(
         for name in ("reports.csv", "reports.json", "index.html", "actions.geojson"):
             archive.write(Path(folder) / name, name)
     size = _put_in_place(partial, path)
-    return ExportResult(path, size, writer.reports, rsvps, writer.files, writer.left_out)
+    return ExportResult(
+        path,
+        size,
+        writer.reports,
+        rsvps,
+        writer.files,
+        writer.left_out,
+        writer.faces,
+        request.cover_faces,
+    )
 
 
 def remove_leftovers(folder: Path) -> int:
@@ -266,9 +282,13 @@ class _Writer:
         self.done = 0
         self.reports = 0
         self.files = 0
+        self.faces = 0
         self.left_out = 0
         self.seen_actions: dict[str, str] = {}
         self.slots = asyncio.Semaphore(request.concurrency)
+        # One item at a time in the face worker's queue: the rest of it is for people waiting
+        # on a preview.
+        self.covering = asyncio.Lock()
 
     async def add_reports(self, batch: list[Report], shown: dict[int, str]) -> None:
         """``shown``: first names of the members who chose to show them to organisers."""
@@ -352,12 +372,23 @@ class _Writer:
             try:
                 data = await self.request.fetch(item.file_id)
                 extension = plan.extension
-                if plan.picture:
+                if self.request.cover_faces and (plan.picture or plan.video):
+                    # In the face worker's queue, waiting a turn as long as it takes.
+                    async with self.covering:
+                        if plan.picture:
+                            covered = await blurred_image(data, wait=True)
+                        else:
+                            covered = await blurred_video(data, wait=True)
+                    data, extension = covered.data, covered.extension
+                    self.faces += covered.faces
+                elif plan.picture:
                     data, extension, _ = await asyncio.to_thread(clean_image, data)
                 elif plan.video:
                     data = await asyncio.to_thread(clean_video, data)
             except CannotClean as error:
                 outcome = cannot_clean(plan, error)
+            except FacesUnavailable:
+                raise  # the whole export: it must not hold faces it says are covered
             except ExportError:
                 outcome = LeftOut(DOWNLOAD_FAILED)
             else:

@@ -20,11 +20,12 @@ import re
 import tempfile
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import ExifTags, Image
 
-from turnout.export.errors import CannotClean, TooLarge
+from turnout.export.errors import CannotClean, ExportError, TooLarge
 
 # Formats kept as they are; everything else readable becomes PNG (lossless). MPO is how Pillow
 # reads the JPEGs of phones that add a second image (a depth or gain map): a JPEG again. A WebP
@@ -64,16 +65,24 @@ _UPRIGHT = {
 }
 
 
-def clean_image(data: bytes, *, max_side: int | None = None) -> tuple[bytes, str, str]:
+Edit = Callable[[Image.Image], Image.Image]
+"""A change to a picture's pixels once it is upright and before it is saved (faces covered:
+``export.blurring``); it returns the picture, the same or a converted copy."""
+
+
+def clean_image(
+    data: bytes, *, max_side: int | None = None, edit: Edit | None = None
+) -> tuple[bytes, str, str]:
     """The image without any metadata, upright: (bytes, file extension, MIME type).
     ``max_side``: scale down to fit, and always a JPEG (for Telegram's photo limits).
+    ``edit``: applied to the upright pixels before they are saved.
 
     Raises TooLarge when it would take too much memory to decode, CannotClean when the bytes
     are not an image Pillow can decode. Blocking: call it in a worker thread."""
     with _ONE_AT_A_TIME:
         try:
-            return _clean(data, max_side)
-        except CannotClean:
+            return _clean(data, max_side, edit)
+        except ExportError:  # ours, or the edit's
             raise
         except Image.DecompressionBombError as error:
             # Pillow's own limit (179 MP) refuses before the size can be seen here.
@@ -96,7 +105,7 @@ def clean_image(data: bytes, *, max_side: int | None = None) -> tuple[bytes, str
 READABLE = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 
-def _clean(data: bytes, max_side: int | None) -> tuple[bytes, str, str]:
+def _clean(data: bytes, max_side: int | None, edit: Edit | None) -> tuple[bytes, str, str]:
     with warnings.catch_warnings():
         # Pillow warns from 89 MP on; the limit here is lower, and says why.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -121,6 +130,8 @@ def _clean(data: bytes, max_side: int | None) -> tuple[bytes, str, str]:
         image = image.convert(mode)
     if turn is not None:
         image = image.transpose(turn)
+    if edit is not None:
+        image = edit(image)
     # Saving writes what ``info`` holds (ICC profile, text, XMP, EXIF, comment) unless told
     # otherwise: without it, only the pixels (and a palette's colours, and which of them is
     # transparent) are written. This replaces a copy into a new image, which doubled the

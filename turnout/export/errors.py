@@ -22,3 +22,16 @@ class TooLarge(CannotClean):
         self.pixels = pixels
         self.limit = limit
         """Both in pixels: the picture's, and the most a picture like it may have."""
+
+    def __reduce__(self) -> tuple[type[TooLarge], tuple[int, int]]:
+        # Made again from its numbers when it comes back from the face worker's process.
+        return (TooLarge, (self.pixels, self.limit))
+
+
+class FacesUnavailable(ExportError):
+    """Faces cannot be looked for here: the detector is not installed, or its worker failed.
+    Nothing may then go out as if its faces had been covered."""
+
+
+class FacesBusy(ExportError):
+    """The face worker has as many pictures waiting as it may: try again shortly."""

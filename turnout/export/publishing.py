@@ -6,6 +6,9 @@ Videos are not always re-encoded by Telegram (desktop apps, "original quality"),
 downloaded, copied into a new file without its metadata and data tracks (a GPS track), and
 uploaded again; one too big for a bot to download is left out. What cannot be cleaned is left
 out, with the reason the organiser reads.
+
+With faces to cover (``TURNOUT_BLUR_FACES``), every photo and video is downloaded and its faces
+covered (``blurring``); one that cannot be is left out of that version.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from turnout.export.blurring import blurred_image, blurred_video
 from turnout.export.clean import clean_image, is_image
 from turnout.export.errors import CannotClean, TooLarge
 from turnout.export.reasons import LeftOut, too_large
 from turnout.export.video import clean_video
 from turnout.i18n import N_
+from turnout.limits import BOT_UPLOAD_BYTES
 from turnout.storage import ReportMedia
 
 # Telegram lets a bot download files up to 20 MB.
@@ -47,10 +52,11 @@ class Planned:
 @dataclass(frozen=True, slots=True)
 class Ready:
     """An item ready to post: ``kind`` (photo, video, animation) and what to send, a file id
-    or the bytes of a cleaned copy."""
+    or the bytes of a cleaned copy; and how many faces were covered in it."""
 
     kind: str
     source: str | bytes
+    faces: int = 0
 
 
 def plan_publication(media: Sequence[ReportMedia]) -> list[Planned]:
@@ -78,13 +84,17 @@ def _plan(item: ReportMedia) -> Planned:
     return Planned(item, How.CLEANED)
 
 
-async def prepare(planned: Planned, download: Download) -> Ready | LeftOut:
+async def prepare(planned: Planned, download: Download, *, cover: bool = False) -> Ready | LeftOut:
     """The item ready to post, downloaded and cleaned when it must be (off the event loop,
-    one picture or video at a time); or why it is left out."""
+    one picture or video at a time); or why it is left out. ``cover``: with every face found
+    covered (README, "Faces"); raises FacesBusy or FacesUnavailable when that cannot be done
+    now or here."""
     item = planned.item
     if planned.how is How.LEFT_OUT:
         assert planned.reason is not None
         return LeftOut(planned.reason)
+    if cover:
+        return await _covered(planned, await download(item.file_id))
     if planned.how is How.BY_ID:
         return Ready(item.kind, item.file_id)
     data = await download(item.file_id)
@@ -101,3 +111,42 @@ async def prepare(planned: Planned, download: Download) -> Ready | LeftOut:
     except CannotClean:
         return LeftOut(N_("publish.left.unreadable"))
     return Ready("photo", cleaned)
+
+
+async def _covered(planned: Planned, data: bytes) -> Ready | LeftOut:
+    """The item with its faces covered. Where none was found, a photo is sent again as the
+    member sent it and a video as ``prepare`` cleans it: nothing is encoded again."""
+    item = planned.item
+    if planned.how is How.VIDEO:
+        try:
+            cleaned = await asyncio.to_thread(clean_video, data)
+        except CannotClean:
+            return LeftOut(N_("publish.left.video_uncleaned"))
+        try:
+            covered = await blurred_video(data, wait=False)
+        except CannotClean:
+            return LeftOut(UNCOVERED)
+        if not covered.faces:
+            return Ready(item.kind, cleaned)
+        if len(covered.data) > BOT_UPLOAD_BYTES:  # encoded again, it can outgrow the original
+            return LeftOut(UNCOVERED)
+        return Ready(item.kind, covered.data, covered.faces)
+    try:
+        # Scaled to fit Telegram's photo limits, as ``prepare`` does.
+        blurred = await blurred_image(data, max_side=PHOTO_SIDE, wait=False)
+    except TooLarge as error:
+        return too_large(N_("publish.left.too_large"), error)
+    except CannotClean:
+        return LeftOut(N_("publish.left.unreadable"))
+    if planned.how is How.BY_ID and not blurred.faces:
+        return Ready(item.kind, item.file_id)
+    return Ready("photo", blurred.data, blurred.faces)
+
+
+def lost_to_covering(planned: Planned, left: LeftOut) -> bool:
+    """Whether an item left out of the covered version would be published as is: a photo
+    sent again by its file id as it is, or a video whose faces could not be covered."""
+    return planned.how is How.BY_ID or left.reason == UNCOVERED
+
+
+UNCOVERED = N_("publish.left.video_uncovered")

@@ -28,19 +28,21 @@ it is killed and the video left out."""
 # One video at a time, whoever asks (an export, a publication), as for pictures.
 _ONE_AT_A_TIME = threading.Lock()
 
-# Read only as MP4/QuickTime, whatever the bytes claim: members' videos are, and ffmpeg's other
-# demuxers (playlists, concat lists) can be made to read other files or the network. Only the
-# video (not a cover picture) and audio streams go out; no container, stream or chapter
-# metadata; no data (GPS, timecode) or subtitle streams; and no "encoder" tag of ffmpeg's own.
-_READ = ["-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file",
-         "-f", "mov"]  # fmt: skip
-_WRITE = [
-    "-map", "0:V?", "-map", "0:a?", "-c", "copy",
+# SOURCE: read only as MP4/QuickTime, whatever the bytes claim: members' videos are, and
+# ffmpeg's other demuxers (playlists, concat lists) can be made to read other files or the
+# network. Only the video (not a cover picture) and audio streams go out; no container, stream
+# or chapter metadata; no data (GPS, timecode) or subtitle streams; and no "encoder" tag of
+# ffmpeg's own.
+SOURCE = ["-protocol_whitelist", "file", "-f", "mov"]
+READ = ["-nostdin", "-hide_banner", "-loglevel", "error", *SOURCE]
+PLAIN = [
     "-map_metadata", "-1", "-map_metadata:s:v", "-1", "-map_metadata:s:a", "-1",
     "-map_chapters", "-1", "-dn", "-sn",
     "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact",
     "-movflags", "+faststart", "-f", "mp4", "-y",
 ]  # fmt: skip
+"""How a clean MP4 is written, whatever streams it holds (``export.blurring`` writes them too)."""
+_WRITE = ["-map", "0:V?", "-map", "0:a?", "-c", "copy", *PLAIN]
 
 
 def clean_video(data: bytes) -> bytes:
@@ -52,7 +54,7 @@ def clean_video(data: bytes) -> bytes:
         # A private folder (mode 0700), removed with what is in it whatever happens.
         source, target = Path(folder) / "source", Path(folder) / "clean.mp4"
         source.write_bytes(data)
-        command = [_ffmpeg(), *_READ, "-i", str(source), *_WRITE, str(target)]
+        command = [ffmpeg(), *READ, "-i", str(source), *_WRITE, str(target)]
         try:
             # On a timeout, run() kills ffmpeg and waits for it before raising.
             done = subprocess.run(  # noqa: S603 - our binary; the member's file is only read
@@ -72,7 +74,7 @@ def clean_video(data: bytes) -> bytes:
 
 
 @functools.cache
-def _ffmpeg() -> str:
+def ffmpeg() -> str:
     """Where ffmpeg is (looked for once; a failure is not remembered, so it is looked for
     again next time)."""
     try:

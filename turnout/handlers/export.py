@@ -23,9 +23,10 @@ from turnout.handlers.common.context import TurnoutContext
 from turnout.limits import BOT_UPLOAD_BYTES
 from turnout.usecases import exports
 from turnout.usecases.errors import Declined
-from turnout.views.exports import export_progress, export_summary, kept_on_server
+from turnout.views.exports import export_progress, export_summary, faces_line, kept_on_server
 
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
+ORIGINALS = "originals"
 
 
 async def export_command(update: Update, context: TurnoutContext) -> None:
@@ -34,6 +35,10 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     assert user is not None
     t, s = context.t, context.services
     named = words(context)
+    # "/export 12 originals": the media as sent, where faces would be covered (README, "Faces").
+    originals = named.casefold() == ORIGINALS or named.casefold().endswith(" " + ORIGINALS)
+    if originals:
+        named = named[: -len(ORIGINALS)].strip()
     if named and as_id(named) is None:  # not an action's number: a campaign's name
         scope = await exports.campaign_scope(s, named)
     else:
@@ -46,7 +51,14 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     path = context.settings.exports_folder / name
     try:
         result = await exports.export(
-            s, user.id, scope, path, t, bot_fetcher(context.bot), _progress(context, status)
+            s,
+            user.id,
+            scope,
+            path,
+            t,
+            bot_fetcher(context.bot),
+            _progress(context, status),
+            originals=originals,
         )
     except Declined as error:
         await status.edit_text(error.text(t))
@@ -54,6 +66,7 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     kept = result.size > BOT_UPLOAD_BYTES
     try:
         summary = export_summary(t, result.reports, result.rsvps, result.files, result.left_out)
+        summary += faces_line(t, result.faces, covered=result.covered, originals=originals)
         if kept:
             where = kept_on_server(t, result.size, str(path))
             await status.edit_text(summary + "\n" + where)

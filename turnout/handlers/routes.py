@@ -134,6 +134,7 @@ HANDLERS: tuple[Route, ...] = (
     Button(b.ReviewReport, review.review_button, MANAGERS),
     command("alert", alert.begin, N_("command.alert"), MANAGERS),
     Button(b.PublishReport, publish.publish_button, ORGANISERS),
+    Button(b.PublishPreview, publish.preview_button, ORGANISERS),
     command("proposals", proposals.pending_command, N_("command.proposals"), ORGANISERS),
     Button(b.DecideProposal, proposals.proposal_button, ORGANISERS),
     Button(b.EditProposalField, proposal_edit.field_button, ORGANISERS),

@@ -1,21 +1,29 @@
 """The demo the sandbox starts with: five people, a channel, a review group and two actions,
-one in two days and one happening now (README, "Action day"), so every step can be tried at once.
+one in two days and one happening now (README, "Action day"), with a report from it waiting for
+review whose photo has faces to cover (README, "Faces"), so every step can be tried at once.
 
-The people and chats live in the fake server (in memory, rebuilt at every start, always with
-the same ids); the roles, the linked channel and the action are written to the sandbox database
-once, when it is new, through the same store methods the bot uses.
+The people, chats and the report's photos live in the fake server (in memory, rebuilt at every
+start, always with the same ids); the roles, the linked channel, the actions and the report are
+written to the sandbox database once, when it is new, through the same store methods the bot
+uses.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from turnout.config import Settings
+from turnout.sandbox import crowd
 from turnout.sandbox.fakebot import FakeChat, FakeTelegram
+from turnout.sandbox.fakebot.files import FileStore, StoredFile
 from turnout.scheduler.reminders import plan_reminders
-from turnout.storage import Answer, NewAction, Role, Store
+from turnout.storage import Answer, NewAction, ReportMedia, Role, Store
+
+log = logging.getLogger(__name__)
 
 BOT_USERNAME = "turnout_sandbox_bot"
 #: The demo bot's Telegram Stars: what paid broadcasts spend (README, "Paid broadcasts").
@@ -57,6 +65,15 @@ ALREADY_THERE = PERSONAS[3]
 #: How long ago the action under way began, and how long it lasts.
 UNDER_WAY_SINCE = timedelta(minutes=30)
 UNDER_WAY_FOR = timedelta(hours=2)
+#: What Ana's report from the action under way says; its album: a photo with five faces, then
+#: one of the same street without anyone.
+REPORT_TEXT = "We're at the square, hundreds of us. Police on the corner, all calm."
+#: The photos' file ids, the same at every start: the database keeps them from the first.
+FACES_FILE_ID = "DEMO-PHOTO-crowd"
+NO_FACE_FILE_ID = "DEMO-PHOTO-street"
+#: The album's id, and Ana's messages that carried it (below every id the fake server gives).
+_ALBUM_ID = "1000000000000000021"
+_FIRST_MESSAGE_ID = 1
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,33 @@ def populate(telegram: FakeTelegram) -> DemoChats:
             telegram.set_chat_member(channel, persona.id, "member")
         if persona.reviews and persona is not OWNER:
             telegram.set_chat_member(group, persona.id, "member")
+    if report_photos(telegram.world.files) is None:
+        log.info(
+            "sandbox: scikit-image is not installed, so the demo has no report with faces "
+            "(pip install 'turnout[demo]')"
+        )
     return DemoChats(channel, group)
+
+
+def report_photos(files: FileStore) -> list[StoredFile] | None:
+    """Store the photos of Ana's report in ``files`` under their fixed ids, and return them
+    (the largest size of each, as a report keeps them); None without scikit-image, which
+    makes them."""
+    photos = _photos()
+    if photos is None:
+        return None
+    return [
+        files.add_photo(content, file_id=file_id)[-1]
+        for file_id, content in zip((FACES_FILE_ID, NO_FACE_FILE_ID), photos, strict=True)
+    ]
+
+
+@functools.cache
+def _photos() -> tuple[bytes, bytes] | None:
+    """The photo with faces and the one without, made once a process (in half a second)."""
+    if not crowd.available():
+        return None
+    return crowd.demo_photo(), crowd.no_face_photo()
 
 
 async def seed(store: Store, settings: Settings, now: datetime) -> None:
@@ -129,6 +172,36 @@ async def seed_under_way(store: Store, settings: Settings, now: datetime) -> Non
     for persona in (ALREADY_THERE, EARLY_BIRD, ORGANISER):
         await store.answer_rsvp(action.id, persona.id, Answer.GOING, before)
     await store.check_in(action.id, ALREADY_THERE.id, now, confirmed=True)
+    await seed_report(store, action.id, now)
+
+
+async def seed_report(store: Store, action_id: int, now: datetime) -> None:
+    """Ana's report from the action under way, sent a moment ago and waiting for review: a
+    text and an album of two photos, the first with faces (none without scikit-image). The
+    photos' ids are those :func:`populate` stores them under at every start."""
+    photos = report_photos(FileStore())
+    if photos is None:
+        return
+    draft = await store.open_draft(ALREADY_THERE.id, now)
+    await store.update_draft(
+        draft.id, {"action_id": action_id, "action_chosen": 1, "text": REPORT_TEXT}, now
+    )
+    for number, photo in enumerate(photos):
+        media = ReportMedia(
+            kind="photo",
+            file_id=photo.file_id,
+            file_unique_id=photo.file_unique_id,
+            size=len(photo.content),
+            mime="image/jpeg",
+            width=photo.width,
+            height=photo.height,
+            duration=None,
+            caption=None,
+            media_group_id=_ALBUM_ID,
+            message_id=_FIRST_MESSAGE_ID + number,
+        )
+        await store.add_report_media(draft.id, media)
+    await store.submit_report(draft.id, now)
 
 
 def under_way_action(now: datetime) -> NewAction:

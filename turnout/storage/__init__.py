@@ -45,6 +45,7 @@ from turnout.storage.models import (
     SafetyCounts,
     carried,
 )
+from turnout.storage.previews import Preview, PreviewItem
 from turnout.storage.proposals import ProposalOutcome
 from turnout.storage.records import (
     AuditEntry,
@@ -107,6 +108,8 @@ __all__ = [
     "OutOfSpace",
     "Outcome",
     "PlaceCount",
+    "Preview",
+    "PreviewItem",
     "Prompt",
     "Proposal",
     "ProposalOutcome",

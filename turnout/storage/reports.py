@@ -233,10 +233,17 @@ class ReportQueries(StoreBase):
         return Decision(decided, await self.report(report_id))
 
     async def claim_publication(
-        self, report_id: int, channel_id: int, actor: int, now: datetime
+        self,
+        report_id: int,
+        channel_id: int,
+        actor: int,
+        now: datetime,
+        *,
+        as_is: int | None = None,
     ) -> bool:
         """Reserve publishing an approved report to a channel, audited; False if it was
-        published there already (or is being published) or is not approved."""
+        published there already (or is being published) or is not approved. ``as_is``: the
+        faces found in it when the organiser chose "Publish as is" (faces not covered)."""
         async with self._transaction() as db:
             claimed = await rows_changed(
                 db,
@@ -257,9 +264,21 @@ class ReportQueries(StoreBase):
             if claimed:
                 await write_audit(
                     db, now, actor, "report:published", None,
-                    {"report": report_id, "channel": channel_id},
+                    {"report": report_id, "channel": channel_id}
+                    | ({} if as_is is None else {"as_is": True, "faces": as_is}),
                 )  # fmt: skip
         return claimed
+
+    async def is_published(self, report_id: int, channel_id: int) -> bool:
+        """Whether the report is published in the channel (or being published there)."""
+        row = await self._fetch_one(
+            """
+            SELECT 1 FROM report_publications
+            WHERE report_id = :report_id AND channel_id = :channel_id
+            """,
+            {"report_id": report_id, "channel_id": channel_id},
+        )
+        return row is not None
 
     async def release_publication(self, report_id: int, channel_id: int) -> None:
         """Posting failed: the report can be published there again."""

@@ -26,6 +26,7 @@ from turnout.storage.notices import NoticeQueries
 from turnout.storage.ownernotices import OwnerNoticeQueries
 from turnout.storage.paid import PaidQueries
 from turnout.storage.places import PlaceQueries
+from turnout.storage.previews import PreviewQueries
 from turnout.storage.privacy import PrivacyQueries
 from turnout.storage.prompts import PromptQueries
 from turnout.storage.proposals import ProposalQueries
@@ -62,5 +63,6 @@ class Store(
     OwnerNoticeQueries,
     ApprovalQueries,
     PaidQueries,
+    PreviewQueries,
 ):
     """Async access to Turnout's SQLite database. Open with ``await Store.open(path)``."""

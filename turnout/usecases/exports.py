@@ -71,8 +71,12 @@ async def export(
     t: Translator,
     fetch: Fetch | None,
     progress: Progress | None,
+    *,
+    originals: bool = False,
 ) -> ExportResult:
-    """Write the export of ``scope`` to ``path``, with the media when ``fetch`` is given."""
+    """Write the export of ``scope`` to ``path``, with the media when ``fetch`` is given:
+    their faces covered when ``TURNOUT_BLUR_FACES`` is ``export``, unless the organiser asked
+    for the ``originals``."""
     if not allowed(await s.roles_of(actor), ORGANISERS):
         raise NotAllowed()
     request = ExportRequest(
@@ -83,20 +87,28 @@ async def export(
         fetch=fetch,
         progress=progress,
         campaign_id=scope.campaign.id if scope.campaign else None,
+        cover_faces=fetch is not None and s.settings.blur_exported and not originals,
     )
     try:
         result = await write_export(s.store, path, request)
     except ExportError as error:
         raise Declined("export.failed", reason=str(error)) from error
-    await audit_export(s.store, s.now(), actor, request)
+    asked = originals and s.settings.blur_exported
+    await audit_export(s.store, s.now(), actor, request, originals=asked)
     return result
 
 
 async def audit_export(
-    store: Store, now: datetime, actor: int | None, request: ExportRequest
+    store: Store,
+    now: datetime,
+    actor: int | None,
+    request: ExportRequest,
+    *,
+    originals: bool = False,
 ) -> None:
     """Every export is audited (``export:made``), and so told to the owners: by whom (None:
-    the command line), of what, and whether it holds the media."""
+    the command line), of what, whether it holds the media, and whether their faces were
+    covered or, where they would have been, the originals were asked for."""
     if request.campaign_id is not None:
         scope = "campaign"
     elif request.action_id is not None:
@@ -109,6 +121,10 @@ async def audit_export(
         "campaign": request.campaign_id,
         "media": request.fetch is not None,
     }
+    if request.cover_faces:
+        detail["faces"] = "covered"
+    elif originals and request.fetch is not None:
+        detail["faces"] = "originals"
     await store.audit(now, actor, "export:made", None, detail)
 
 

@@ -204,8 +204,9 @@ async def _what(s: Services, entry: AuditEntry, detail: Mapping[str, Any]) -> Wh
             subscribers=bool(call and call.to_subscribers),
         )
     if kind == "report:published":
+        as_is = _number(detail["faces"]) if detail.get("as_is") is True else None
         return ReportOut(
-            _number(detail["report"]), await _chat_title(s, _number(detail["channel"]))
+            _number(detail["report"]), await _chat_title(s, _number(detail["channel"])), as_is
         )
     if kind == "action:cancel":
         action_id = _number(detail["action"])
@@ -247,14 +248,18 @@ async def _paid(
 
 async def _exported(s: Services, detail: Mapping[str, Any]) -> Exported:
     media = detail.get("media") is True
+    originals = media and detail.get("faces") == "originals"
     if detail.get("campaign") is not None:
         campaign = await s.store.campaign(_number(detail["campaign"]))
-        return Exported("campaign", media, title=campaign.name if campaign else None)
+        return Exported(
+            "campaign", media, title=campaign.name if campaign else None, originals=originals
+        )
     if detail.get("action") is not None:
         action_id = _number(detail["action"])
         action = await s.store.action(action_id)
-        return Exported("action", media, action_id, action.title if action else None)
-    return Exported("all", media)
+        title = action.title if action else None
+        return Exported("action", media, action_id, title, originals=originals)
+    return Exported("all", media, originals=originals)
 
 
 async def _who(s: Services, user_id: object, forgotten: object) -> Who:

@@ -4,22 +4,38 @@ Pictures sent as files and videos are downloaded and cleaned of their metadata f
 cannot be cleaned is left out, and the organiser is told what and why
 (``turnout.export.publishing`` decides which is which, and cleans). The channel is reserved in
 the store first, so two presses cannot post a report twice.
+
+With faces to cover (``TURNOUT_BLUR_FACES``, README "Faces"), choosing the channel does not post
+yet: the organiser is shown the photos and videos with their faces covered (uploaded to their
+chat; the copies Telegram then holds are kept as a preview), and chooses "Publish blurred",
+which posts those very copies, or "Publish as is", which posts the media as they were sent
+(cleaned of their metadata) and is audited as such.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from telegram import InputMediaPhoto, InputMediaVideo
 from telegram.error import TelegramError
 
-from turnout.export.publishing import Download, Ready, plan_publication, prepare
+from turnout.export.errors import FacesBusy, FacesUnavailable
+from turnout.export.publishing import (
+    Download,
+    How,
+    Ready,
+    lost_to_covering,
+    plan_publication,
+    prepare,
+)
 from turnout.export.reasons import LeftOut
 from turnout.limits import ALBUM_ITEMS, CAPTION_CHARACTERS
 from turnout.permissions import ORGANISERS, allowed
-from turnout.storage import Channel, Report, ReportStatus
+from turnout.storage import Channel, Preview, PreviewItem, Report, ReportStatus
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
 from turnout.views.review import publication_texts
@@ -50,26 +66,158 @@ async def approved(s: Services, actor: int, report_id: int) -> tuple[Report, lis
     return report, channels
 
 
+Show = Callable[[Sequence[Ready]], Awaitable[list[str]]]
+"""Shows the organiser the media with their faces covered, and returns the file id Telegram
+gave each (in order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Previewed:
+    """A report shown with its faces covered, waiting for the organiser's choice."""
+
+    preview: Preview
+    channel: Channel
+    left_out: tuple[LeftOut, ...]
+    """What the covered version leaves out, and why."""
+    differs: bool
+    """Whether "as is" would post something else: faces were found, or an item is left out
+    only because its faces could not be covered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    """A report reserved for a channel, with what to post: a preview's covered copies, or
+    (``items`` None) the media as sent."""
+
+    report: Report
+    channel: Channel
+    items: tuple[Ready, ...] | None = None
+    left_out: tuple[LeftOut, ...] = ()
+
+
 async def reserve(
     s: Services, actor: int, report_id: int, channel_id: int
 ) -> tuple[Report, Channel]:
     """Reserve publishing a report to a channel (so that two presses cannot post it twice);
     ``post`` then posts it."""
-    report, channels = await approved(s, actor, report_id)
-    channel = next((c for c in channels if c.chat_id == channel_id), None)
-    if channel is None:
-        raise Declined("publish.no_channel")
-    if not await s.store.claim_publication(report.id, channel.chat_id, actor, s.now()):
-        # An alert is plain text, not HTML: the title as it is.
+    report, channel = await _chosen(s, actor, report_id, channel_id)
+    await _claim(s, actor, report, channel, None)
+    return report, channel
+
+
+def covers_faces(s: Services, report: Report) -> bool:
+    """Whether this report is shown with its faces covered before it is published: faces
+    are covered (``TURNOUT_BLUR_FACES``) and it has a photo or video to go out."""
+    return s.settings.blur_published and any(
+        planned.how is not How.LEFT_OUT for planned in plan_publication(report.media)
+    )
+
+
+async def chosen(
+    s: Services, actor: int, report_id: int, channel_id: int
+) -> tuple[Report, Channel]:
+    """The report and the channel chosen for it, when it may go there and has not yet."""
+    report, channel = await _chosen(s, actor, report_id, channel_id)
+    if await s.store.is_published(report.id, channel.chat_id):
         raise Declined("publish.already", channel=html.unescape(channel.title))
     return report, channel
 
 
+async def preview(s: Services, report: Report, channel: Channel, show: Show) -> Previewed:
+    """Cover the faces in the photos and videos of a report ``chosen`` for a channel, show
+    them (``show``), and keep what was shown for the organiser's choice. Raises Declined
+    when faces cannot be covered now (the worker is busy) or here (the detector is missing)."""
+    download = _downloader(s)
+    ready: list[Ready] = []
+    left_out: list[LeftOut] = []
+    lost = 0  # left out of the covered version alone
+    for planned in plan_publication(report.media):
+        try:
+            prepared = await prepare(planned, download, cover=True)
+        except FacesBusy:
+            raise Declined("publish.faces.busy") from None
+        except FacesUnavailable as error:
+            log.error("faces cannot be covered: %s", error)
+            raise Declined("publish.faces.unavailable") from None
+        except TelegramError as error:
+            log.warning("could not download report %d's media: %s", report.id, error)
+            raise Declined("publish.faces.download_failed") from None
+        if isinstance(prepared, LeftOut):
+            left_out.append(prepared)
+            lost += lost_to_covering(planned, prepared)
+        else:
+            ready.append(prepared)
+    try:
+        file_ids = await show(ready) if ready else []
+    except TelegramError as error:
+        log.warning("could not show report %d's covered copies: %s", report.id, error)
+        raise Declined("publish.faces.show_failed") from None
+    items = [
+        PreviewItem(item.kind, file_id, item.faces)
+        for item, file_id in zip(ready, file_ids, strict=True)
+    ]
+    number = await s.store.save_preview(
+        report.id, channel.chat_id, items, _left_out_json(left_out), s.now()
+    )
+    kept = await s.store.preview(number)
+    assert kept is not None
+    return Previewed(kept, channel, tuple(left_out), kept.faces > 0 or lost > 0)
+
+
+async def choose(s: Services, actor: int, preview_id: int, as_is: bool) -> Reserved:
+    """The organiser's choice under a preview: reserve the channel for the covered copies,
+    or (``as_is``) for the media as sent, audited with the number of faces left uncovered."""
+    found = await s.store.preview(preview_id)
+    if found is None:
+        raise Gone("card.gone")
+    report, channel = await _chosen(s, actor, found.report_id, found.channel_id)
+    if as_is:
+        await _claim(s, actor, report, channel, found.faces)
+        return Reserved(report, channel)
+    await _claim(s, actor, report, channel, None)
+    items = tuple(Ready(item.kind, item.file_id, item.faces) for item in found.items)
+    return Reserved(report, channel, items, _left_out_of(found.left_out))
+
+
+async def cancelled(s: Services, actor: int, preview_id: int) -> None:
+    """Cancel under a preview: nothing is posted (the report stays approved), and its
+    buttons no longer work."""
+    if not allowed(await s.roles_of(actor), ORGANISERS):
+        raise NotAllowed()
+    if not await s.store.drop_preview(preview_id):
+        raise Gone("card.gone")
+
+
+async def _chosen(
+    s: Services, actor: int, report_id: int, channel_id: int
+) -> tuple[Report, Channel]:
+    report, channels = await approved(s, actor, report_id)
+    channel = next((c for c in channels if c.chat_id == channel_id), None)
+    if channel is None:
+        raise Declined("publish.no_channel")
+    return report, channel
+
+
+async def _claim(
+    s: Services, actor: int, report: Report, channel: Channel, as_is: int | None
+) -> None:
+    if not await s.store.claim_publication(report.id, channel.chat_id, actor, s.now(), as_is=as_is):
+        # An alert is plain text, not HTML: the title as it is.
+        raise Declined("publish.already", channel=html.unescape(channel.title))
+
+
 async def post(s: Services, report: Report, channel: Channel) -> Published:
+    """Post a report reserved with ``reserve``, its media as sent; what fails, fails in a
+    way the organiser is told of."""
+    return await post_reserved(s, Reserved(report, channel))
+
+
+async def post_reserved(s: Services, reserved: Reserved) -> Published:
     """Post a reserved report; what fails, fails in a way the organiser is told of."""
+    report, channel = reserved.report, reserved.channel
     posted: list[str] = []
     try:
-        left_out = await _post(s, report, channel.chat_id, posted)
+        left_out = await _post(s, reserved, posted)
     except TelegramError as error:
         log.warning("could not publish report %d to %d: %s", report.id, channel.chat_id, error)
         if posted:
@@ -84,9 +232,10 @@ async def post(s: Services, report: Report, channel: Channel) -> Published:
     return Published(channel, tuple(left_out))
 
 
-async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) -> list[LeftOut]:
+async def _post(s: Services, reserved: Reserved, posted: list[str]) -> list[LeftOut]:
     """Post the report to the channel, noting in ``posted`` each part that went out; return
     why each item left out was."""
+    report, chat_id = reserved.report, reserved.channel.chat_id
     title = None
     if report.action_id is not None:
         action = await s.store.action(report.action_id)
@@ -94,10 +243,13 @@ async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) ->
     texts = publication_texts(s.translator(s.catalogs.default_language), report, title)
     visual: list[Ready] = []
     animations: list[Ready] = []
-    left_out: list[LeftOut] = []
-    download = _downloader(s)
-    for planned in plan_publication(report.media):
-        prepared = await prepare(planned, download)
+    left_out: list[LeftOut] = list(reserved.left_out)
+    if reserved.items is not None:
+        items: Sequence[Ready | LeftOut] = reserved.items
+    else:
+        download = _downloader(s)
+        items = [await prepare(planned, download) for planned in plan_publication(report.media)]
+    for prepared in items:
         if isinstance(prepared, LeftOut):
             left_out.append(prepared)
         elif prepared.kind == "animation":
@@ -134,6 +286,22 @@ async def _post(s: Services, report: Report, chat_id: int, posted: list[str]) ->
             await bot.send_message(chat_id, text)
             posted.append("text")
     return left_out
+
+
+def _left_out_json(left_out: Sequence[LeftOut]) -> str:
+    return json.dumps(
+        [
+            {"reason": item.reason, "params": dict(item.params), "unit": item.unit}
+            for item in left_out
+        ]
+    )
+
+
+def _left_out_of(text: str) -> tuple[LeftOut, ...]:
+    return tuple(
+        LeftOut(str(item["reason"]), dict(item["params"]), str(item["unit"]))
+        for item in json.loads(text)
+    )
 
 
 def _downloader(s: Services) -> Download:

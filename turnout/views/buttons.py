@@ -268,6 +268,21 @@ class PublishReport(ButtonData):
     channel: int | None = None
 
 
+class PreviewVerb(StrEnum):
+    BLURRED = "b"
+    AS_IS = "o"
+    CANCEL = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPreview(ButtonData):
+    """Under a report shown with its faces covered: Publish blurred, Publish as is, Cancel."""
+
+    prefix: ClassVar[str] = "pv"
+    verb: PreviewVerb
+    preview: int
+
+
 class ProposalVerb(StrEnum):
     APPROVE = "ok"
     TRUST = "trust"
@@ -441,6 +456,7 @@ FAMILIES: tuple[type[ButtonData], ...] = (
     EditActionField,
     ReviewReport,
     PublishReport,
+    PublishPreview,
     DecideProposal,
     EditProposalField,
     UnlinkChannel,

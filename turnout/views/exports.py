@@ -25,6 +25,16 @@ def export_summary(t: Translator, reports: int, rsvps: int, files: int, left_out
     return t("export.summary", left_out=Html(t.plural("export.left_out", left_out)), **counts)
 
 
+def faces_line(t: Translator, faces: int, *, covered: bool, originals: bool) -> str:
+    """After the summary: the faces covered in the media, or the warning that they were not
+    (the organiser asked for the originals where faces are covered); else nothing."""
+    if covered:
+        return "\n" + t.plural("export.faces_covered", faces)
+    if originals:
+        return "\n" + t("export.originals_warning")
+    return ""
+
+
 def kept_on_server(t: Translator, size: int, path: str) -> str:
     """Too large for Telegram: its size ("130 MB", "130 Mo") and where it is."""
     megabytes = format_unit(

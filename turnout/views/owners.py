@@ -98,6 +98,8 @@ class Exported:
     action_id: int | None = None
     title: str | None = None
     """The action's title, or the campaign's name."""
+    originals: bool = False
+    """Its photos and videos as sent, where faces would have been covered (README, "Faces")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,8 @@ class ReportOut:
 
     report_id: int
     chat_title: str
+    as_is: int | None = None
+    """Faces found in it, when the organiser chose "Publish as is" (faces not covered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,13 +230,18 @@ def _sentence(t: Translator, who: Who, what: What) -> str:
                 key = N_("owners.call_published")
             return t(key, who=person, id=what.call_id, channels=chats)
         case ReportOut():
-            return t("owners.report_published", who=person, id=what.report_id,
+            text = t("owners.report_published", who=person, id=what.report_id,
                      channel=quoted(what.chat_title, TITLE_LENGTH))  # fmt: skip
+            if what.as_is is not None:
+                text += " " + t.plural("owners.report_as_is", what.as_is)
+            return text
         case ActionCancelled():
             return t("owners.action_cancel", who=person, id=what.action_id,
                      title=quoted(what.title or "?", TITLE_LENGTH))  # fmt: skip
         case Exported():
             media = t("owners.with_media") if what.media else t("owners.without_media")
+            if what.originals:
+                media = t("owners.with_originals")
             if what.scope == "action":
                 return t("owners.export_action", who=person, id=what.action_id or 0,
                          title=quoted(what.title or "?", TITLE_LENGTH), what=media)  # fmt: skip

@@ -94,13 +94,14 @@ class FileStore:
         mime_type: str | None,
         width: int = 0,
         height: int = 0,
+        file_id: str | None = None,
     ) -> StoredFile:
         number = next(self._counter)
         folder, default_ext, default_mime = _FOLDERS.get(kind, _FOLDERS["document"])
         ext = PurePosixPath(file_name).suffix if file_name else ""
         stored = StoredFile(
-            file_id=f"FAKE{kind[:3].upper()}{number:06d}-{secrets.token_urlsafe(12)}",
-            file_unique_id=f"U{number:06d}{secrets.token_hex(3)}",
+            file_id=file_id or f"FAKE{kind[:3].upper()}{number:06d}-{secrets.token_urlsafe(12)}",
+            file_unique_id=f"U{file_id}" if file_id else f"U{number:06d}{secrets.token_hex(3)}",
             kind=kind,
             content=content,
             file_path=f"{folder}/file_{number}{ext or default_ext}",
@@ -126,11 +127,25 @@ class FileStore:
             return self.add_photo(content)[-1]
         return self._new(kind, content, file_name=file_name, mime_type=mime_type)
 
-    def add_photo(self, content: bytes) -> list[StoredFile]:
-        """Store a photo as Telegram does: one file per generated size, smallest first."""
+    def add_photo(self, content: bytes, *, file_id: str | None = None) -> list[StoredFile]:
+        """Store a photo as Telegram does: one file per generated size, smallest first. With
+        ``file_id``, the same ids at every start (a photo a database kept from an earlier
+        run): the largest size has that id, the others ``<file_id>-<width>``; unique ids
+        ``U<its id>``."""
+        fixed: list[str | None] = [None] * len(PHOTO_SIZES)
+        if file_id is not None:
+            fixed = [*(f"{file_id}-{w}" for w, _ in PHOTO_SIZES[:-1]), file_id]
         sizes = [
-            self._new("photo", content, file_name=None, mime_type="image/jpeg", width=w, height=h)
-            for w, h in PHOTO_SIZES
+            self._new(
+                "photo",
+                content,
+                file_name=None,
+                mime_type="image/jpeg",
+                width=w,
+                height=h,
+                file_id=size_id,
+            )
+            for (w, h), size_id in zip(PHOTO_SIZES, fixed, strict=True)
         ]
         for size in sizes:
             size.group = sizes

@@ -207,8 +207,9 @@ def messages(world: World, chat: FakeChat, viewer: int) -> list[JSON]:
             joined = shown[-1]
             joined["ids"].append(stored.message_id)
             joined["media"].extend(media(stored.data))
-            if not joined["html"] and stored.text:
-                joined["html"] = text_html(stored)
+            if stored.text:  # each item's caption, as Telegram shows under each
+                caption = text_html(stored)
+                joined["html"] = f"{joined['html']}\n{caption}" if joined["html"] else caption
             continue
         album = group
         shown.append(message(world, chat, stored, viewer))
