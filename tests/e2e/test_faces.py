@@ -4,6 +4,7 @@ the covered copies and chooses "Publish blurred" (those very copies go out) or "
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import zipfile
@@ -20,6 +21,8 @@ from tests.e2e.test_reports import begin
 from tests.e2e.test_review import approved, publisher
 from tests.unit.test_faces import still_recognisable
 from turnout.config import Settings
+from turnout.export import publishing as publishing_export
+from turnout.export.errors import CannotClean
 from turnout.sandbox.fakebot import FakeChat, FakeTelegram, FakeUser
 
 crowd = pytest.importorskip("turnout.sandbox.crowd")
@@ -341,3 +344,93 @@ async def test_covered_copies_that_cannot_be_shown_publish_nothing(
     assert "could not be sent to you, so nothing was published" in text_of(told)
     assert not posted_photos(telegram, channel.id)
     assert bot.rows("SELECT COUNT(*) FROM publication_previews") == [(0,)]
+
+
+async def test_the_organiser_is_answered_while_faces_are_being_covered(
+    bot: RunningBot,
+    telegram: FakeTelegram,
+    owner: FakeUser,
+    ana: FakeUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    olga, _ = await publisher(bot, telegram, owner)
+    number = await report_with_faces(ana)
+    decided = await approved(bot, olga, number, media=2)
+    covering = asyncio.Event()
+    real = publishing_export.blurred_image
+
+    async def held(data: bytes, **options: Any) -> Any:
+        await covering.wait()  # the test lets it go
+        return await real(data, **options)
+
+    monkeypatch.setattr(publishing_export, "blurred_image", held)
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    await olga.press("Rally News", message=await olga.reply())
+    await olga.callback_answer()
+    assert "Looking for faces in report" in text_of(await olga.reply())
+    await olga.send("/help")
+    try:
+        assert "/review" in text_of(await olga.reply())  # answered while the covering waits
+    finally:
+        covering.set()  # else a failure here would leave the bot waiting at its stop
+    await olga.replies(2, timeout=WORKER)
+    assert "as it would go to" in text_of(await olga.reply(timeout=WORKER))
+
+
+async def test_a_photo_that_could_not_be_checked_is_left_out_and_counted_when_as_is(
+    bot: RunningBot,
+    telegram: FakeTelegram,
+    owner: FakeUser,
+    ana: FakeUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    olga, channel = await publisher(bot, telegram, owner)
+    number = await report_with_faces(ana)
+    decided = await approved(bot, olga, number, media=2)
+    real = publishing_export.blurred_image
+    calls = 0
+
+    async def second_fails(data: bytes, **options: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the worker died on the empty street
+            raise CannotClean("the worker died")
+        return await real(data, **options)
+
+    monkeypatch.setattr(publishing_export, "blurred_image", second_fails)
+    await olga.press("📣 Publish to a channel", message=decided)
+    await olga.callback_answer()
+    await olga.press("Rally News", message=await olga.reply())
+    await olga.callback_answer()
+    await olga.reply()  # looking for faces
+    await olga.reply(timeout=WORKER)  # the one covered photo
+    card = await olga.reply(timeout=WORKER)
+    assert "A photo was left out: it could not be checked for faces." in text_of(card)
+    assert labels(card) == ["🙈 Publish blurred", "Publish as is", "Cancel"]
+    await olga.press("Publish as is", message=card)
+    await olga.callback_answer()
+    assert "Published as is" in text_of(await olga.reply())
+    [(detail,)] = bot.rows("SELECT detail FROM audit_log WHERE action = 'report:published'")
+    assert json.loads(detail)["unchecked"] == 1
+    assert len(posted_photos(telegram, channel.id)) == 2  # as sent: both
+
+
+async def test_a_campaign_named_with_originals_is_that_campaign(
+    telegram: FakeTelegram,
+    make_settings: Callable[..., Settings],
+    clock: Clock,
+    owner: FakeUser,
+) -> None:
+    settings = make_settings(blur_faces="export")
+    async with running(settings, clock, telegram) as bot:
+        await started(owner)
+        olga = await organiser_of(bot, owner, owner)
+        await olga.send("/campaign Summer originals")
+        await olga.reply()
+        archive, summary = await exported(telegram, olga, "/export Summer originals")
+        assert "Keep it safe" not in summary
+        [(detail,)] = bot.rows("SELECT detail FROM audit_log WHERE action = 'export:made'")
+        assert json.loads(detail)["scope"] == "campaign"
+        assert json.loads(detail).get("faces") != "originals"
+        assert archive.namelist()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests.conftest import NOW, MemberFactory
 from tests.storage.conftest import ReadDb, ReportFactory, photo
-from turnout.storage import PreviewItem, ReportStatus, Store
+from turnout.storage import AsIs, PreviewItem, ReportStatus, Store
 
 CHANNEL = -100777
 
@@ -54,7 +54,7 @@ async def test_is_published_follows_the_claim(
     report = await make_report(ana.user_id)
     await store.decide_report(report.id, ReportStatus.APPROVED, None, 1, NOW)
     assert not await store.is_published(report.id, CHANNEL)
-    assert await store.claim_publication(report.id, CHANNEL, 1, NOW, as_is=4)
+    assert await store.claim_publication(report.id, CHANNEL, 1, NOW, as_is=AsIs(4))
     assert await store.is_published(report.id, CHANNEL)
     await store.release_publication(report.id, CHANNEL)
     assert not await store.is_published(report.id, CHANNEL)

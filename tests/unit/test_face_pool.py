@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -80,3 +81,20 @@ async def test_a_worker_that_dies_fails_its_job_and_is_replaced(pool: FacePool) 
     with pytest.raises(WorkerFailed):
         await pool.run(dies, deadline=BOUND, wait=True)
     assert await pool.run(partial(doubled, 21), deadline=BOUND, wait=True) == 42
+
+
+def leaves_a_file_and_dies(note: str) -> int:
+    """Writes where the worker's temporary files go, says where, and dies (an OOM kill)."""
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".mp4") as left:
+        left.write(b"a member's video")
+    Path(note).write_text(left.name)
+    os._exit(9)
+
+
+async def test_what_a_dead_worker_left_behind_is_removed(pool: FacePool, tmp_path: Path) -> None:
+    note = tmp_path / "where"
+    with pytest.raises(WorkerFailed):
+        await pool.run(partial(leaves_a_file_and_dies, str(note)), deadline=BOUND, wait=True)
+    left = Path(note.read_text())
+    assert left.name.endswith(".mp4")
+    assert not left.exists() and not left.parent.exists()

@@ -222,3 +222,64 @@ def test_a_broken_detector_refuses_the_picture_rather_than_passing_it(
     monkeypatch.setattr(blurring, "find_faces", missing)
     with pytest.raises(FacesUnavailable):
         blur_image(crowd.demo_photo())
+
+
+def test_a_face_drawn_in_the_transparency_alone_is_covered() -> None:
+    # Black colours, the face in the alpha channel: on a white page, the face shows.
+    crowd_picture = Image.open(io.BytesIO(crowd.demo_photo()))
+    hostile = Image.new("RGBA", crowd_picture.size, (0, 0, 0, 0))
+    hostile.putalpha(crowd_picture.convert("L").point(lambda v: 255 - v))
+    out = io.BytesIO()
+    hostile.save(out, "PNG")
+    covered = blur_image(out.getvalue())
+    assert covered.faces >= 4
+
+    def on_white(picture: Image.Image) -> Image.Image:
+        page = Image.new("RGB", picture.size, (255, 255, 255))
+        page.paste(picture, mask=picture.convert("RGBA"))
+        return page
+
+    shown = on_white(Image.open(io.BytesIO(covered.data)))
+    assert still_recognisable(on_white(hostile), shown) == []
+
+
+def two_tracks(folder: Path) -> bytes:
+    """An MP4 whose first video track is an empty test pattern and whose second holds the
+    crowd's two faces (and a sound track)."""
+    faces = folder / "faces.mp4"
+    faces.write_bytes(crowd.crowd_video(seconds=1.0, size=(1280, 720)).data)
+    out = folder / "two.mp4"
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=30:d=1",
+         "-i", str(faces), "-map", "0:v", "-map", "1:v", "-map", "1:a", "-c:v", "libx264",
+         "-c:a", "copy", "-y", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out.read_bytes()
+
+
+def video_streams(data: bytes) -> int:
+    said = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", "-"],
+        input=data,
+        capture_output=True,
+        check=False,
+    ).stderr.decode()
+    return sum(1 for line in said.splitlines() if "Stream #" in line and "Video:" in line)
+
+
+async def test_a_second_video_track_never_reaches_a_channel(tmp_path: Path) -> None:
+    from turnout.export.publishing import How, Planned, Ready, prepare
+    from turnout.storage import ReportMedia
+
+    data = two_tracks(tmp_path)
+    assert video_streams(data) == 2
+    item = ReportMedia("video", "f", "u", len(data), "video/mp4", 320, 240, 1, None, None, 1)
+
+    async def download(_: str) -> bytes:
+        return data
+
+    ready = await prepare(Planned(item, How.VIDEO), download, cover=True)
+    assert isinstance(ready, Ready) and isinstance(ready.source, bytes)
+    assert video_streams(ready.source) == 1  # only the track that was looked at

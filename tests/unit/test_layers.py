@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"export"},
     {"views"},
     {"delivery", "scheduler"},
-    {"places", "faces", "i18n", "permissions", "pseudonym", "limits", "config"},
+    {"places", "faces", "i18n", "permissions", "pseudonym", "limits", "scratch", "config"},
     {"storage"},
     {"__init__"},
 ]

@@ -10,7 +10,7 @@ from tests.conftest import NOW
 from tests.unit.shown import seen
 from turnout.i18n import Catalogs, Translator
 from turnout.limits import MESSAGE_CHARACTERS
-from turnout.storage import Audience, Role
+from turnout.storage import AsIs, Audience, Role
 from turnout.storage.records import AuditEntry
 from turnout.usecases.owners import SENSITIVE, detail_of, needs_telling
 from turnout.views.owners import (
@@ -203,10 +203,11 @@ def test_a_report_published_as_is_and_an_export_of_originals_say_faces_were_not_
     t: Translator,
 ) -> None:
     plain = seen(notice(t, ReportOut(4, "News")))
-    as_is = seen(notice(t, ReportOut(4, "News", as_is=3)))
+    as_is = seen(notice(t, ReportOut(4, "News", as_is=AsIs(3))))
     assert "as is" not in plain
     said = "posted report #4 to News. It was published as is: 3 faces found were not covered."
     assert said in as_is
-    assert "1 face found was not covered" in seen(notice(t, ReportOut(4, "News", as_is=1)))
+    one = seen(notice(t, ReportOut(4, "News", as_is=AsIs(1, unchecked=2))))
+    assert "1 face found was not covered. 2 photos or videos could not be checked" in one
     originals = seen(notice(t, Exported("action", True, 3, "Picket", originals=True)))
     assert "photos and videos included as sent, faces not covered" in originals

@@ -31,9 +31,10 @@ from turnout.export.errors import CannotClean, FacesBusy, FacesUnavailable
 from turnout.export.video import PLAIN, SOURCE, ffmpeg
 from turnout.faces import Busy, FaceError, ModelMissing, WorkerFailed
 from turnout.faces import model as face_model
-from turnout.faces.detect import Face, find_faces
+from turnout.faces.detect import Face, distinct, find_faces
 from turnout.faces.mosaic import pixelate
 from turnout.faces.pool import shared
+from turnout.scratch import scratch_prefix
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,11 @@ def blur_image(data: bytes, *, max_side: int | None = None) -> Blurred:
             image = image.convert("RGBA" if image.has_transparency_data else "RGB")
         try:
             faces = find_faces(image)
+            if image.mode in ("RGBA", "LA"):
+                # What a viewer sees depends on what is behind it: a face can be drawn in the
+                # transparency alone (invisible to the detector's look at the colours), shown
+                # on a white page. Looked at over white too.
+                faces = distinct([*faces, *find_faces(_over_white(image))])
         except ModelMissing as error:
             raise FacesUnavailable(str(error)) from error
         except FaceError as error:
@@ -82,11 +88,17 @@ def blur_image(data: bytes, *, max_side: int | None = None) -> Blurred:
     return Blurred(cleaned, len(found), extension, mime)
 
 
+def _over_white(image: Image.Image) -> Image.Image:
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image.convert("RGBA") if image.mode == "LA" else image, mask=image)
+    return background
+
+
 def blur_video(data: bytes) -> Blurred:
     """The video with every face found covered in every frame, as an H.264 MP4 without
     metadata, its sound copied as it was. Raises CannotClean (unreadable, too long, too
     large, or slower than its deadline) and FacesUnavailable. Blocking."""
-    with tempfile.TemporaryDirectory(prefix="turnout-faces-") as folder:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("faces")) as folder:
         # A private folder (mode 0700), removed with what is in it whatever happens.
         source, frames_file, target = (Path(folder) / n for n in ("source", "v.mp4", "out.mp4"))
         source.write_bytes(data)
@@ -116,7 +128,7 @@ def _encode_covered(source: Path, target: Path, errors: Path) -> int:
     """Decode ``source``, cover each frame's faces, and encode the frames into ``target`` (no
     sound); return the most faces found in one frame."""
     frames = imageio_ffmpeg.read_frames(
-        str(source), input_params=SOURCE, output_params=["-map", "0:v:0"]
+        str(source), input_params=SOURCE, output_params=["-map", "0:V:0"]
     )
     try:
         meta = next(frames)

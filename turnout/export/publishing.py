@@ -137,16 +137,18 @@ async def _covered(planned: Planned, data: bytes) -> Ready | LeftOut:
     except TooLarge as error:
         return too_large(N_("publish.left.too_large"), error)
     except CannotClean:
-        return LeftOut(N_("publish.left.unreadable"))
+        # A photo as Telegram sent it would go "as is" all the same: it was not checked.
+        return LeftOut(UNCHECKED if planned.how is How.BY_ID else N_("publish.left.unreadable"))
     if planned.how is How.BY_ID and not blurred.faces:
         return Ready(item.kind, item.file_id)
     return Ready("photo", blurred.data, blurred.faces)
 
 
-def lost_to_covering(planned: Planned, left: LeftOut) -> bool:
-    """Whether an item left out of the covered version would be published as is: a photo
-    sent again by its file id as it is, or a video whose faces could not be covered."""
-    return planned.how is How.BY_ID or left.reason == UNCOVERED
-
-
 UNCOVERED = N_("publish.left.video_uncovered")
+UNCHECKED = N_("publish.left.photo_unchecked")
+
+
+def lost_to_covering(left: LeftOut) -> bool:
+    """Whether an item was left out of the covered version only because its faces could not
+    be looked for or covered: published "as is", it would go out unchecked."""
+    return left.reason in (UNCOVERED, UNCHECKED)

@@ -20,6 +20,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from turnout.export.errors import CannotClean
+from turnout.scratch import scratch_prefix
 
 TIMEOUT = 60.0
 """Seconds ffmpeg may take for one video (a copy of at most 20 MB takes well under one); then
@@ -42,7 +43,9 @@ PLAIN = [
     "-movflags", "+faststart", "-f", "mp4", "-y",
 ]  # fmt: skip
 """How a clean MP4 is written, whatever streams it holds (``export.blurring`` writes them too)."""
-_WRITE = ["-map", "0:V?", "-map", "0:a?", "-c", "copy", *PLAIN]
+# The first video stream alone (a second one could hold anything, and only the first is looked
+# at for faces: ``export.blurring``), and the sound.
+_WRITE = ["-map", "0:V:0?", "-map", "0:a?", "-c", "copy", *PLAIN]
 
 
 def clean_video(data: bytes) -> bytes:
@@ -50,7 +53,7 @@ def clean_video(data: bytes) -> bytes:
 
     Raises CannotClean when ffmpeg is missing, cannot read it, or takes longer than
     ``TIMEOUT``. Blocking: call it in a worker thread."""
-    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="turnout-video-") as folder:
+    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix=scratch_prefix("video")) as folder:
         # A private folder (mode 0700), removed with what is in it whatever happens.
         source, target = Path(folder) / "source", Path(folder) / "clean.mp4"
         source.write_bytes(data)

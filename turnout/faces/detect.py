@@ -86,11 +86,7 @@ def find_faces(image: Image.Image, *, threshold: float | None = None) -> list[Fa
     for side in looks:
         scale = side / long_side
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        shrunk = image.convert("RGB") if image.mode != "RGB" else image
-        if size != image.size:
-            shrunk = shrunk.resize(size, Image.Resampling.BILINEAR)
-        pixels = np.asarray(shrunk, dtype=np.uint8)
-        del shrunk
+        pixels = np.asarray(_rgb(image, size), dtype=np.uint8)
         tiled = side > WHOLE
         for left, top, tile in _tiles(pixels) if tiled else [(0, 0, pixels)]:
             for face in _detect(tile, wanted):
@@ -104,6 +100,21 @@ def find_faces(image: Image.Image, *, threshold: float | None = None) -> list[Fa
                     )
                 )
     return _once(found)
+
+
+def _rgb(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The picture at ``size``, in RGB: shrunk first, so that a large picture is never copied
+    whole (only a palette, which cannot be scaled smoothly, is converted first)."""
+    if image.mode in ("P", "PA", "1"):
+        image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.BILINEAR)
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def distinct(faces: Sequence[Face]) -> list[Face]:
+    """Each face once, of boxes found in several looks (``SAME``)."""
+    return _once(faces)
 
 
 def _tiles(pixels: NDArray[np.uint8]) -> list[tuple[int, int, NDArray[np.uint8]]]:

@@ -18,15 +18,19 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import shutil
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, TypeVar
 
 from turnout.faces import detect
 from turnout.faces.errors import Busy, FaceError, WorkerFailed
+from turnout.scratch import new_scratch
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,9 @@ class FacePool:
         self._waiting: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = deque()
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._scratch: dict[ProcessPoolExecutor, Path] = {}
+        """Each worker's own temporary folder: removed with whatever a job left in it when the
+        worker is stopped or dies (a member's video, a half covered copy)."""
 
     async def run(self, job: Callable[[], R], *, deadline: float, wait: bool) -> R:
         """``job()`` in the worker: a picklable call (a module's function, or a
@@ -124,12 +131,15 @@ class FacePool:
             if self._executor is None:
                 # Spawned, not forked: a fork would copy the bot (its event loop, its database
                 # connection) into the worker.
+                scratch = new_scratch("worker")
                 self._executor = ProcessPoolExecutor(
                     max_workers=1,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start,
+                    initargs=(str(scratch),),
                     max_tasks_per_child=JOBS_PER_WORKER,
                 )
+                self._scratch[self._executor] = scratch
             return self._executor
 
     def _restarted(self, broken: ProcessPoolExecutor, *, kill: bool = False) -> ProcessPoolExecutor:
@@ -137,30 +147,37 @@ class FacePool:
         with self._lock:
             if self._executor is broken:
                 self._executor = None
-        _stop(broken, kill=kill)
+            scratch = self._scratch.pop(broken, None)
+        _stop(broken, kill=kill, scratch=scratch)
         return self._started()
 
     def close(self) -> None:
         """Stop the worker (it starts again if asked for more)."""
         with self._lock:
             executor, self._executor = self._executor, None
+            scratch = None if executor is None else self._scratch.pop(executor, None)
         if executor is not None:
-            _stop(executor, kill=False)
+            _stop(executor, kill=False, scratch=scratch)
 
 
-def _stop(executor: ProcessPoolExecutor, *, kill: bool) -> None:
+def _stop(executor: ProcessPoolExecutor, *, kill: bool, scratch: Path | None) -> None:
     if kill:
         # ProcessPoolExecutor cannot stop a running job; its processes can be.
         processes: dict[int, Any] = getattr(executor, "_processes", None) or {}
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
                 process.kill()
-    executor.shutdown(wait=False, cancel_futures=True)
+    # A dead or killed worker is waited for (at once); a live one finishes its job first.
+    executor.shutdown(wait=True, cancel_futures=True)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _start() -> None:
-    """In the worker, first: load the detector (about half a second), so that a broken model
-    shows at once. A failure is logged here; each job then raises it (ModelMissing)."""
+def _start(scratch: str) -> None:
+    """In the worker, first: its temporary files go to its own folder (``scratch``); then load
+    the detector (about half a second), so that a broken model shows at once. A failure is
+    logged here; each job then raises it (ModelMissing)."""
+    tempfile.tempdir = scratch
     try:
         detect.warm()
     except FaceError as error:

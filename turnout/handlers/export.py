@@ -22,7 +22,7 @@ from turnout.handlers.common.arguments import as_id, words
 from turnout.handlers.common.context import TurnoutContext
 from turnout.limits import BOT_UPLOAD_BYTES
 from turnout.usecases import exports
-from turnout.usecases.errors import Declined
+from turnout.usecases.errors import Declined, Gone
 from turnout.views.exports import export_progress, export_summary, faces_line, kept_on_server
 
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
@@ -35,14 +35,7 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
     assert user is not None
     t, s = context.t, context.services
     named = words(context)
-    # "/export 12 originals": the media as sent, where faces would be covered (README, "Faces").
-    originals = named.casefold() == ORIGINALS or named.casefold().endswith(" " + ORIGINALS)
-    if originals:
-        named = named[: -len(ORIGINALS)].strip()
-    if named and as_id(named) is None:  # not an action's number: a campaign's name
-        scope = await exports.campaign_scope(s, named)
-    else:
-        scope = await exports.action_scope(s, as_id(named) if named else None)
+    scope, originals = await _scope(context, named)
     status = await message.reply_text(t("export.started"))
     now = context.now()
     # The random part: two exports in the same second must not write the same file.
@@ -80,6 +73,21 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
         if not kept:
             # Sent, or not: a copy of everyone's reports is not left lying on the server.
             await asyncio.to_thread(path.unlink, True)
+
+
+async def _scope(context: TurnoutContext, named: str) -> tuple[exports.Scope, bool]:
+    """What ``/export`` was given: nothing, an action's number or a campaign's name, and whether
+    ``originals`` follows (the media as sent, where faces would be covered: README, "Faces").
+    A campaign whose own name ends in "originals" is that campaign."""
+    s = context.services
+    originals = named.casefold() == ORIGINALS or named.casefold().endswith(" " + ORIGINALS)
+    rest = named[: -len(ORIGINALS)].strip() if originals else named
+    if rest and as_id(rest) is None:  # not an action's number: a campaign's name
+        if originals:
+            with contextlib.suppress(Gone):
+                return await exports.campaign_scope(s, named), False
+        return await exports.campaign_scope(s, rest), originals
+    return await exports.action_scope(s, as_id(rest) if rest else None), originals
 
 
 def _progress(context: TurnoutContext, status: Message) -> Progress:

@@ -2,7 +2,8 @@
 and text, never who sent it), and what was left out and why.
 
 With faces to cover (README, "Faces"), the channel's button first shows the photos and videos
-with their faces covered, and a card: Publish blurred, Publish as is, Cancel."""
+with their faces covered, and a card: Publish blurred, Publish as is, Cancel. Covering them runs
+as a task of its own, so that the organiser's next updates are not held behind it."""
 
 from __future__ import annotations
 
@@ -29,14 +30,16 @@ async def publish_button(update: Update, context: TurnoutContext, data: PublishR
     query = update.callback_query
     assert query is not None
     s, user_id, t = context.services, query.from_user.id, context.t
-    report, channels = await publishing.approved(s, user_id, data.report)
     if data.channel is None:
+        report, channels = await publishing.approved(s, user_id, data.report)
         await query.answer()
         await reply(update, channel_choice(t, report.id, channels))
         return
     report, channel = await publishing.chosen(s, user_id, data.report, data.channel)
     if publishing.covers_faces(s, report):
-        await _preview(update, context, report, channel)
+        # Apart from this person's other updates, which would otherwise wait behind minutes of
+        # video: they go on being answered meanwhile.
+        context.application.create_task(_preview(update, context, report, channel), update)
         return
     report, channel = await publishing.reserve(s, user_id, data.report, data.channel)
     await query.answer(t("publish.working"))

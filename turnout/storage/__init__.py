@@ -45,7 +45,7 @@ from turnout.storage.models import (
     SafetyCounts,
     carried,
 )
-from turnout.storage.previews import Preview, PreviewItem
+from turnout.storage.previews import AsIs, Preview, PreviewItem
 from turnout.storage.proposals import ProposalOutcome
 from turnout.storage.records import (
     AuditEntry,
@@ -77,6 +77,7 @@ __all__ = [
     "ActionStatus",
     "Alert",
     "Answer",
+    "AsIs",
     "Attendance",
     "Audience",
     "AuditEntry",

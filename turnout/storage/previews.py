@@ -34,6 +34,19 @@ class Preview:
         return sum(item.faces for item in self.items)
 
 
+@dataclass(frozen=True, slots=True)
+class AsIs:
+    """A report published "as is" after a preview: the faces found and not covered, and the
+    photos and videos that could not be checked at all (README, "Faces")."""
+
+    faces: int
+    unchecked: int = 0
+
+    def detail(self) -> dict[str, object]:
+        """What the audit entry of the publication adds (``report:published``)."""
+        return {"as_is": True, "faces": self.faces, "unchecked": self.unchecked}
+
+
 class PreviewQueries(StoreBase):
     async def save_preview(
         self,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from turnout.storage.base import StoreBase, rows_changed, to_db_time, write_audit
 from turnout.storage.deliveries import insert_deliveries
 from turnout.storage.models import Decision, Report, ReportMedia, ReportStatus
+from turnout.storage.previews import AsIs
 from turnout.storage.purposes import ReviewChatNotice
 from turnout.storage.records import DigestNumbers
 from turnout.storage.rows import report_from
@@ -239,11 +240,11 @@ class ReportQueries(StoreBase):
         actor: int,
         now: datetime,
         *,
-        as_is: int | None = None,
+        as_is: AsIs | None = None,
     ) -> bool:
         """Reserve publishing an approved report to a channel, audited; False if it was
-        published there already (or is being published) or is not approved. ``as_is``: the
-        faces found in it when the organiser chose "Publish as is" (faces not covered)."""
+        published there already (or is being published) or is not approved. ``as_is``: what
+        was found when the organiser chose "Publish as is" (faces not covered)."""
         async with self._transaction() as db:
             claimed = await rows_changed(
                 db,
@@ -265,7 +266,7 @@ class ReportQueries(StoreBase):
                 await write_audit(
                     db, now, actor, "report:published", None,
                     {"report": report_id, "channel": channel_id}
-                    | ({} if as_is is None else {"as_is": True, "faces": as_is}),
+                    | ({} if as_is is None else as_is.detail()),
                 )  # fmt: skip
         return claimed
 

@@ -23,6 +23,7 @@ from turnout.export.archive import (
 )
 from turnout.i18n import Translator
 from turnout.permissions import ORGANISERS, allowed
+from turnout.scratch import remove_scratch
 from turnout.storage import Action, Campaign, DayCount, Stats, Store
 from turnout.storage.records import DayNumbers
 from turnout.usecases.errors import Declined, Gone, NotAllowed
@@ -129,10 +130,16 @@ async def audit_export(
 
 
 async def clear_leftovers(s: Services) -> None:
-    """At start: what an export killed midway left behind goes (members' photos included)."""
+    """At start: what an export killed midway left behind goes (members' photos included), and
+    so do the scratch folders of videos being cleaned or covered when a process was killed."""
     removed = await asyncio.to_thread(remove_leftovers, s.settings.exports_folder)
     if removed:
         log.warning("removed %d leftovers of exports that did not finish", removed)
+    scratch = await asyncio.to_thread(remove_scratch)
+    if scratch:
+        log.warning(
+            "removed %d scratch folders of videos left by a process that was killed", scratch
+        )
 
 
 @dataclass(frozen=True, slots=True)

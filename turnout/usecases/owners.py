@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from turnout.delivery import Payload
-from turnout.storage import Audience, Role, StorageError
+from turnout.storage import AsIs, Audience, Role, StorageError
 from turnout.storage.ownernotices import UntoldMoves
 from turnout.storage.purposes import OwnerNotice
 from turnout.storage.records import AuditEntry
@@ -204,7 +204,9 @@ async def _what(s: Services, entry: AuditEntry, detail: Mapping[str, Any]) -> Wh
             subscribers=bool(call and call.to_subscribers),
         )
     if kind == "report:published":
-        as_is = _number(detail["faces"]) if detail.get("as_is") is True else None
+        as_is = None
+        if detail.get("as_is") is True:
+            as_is = AsIs(_number(detail["faces"]), _number(detail.get("unchecked", 0)))
         return ReportOut(
             _number(detail["report"]), await _chat_title(s, _number(detail["channel"])), as_is
         )

@@ -35,7 +35,7 @@ from turnout.export.publishing import (
 from turnout.export.reasons import LeftOut
 from turnout.limits import ALBUM_ITEMS, CAPTION_CHARACTERS
 from turnout.permissions import ORGANISERS, allowed
-from turnout.storage import Channel, Preview, PreviewItem, Report, ReportStatus
+from turnout.storage import AsIs, Channel, Preview, PreviewItem, Report, ReportStatus
 from turnout.usecases.errors import Declined, Gone, NotAllowed
 from turnout.usecases.services import Services
 from turnout.views.review import publication_texts
@@ -144,7 +144,7 @@ async def preview(s: Services, report: Report, channel: Channel, show: Show) -> 
             raise Declined("publish.faces.download_failed") from None
         if isinstance(prepared, LeftOut):
             left_out.append(prepared)
-            lost += lost_to_covering(planned, prepared)
+            lost += lost_to_covering(prepared)
         else:
             ready.append(prepared)
     try:
@@ -172,7 +172,8 @@ async def choose(s: Services, actor: int, preview_id: int, as_is: bool) -> Reser
         raise Gone("card.gone")
     report, channel = await _chosen(s, actor, found.report_id, found.channel_id)
     if as_is:
-        await _claim(s, actor, report, channel, found.faces)
+        unchecked = sum(lost_to_covering(left) for left in _left_out_of(found.left_out))
+        await _claim(s, actor, report, channel, AsIs(found.faces, unchecked))
         return Reserved(report, channel)
     await _claim(s, actor, report, channel, None)
     items = tuple(Ready(item.kind, item.file_id, item.faces) for item in found.items)
@@ -199,7 +200,7 @@ async def _chosen(
 
 
 async def _claim(
-    s: Services, actor: int, report: Report, channel: Channel, as_is: int | None
+    s: Services, actor: int, report: Report, channel: Channel, as_is: AsIs | None
 ) -> None:
     if not await s.store.claim_publication(report.id, channel.chat_id, actor, s.now(), as_is=as_is):
         # An alert is plain text, not HTML: the title as it is.

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from turnout.i18n import N_, Html, Translator
-from turnout.storage import Audience, Role
+from turnout.storage import AsIs, Audience, Role
 from turnout.views.paid import messages, number, stars, whole_stars
 from turnout.views.roles import role_name
 from turnout.views.timefmt import local_time
@@ -108,8 +108,8 @@ class ReportOut:
 
     report_id: int
     chat_title: str
-    as_is: int | None = None
-    """Faces found in it, when the organiser chose "Publish as is" (faces not covered)."""
+    as_is: AsIs | None = None
+    """What was found in it, when the organiser chose "Publish as is" (faces not covered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +233,9 @@ def _sentence(t: Translator, who: Who, what: What) -> str:
             text = t("owners.report_published", who=person, id=what.report_id,
                      channel=quoted(what.chat_title, TITLE_LENGTH))  # fmt: skip
             if what.as_is is not None:
-                text += " " + t.plural("owners.report_as_is", what.as_is)
+                text += " " + t.plural("owners.report_as_is", what.as_is.faces)
+                if what.as_is.unchecked:
+                    text += " " + t.plural("owners.report_unchecked", what.as_is.unchecked)
             return text
         case ActionCancelled():
             return t("owners.action_cancel", who=person, id=what.action_id,
