@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import Clock, RunningBot, labels, running, started, text_of
+from tests.e2e.conftest import KEY_VARIABLE, Clock, RunningBot, labels, running, started, text_of
 from tests.e2e.test_actions import organiser_of
 from tests.e2e.test_calls import linked_channel
 from tests.e2e.test_reports import begin
@@ -39,6 +39,14 @@ WORKER = 90.0
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
     return {"report_rate": 20}
+
+
+@pytest.fixture(autouse=True, params=["plain"])
+def database_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a plain database only: covering faces never touches the file, and every flow here
+    runs on an encrypted one elsewhere (the preview's table is read and written as any other),
+    while each test here costs seconds of CPU."""
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
 
 
 def faces_in(content: bytes, threshold: float = 0.4) -> int:
@@ -68,12 +76,27 @@ async def report_with_faces(member: FakeUser) -> int:
     return int(text_of(await member.reply()).split("#")[1].split()[0])
 
 
-async def to_channel(olga: FakeUser, decided: dict[str, Any], channel: str) -> dict[str, Any]:
-    """Publish → the channel; return the card under the covered copies."""
+async def ready(
+    bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
+) -> tuple[FakeUser, FakeChat, int, dict[str, Any]]:
+    """The owner as organiser with Rally News linked, and Ana's report with faces approved:
+    the organiser, the channel, the report's number and its decided card."""
+    olga, channel = await publisher(bot, telegram, owner)
+    number = await report_with_faces(ana)
+    return olga, channel, number, await approved(bot, olga, number, media=2)
+
+
+async def choose_channel(olga: FakeUser, decided: dict[str, Any], channel: str) -> None:
+    """Publish → the channel; up to the toast."""
     await olga.press("📣 Publish to a channel", message=decided)
     await olga.callback_answer()
     await olga.press(channel, message=await olga.reply())
     assert "Looking for faces" in (await olga.callback_answer())["text"]
+
+
+async def to_channel(olga: FakeUser, decided: dict[str, Any], channel: str) -> dict[str, Any]:
+    """Publish → the channel; return the card under the covered copies."""
+    await choose_channel(olga, decided, channel)
     assert "Looking for faces in report" in text_of(await olga.reply())
     await olga.replies(2, timeout=WORKER)  # the covered copies, an album of two
     return await olga.reply(timeout=WORKER)
@@ -101,9 +124,7 @@ def content_of(telegram: FakeTelegram, file_id: str) -> bytes:
 async def test_publish_blurred_posts_the_covered_copies_the_organiser_saw(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, number, decided = await ready(bot, telegram, owner, ana)
     expected = faces_in(crowd.demo_photo())
     assert expected >= 4
 
@@ -135,9 +156,7 @@ async def test_publish_blurred_posts_the_covered_copies_the_organiser_saw(
 async def test_publish_as_is_posts_the_member_s_photos_and_is_audited(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, _, decided = await ready(bot, telegram, owner, ana)
     card = await to_channel(olga, decided, "Rally News")
 
     await olga.press("Publish as is", message=card)
@@ -159,9 +178,7 @@ async def test_publish_as_is_posts_the_member_s_photos_and_is_audited(
 async def test_cancel_posts_nothing_and_its_card_no_longer_publishes(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, number, decided = await ready(bot, telegram, owner, ana)
     card = await to_channel(olga, decided, "Rally News")
     blurred = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
 
@@ -186,9 +203,7 @@ async def test_cancel_posts_nothing_and_its_card_no_longer_publishes(
 async def test_only_an_organiser_can_press_a_preview(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, _, decided = await ready(bot, telegram, owner, ana)
     card = await to_channel(olga, decided, "Rally News")
     for row in card["reply_markup"]["inline_keyboard"]:
         for button in row:
@@ -325,20 +340,14 @@ async def test_a_second_channel_gets_its_own_preview(
     assert "is published in Rally News" in text_of(await olga.reply())
     assert len(posted_photos(telegram, first.id)) == 2
     assert len(posted_photos(telegram, second.id)) == 2
-    assert number
 
 
 async def test_covered_copies_that_cannot_be_shown_publish_nothing(
     bot: RunningBot, telegram: FakeTelegram, owner: FakeUser, ana: FakeUser
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, _, decided = await ready(bot, telegram, owner, ana)
     telegram.fail("sendMediaGroup", status=400, chat_id=olga.id, times=1)
-    await olga.press("📣 Publish to a channel", message=decided)
-    await olga.callback_answer()
-    await olga.press("Rally News", message=await olga.reply())
-    await olga.callback_answer()
+    await choose_channel(olga, decided, "Rally News")
     status = await olga.reply()
     told = await olga.edit(WORKER, of=status)
     assert "could not be sent to you, so nothing was published" in text_of(told)
@@ -353,9 +362,7 @@ async def test_the_organiser_is_answered_while_faces_are_being_covered(
     ana: FakeUser,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    olga, _ = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, _, _, decided = await ready(bot, telegram, owner, ana)
     covering = asyncio.Event()
     real = publishing_export.blurred_image
 
@@ -364,10 +371,7 @@ async def test_the_organiser_is_answered_while_faces_are_being_covered(
         return await real(data, **options)
 
     monkeypatch.setattr(publishing_export, "blurred_image", held)
-    await olga.press("📣 Publish to a channel", message=decided)
-    await olga.callback_answer()
-    await olga.press("Rally News", message=await olga.reply())
-    await olga.callback_answer()
+    await choose_channel(olga, decided, "Rally News")
     assert "Looking for faces in report" in text_of(await olga.reply())
     await olga.send("/help")
     try:
@@ -385,9 +389,7 @@ async def test_a_photo_that_could_not_be_checked_is_left_out_and_counted_when_as
     ana: FakeUser,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    olga, channel = await publisher(bot, telegram, owner)
-    number = await report_with_faces(ana)
-    decided = await approved(bot, olga, number, media=2)
+    olga, channel, _, decided = await ready(bot, telegram, owner, ana)
     real = publishing_export.blurred_image
     calls = 0
 
@@ -399,10 +401,7 @@ async def test_a_photo_that_could_not_be_checked_is_left_out_and_counted_when_as
         return await real(data, **options)
 
     monkeypatch.setattr(publishing_export, "blurred_image", second_fails)
-    await olga.press("📣 Publish to a channel", message=decided)
-    await olga.callback_answer()
-    await olga.press("Rally News", message=await olga.reply())
-    await olga.callback_answer()
+    await choose_channel(olga, decided, "Rally News")
     await olga.reply()  # looking for faces
     await olga.reply(timeout=WORKER)  # the one covered photo
     card = await olga.reply(timeout=WORKER)
