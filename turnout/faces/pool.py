@@ -15,6 +15,7 @@ video; an export (``wait=True``) waits its turn, one item at a time.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -194,4 +195,7 @@ def shared() -> FacePool:
     with _SHARED_LOCK:
         if _SHARED is None:
             _SHARED = FacePool()
+            # Its worker and scratch folder go when the process ends normally (a killed
+            # process's folder goes at the next start: ``turnout.scratch``).
+            atexit.register(_SHARED.close)
         return _SHARED
