@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.unit.shown import seen
+from turnout.handlers.common import progress
 from turnout.i18n import Translator
 from turnout.storage import Preview, PreviewItem
 from turnout.views.buttons import PreviewVerb, PublishPreview
-from turnout.views.preview import covered_caption, preview_card
+from turnout.views.preview import covered_caption, covering_progress, preview_card
 from turnout.views.reply import Reply
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
@@ -62,3 +65,38 @@ def test_each_copy_says_what_was_covered(t: Translator) -> None:
     assert covered_caption(t, 0) == "No face found"
     assert covered_caption(t, 1) == "1 face covered"
     assert covered_caption(t, 4) == "4 faces covered"
+
+
+def test_the_status_counts_what_was_checked(t: Translator) -> None:
+    assert covering_progress(t, 12, 1, 3) == (
+        "Looking for faces in report #12: 1 of 3 photos and videos checked…"
+    )
+    assert covering_progress(t, 12, 0, 1) == (
+        "Looking for faces in report #12: 0 of 1 photo or video checked…"
+    )
+
+
+class Status:
+    """A status message that keeps its edits."""
+
+    def __init__(self) -> None:
+        self.edits: list[str] = []
+
+    async def edit_text(self, text: str) -> None:
+        self.edits.append(text)
+
+
+async def test_a_counting_status_is_edited_at_most_every_few_seconds_and_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    status = Status()
+    report = progress.counting(status, lambda done, total: f"{done}/{total}")  # type: ignore[arg-type] - a stand-in
+    await report(0, 3)  # at once: nothing to say yet
+    now[0] += progress.EVERY
+    await report(1, 3)
+    now[0] += 1
+    await report(2, 3)  # too soon after the last
+    await report(3, 3)  # the end, whenever it comes
+    assert status.edits == ["1/3", "3/3"]

@@ -11,21 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-import time
 
-from telegram import Message, Update
-from telegram.error import TelegramError
+from telegram import Update
 
-from turnout.export.archive import Progress
 from turnout.export.downloads import bot_fetcher
 from turnout.handlers.common.arguments import as_id, words
 from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.progress import counting
 from turnout.limits import BOT_UPLOAD_BYTES
 from turnout.usecases import exports
 from turnout.usecases.errors import Declined, Gone
 from turnout.views.exports import export_progress, export_summary, faces_line, kept_on_server
 
-PROGRESS_EVERY = 3.0  # seconds between edits of the status message
 ORIGINALS = "originals"
 
 
@@ -50,7 +47,7 @@ async def export_command(update: Update, context: TurnoutContext) -> None:
             path,
             t,
             bot_fetcher(context.bot),
-            _progress(context, status),
+            counting(status, lambda done, total: export_progress(t, done, total)),
             originals=originals,
         )
     except Declined as error:
@@ -88,20 +85,3 @@ async def _scope(context: TurnoutContext, named: str) -> tuple[exports.Scope, bo
                 return await exports.campaign_scope(s, named), False
         return await exports.campaign_scope(s, rest), originals
     return await exports.action_scope(s, as_id(rest) if rest else None), originals
-
-
-def _progress(context: TurnoutContext, status: Message) -> Progress:
-    """Edits the status message, at most every few seconds (and at the end)."""
-    last = 0.0
-
-    async def report(done: int, total: int) -> None:
-        nonlocal last
-        moment = time.monotonic()
-        if done < total and moment - last < PROGRESS_EVERY:
-            return
-        last = moment
-        # A missed progress edit is no reason to stop the export.
-        with contextlib.suppress(TelegramError):
-            await status.edit_text(export_progress(context.t, done, total))
-
-    return report

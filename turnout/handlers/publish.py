@@ -16,13 +16,14 @@ from telegram.error import TelegramError
 from turnout.export.publishing import Ready
 from turnout.export.reasons import explain
 from turnout.handlers.common.context import TurnoutContext
+from turnout.handlers.common.progress import counting
 from turnout.handlers.common.replies import edit_buttons_in_place, edit_in_place, reply
 from turnout.limits import ALBUM_ITEMS
 from turnout.storage import Channel, Report
 from turnout.usecases import publishing
 from turnout.usecases.errors import Declined, UseCaseError
 from turnout.views.buttons import PreviewVerb, PublishPreview, PublishReport
-from turnout.views.preview import covered_caption, preview_card
+from turnout.views.preview import covered_caption, covering_progress, preview_card
 from turnout.views.review import channel_choice
 
 
@@ -56,9 +57,10 @@ async def _preview(
     t, chat_id = context.t, query.message.chat.id
     await query.answer(t("publish.faces.working_short"))
     status = await context.bot.send_message(chat_id, t("publish.faces.working", id=report.id))
+    counted = counting(status, lambda done, total: covering_progress(t, report.id, done, total))
     try:
         shown = await publishing.preview(
-            context.services, report, channel, _shower(context, chat_id)
+            context.services, report, channel, _shower(context, chat_id), counted
         )
     except UseCaseError as error:  # past the toast: said in the status message
         await status.edit_text(error.text(t))

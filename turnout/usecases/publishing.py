@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from telegram import InputMediaPhoto, InputMediaVideo
 from telegram.error import TelegramError
 
+from turnout.export.archive import Progress
 from turnout.export.errors import FacesBusy, FacesUnavailable
 from turnout.export.publishing import (
     Download,
@@ -123,15 +124,23 @@ async def chosen(
     return report, channel
 
 
-async def preview(s: Services, report: Report, channel: Channel, show: Show) -> Previewed:
+async def preview(
+    s: Services, report: Report, channel: Channel, show: Show, progress: Progress | None = None
+) -> Previewed:
     """Cover the faces in the photos and videos of a report ``chosen`` for a channel, show
-    them (``show``), and keep what was shown for the organiser's choice. Raises Declined
-    when faces cannot be covered now (the worker is busy) or here (the detector is missing)."""
+    them (``show``), and keep what was shown for the organiser's choice; ``progress`` is told
+    how many items are done. Raises Declined when faces cannot be covered now (the worker is
+    busy) or here (the detector is missing)."""
     download = _downloader(s)
     ready: list[Ready] = []
     left_out: list[LeftOut] = []
     lost = 0  # left out of the covered version alone
-    for planned in plan_publication(report.media):
+    plan = plan_publication(report.media)
+    checked, total = 0, sum(1 for planned in plan if planned.how is not How.LEFT_OUT)
+    for planned in plan:
+        if progress is not None and planned.how is not How.LEFT_OUT:
+            await progress(checked, total)
+            checked += 1
         try:
             prepared = await prepare(planned, download, cover=True)
         except FacesBusy:

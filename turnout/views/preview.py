@@ -20,6 +20,11 @@ def covered_caption(t: Translator, faces: int) -> str:
     return t.plural("publish.faces.covered", faces)
 
 
+def covering_progress(t: Translator, report_id: int, done: int, total: int) -> str:
+    """The status while faces are looked for: "…: 2 of 5 photos and videos checked…"."""
+    return t.plural("publish.faces.progress", total, id=report_id, done=done)
+
+
 def preview_card(
     t: Translator, preview: Preview, channel: str, left_out: Sequence[str], *, differs: bool
 ) -> Reply:
