@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from functools import partial
@@ -98,3 +100,35 @@ async def test_what_a_dead_worker_left_behind_is_removed(pool: FacePool, tmp_pat
     left = Path(note.read_text())
     assert left.name.endswith(".mp4")
     assert not left.exists() and not left.parent.exists()
+
+
+PARENT = """
+import asyncio, os, sys
+from turnout.faces.pool import FacePool
+
+async def main():
+    pool = FacePool()
+    print(await pool.run(os.getpid, deadline=60, wait=True), flush=True)
+    await asyncio.sleep(3600)  # until killed
+
+asyncio.run(main())
+"""
+
+
+def test_the_worker_goes_when_the_bot_is_killed_outright() -> None:
+    bot = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bot.stdout is not None
+        worker = int(bot.stdout.readline())
+        os.kill(worker, 0)  # alive, with the model loaded
+    finally:
+        bot.kill()
+        bot.wait()
+    until = time.monotonic() + BOUND
+    while time.monotonic() < until:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the worker {worker} outlived its bot")

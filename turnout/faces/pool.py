@@ -19,6 +19,7 @@ import atexit
 import contextlib
 import logging
 import multiprocessing
+import os
 import shutil
 import tempfile
 import threading
@@ -179,10 +180,20 @@ def _start(scratch: str) -> None:
     the detector (about half a second), so that a broken model shows at once. A failure is
     logged here; each job then raises it (ModelMissing)."""
     tempfile.tempdir = scratch
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # The worker goes with the bot, even a bot killed outright: otherwise it would wait
+        # for jobs forever (it holds its own queue's other end), with the model in memory.
+        threading.Thread(target=_orphaned, args=(parent,), daemon=True).start()
     try:
         detect.warm()
     except FaceError as error:
         logging.getLogger(__name__).error("the face detector cannot load: %s", error)
+
+
+def _orphaned(parent: Any) -> None:
+    parent.join()  # returns when the parent process has ended
+    os._exit(0)
 
 
 _SHARED: FacePool | None = None
