@@ -17,8 +17,10 @@ async def test_a_preview_comes_back_as_it_was_kept(
     ana = await make_member()
     report = await make_report(ana.user_id, media=[photo(1), photo(2)])
     items = [PreviewItem("photo", "covered-1", 3), PreviewItem("video", "covered-2", 0)]
-    number = await store.save_preview(report.id, CHANNEL, items, '[{"reason": "x"}]', NOW)
+    saved = await store.save_preview(report.id, CHANNEL, items, '[{"reason": "x"}]', NOW)
+    number = saved.id
     kept = await store.preview(number)
+    assert kept == saved  # as kept, as read back
     assert kept is not None
     assert (kept.report_id, kept.channel_id, kept.made_at) == (report.id, CHANNEL, NOW)
     assert kept.items == tuple(items) and kept.faces == 3
@@ -31,7 +33,7 @@ async def test_a_cancelled_preview_is_gone_once(
 ) -> None:
     ana = await make_member()
     report = await make_report(ana.user_id, media=[photo(1)])
-    number = await store.save_preview(report.id, CHANNEL, [], "[]", NOW)
+    number = (await store.save_preview(report.id, CHANNEL, [], "[]", NOW)).id
     assert await store.drop_preview(number)
     assert not await store.drop_preview(number)
     assert await store.preview(number) is None

@@ -175,8 +175,7 @@ def _encode(
             if time.monotonic() > until:
                 raise CannotClean("covering the faces took too long")
             image = Image.frombytes("RGB", size, frame)
-            faces = find_faces(_shrunk(image))
-            faces = [_scaled(face, image.width / _shrunk_width(image)) for face in faces]
+            faces = find_faces(image, largest=VIDEO_SIDE)
             most = max(most, len(faces))
             if waiting is not None:
                 encoder.stdin.write(_covered(waiting[0], [*before, *waiting[1], *faces]))
@@ -195,23 +194,6 @@ def _encode(
     if code != 0:
         raise CannotClean(f"the encoder failed ({code})")
     return most
-
-
-def _shrunk(image: Image.Image) -> Image.Image:
-    width = _shrunk_width(image)
-    if width == image.width:
-        return image
-    height = max(1, round(image.height * width / image.width))
-    return image.resize((width, height), Image.Resampling.BILINEAR)
-
-
-def _shrunk_width(image: Image.Image) -> int:
-    long_side = max(image.size)
-    return image.width if long_side <= VIDEO_SIDE else round(image.width * VIDEO_SIDE / long_side)
-
-
-def _scaled(face: Face, by: float) -> Face:
-    return Face(face.x1 * by, face.y1 * by, face.x2 * by, face.y2 * by, face.score)
 
 
 def _covered(image: Image.Image, faces: list[Face]) -> bytes:

@@ -70,8 +70,12 @@ def warm() -> None:
     _session()
 
 
-def find_faces(image: Image.Image, *, threshold: float | None = None) -> list[Face]:
-    """The faces in ``image`` (any mode, upright), most confident first.
+def find_faces(
+    image: Image.Image, *, threshold: float | None = None, largest: int = DETAIL
+) -> list[Face]:
+    """The faces in ``image`` (any mode, upright), most confident first, in its pixels.
+    ``largest``: the long side the picture is looked at, at most (a video's frames are looked
+    at once, whole, at 960 pixels).
 
     Raises ModelMissing when the detector cannot be loaded, FaceError when it fails."""
     wanted = THRESHOLD if threshold is None else threshold
@@ -80,9 +84,9 @@ def find_faces(image: Image.Image, *, threshold: float | None = None) -> list[Fa
         return []
     found: list[Face] = []
     long_side = max(width, height)
-    looks = [min(long_side, WHOLE)]
-    if long_side > WHOLE:
-        looks.append(min(long_side, DETAIL))
+    looks = [min(long_side, WHOLE, largest)]
+    if long_side > WHOLE and largest > WHOLE:
+        looks.append(min(long_side, largest))
     for side in looks:
         scale = side / long_side
         size = (max(1, round(width * scale)), max(1, round(height * scale)))

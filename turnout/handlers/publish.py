@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 
-from telegram import InputMediaPhoto, InputMediaVideo, Message, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 
 from turnout.export.publishing import Ready
@@ -18,7 +18,6 @@ from turnout.export.reasons import explain
 from turnout.handlers.common.context import TurnoutContext
 from turnout.handlers.common.progress import counting
 from turnout.handlers.common.replies import edit_buttons_in_place, edit_in_place, reply
-from turnout.limits import ALBUM_ITEMS
 from turnout.storage import Channel, Report
 from turnout.usecases import publishing
 from turnout.usecases.errors import Declined, UseCaseError
@@ -42,9 +41,9 @@ async def publish_button(update: Update, context: TurnoutContext, data: PublishR
         # video: they go on being answered meanwhile.
         context.application.create_task(_preview(update, context, report, channel), update)
         return
-    report, channel = await publishing.reserve(s, user_id, data.report, data.channel)
+    reserved = await publishing.reserve(s, user_id, report, channel)
     await query.answer(t("publish.working"))
-    await _post(update, context, publishing.Reserved(report, channel))
+    await _post(update, context, reserved)
 
 
 async def _preview(
@@ -74,58 +73,16 @@ async def _preview(
 
 
 def _shower(context: TurnoutContext, chat_id: int) -> publishing.Show:
-    """Sends the covered media to the organiser (photos and videos in albums, animations on
-    their own), each captioned with its faces; returns the file id of each."""
+    """Sends the covered media to the organiser, each captioned with its faces; returns the
+    file id of each."""
 
     async def show(items: Sequence[Ready]) -> list[str]:
-        file_ids: list[str] = []
-        for batch in _batches(items):
-            file_ids += [_file_id(message) for message in await _sent(context, chat_id, batch)]
-        return file_ids
+        captions = [covered_caption(context.t, item.faces) for item in items]
+        sent: list[Message] = []
+        await publishing.send_items(context.bot, chat_id, items, captions, sent)
+        return [_file_id(message) for message in sent]
 
     return show
-
-
-def _batches(items: Sequence[Ready]) -> list[list[Ready]]:
-    """Albums of up to ten photos and videos, in order; each animation alone."""
-    batches: list[list[Ready]] = []
-    for item in items:
-        last = batches[-1] if batches else None
-        if (
-            item.kind == "animation"
-            or last is None
-            or last[0].kind == "animation"
-            or len(last) == ALBUM_ITEMS
-        ):
-            batches.append([item])
-        else:
-            last.append(item)
-    return batches
-
-
-async def _sent(context: TurnoutContext, chat_id: int, batch: Sequence[Ready]) -> list[Message]:
-    bot, t = context.bot, context.t
-    if len(batch) > 1:
-        media = [
-            (InputMediaVideo if item.kind == "video" else InputMediaPhoto)(
-                item.source, caption=covered_caption(t, item.faces), filename=_name(item)
-            )
-            for item in batch
-        ]
-        return list(await bot.send_media_group(chat_id, media))
-    [item] = batch
-    caption, name = covered_caption(t, item.faces), _name(item)
-    if item.kind == "animation":
-        return [await bot.send_animation(chat_id, item.source, caption=caption, filename=name)]
-    if item.kind == "video":
-        return [await bot.send_video(chat_id, item.source, caption=caption, filename=name)]
-    return [await bot.send_photo(chat_id, item.source, caption=caption, filename=name)]
-
-
-def _name(item: Ready) -> str | None:
-    if not isinstance(item.source, bytes):
-        return None
-    return "photo.jpg" if item.kind == "photo" else "video.mp4"
 
 
 def _file_id(message: Message) -> str:
@@ -163,7 +120,7 @@ async def _post(
 ) -> None:
     t = context.t
     try:
-        published = await publishing.post_reserved(context.services, reserved)
+        published = await publishing.post(context.services, reserved)
     except Declined as error:
         # Past the toast: what went wrong is a message of its own.
         await reply(update, error.text(t))

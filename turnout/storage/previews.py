@@ -55,8 +55,8 @@ class PreviewQueries(StoreBase):
         items: list[PreviewItem],
         left_out: str,
         now: datetime,
-    ) -> int:
-        """Keep a preview; its number, for the buttons under it."""
+    ) -> Preview:
+        """Keep a preview (its number is for the buttons under it)."""
         rows = await self._execute_returning(
             """
             INSERT INTO publication_previews (report_id, channel_id, made_at, items, left_out)
@@ -73,7 +73,7 @@ class PreviewQueries(StoreBase):
                 "left_out": left_out,
             },
         )
-        return int(rows[0]["id"])
+        return Preview(int(rows[0]["id"]), report_id, channel_id, now, tuple(items), left_out)
 
     async def preview(self, preview_id: int) -> Preview | None:
         row = await self._fetch_one(

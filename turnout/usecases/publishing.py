@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from telegram import InputMediaPhoto, InputMediaVideo
+from telegram import Bot, InputMediaPhoto, InputMediaVideo, Message
 from telegram.error import TelegramError
 
 from turnout.export.archive import Progress
@@ -96,14 +96,11 @@ class Reserved:
     left_out: tuple[LeftOut, ...] = ()
 
 
-async def reserve(
-    s: Services, actor: int, report_id: int, channel_id: int
-) -> tuple[Report, Channel]:
-    """Reserve publishing a report to a channel (so that two presses cannot post it twice);
-    ``post`` then posts it."""
-    report, channel = await _chosen(s, actor, report_id, channel_id)
+async def reserve(s: Services, actor: int, report: Report, channel: Channel) -> Reserved:
+    """Reserve publishing a report ``chosen`` for a channel, its media as sent (so that two
+    presses cannot post it twice); ``post`` then posts it."""
     await _claim(s, actor, report, channel, None)
-    return report, channel
+    return Reserved(report, channel)
 
 
 def covers_faces(s: Services, report: Report) -> bool:
@@ -134,7 +131,6 @@ async def preview(
     download = _downloader(s)
     ready: list[Ready] = []
     left_out: list[LeftOut] = []
-    lost = 0  # left out of the covered version alone
     plan = plan_publication(report.media)
     checked, total = 0, sum(1 for planned in plan if planned.how is not How.LEFT_OUT)
     for planned in plan:
@@ -153,7 +149,6 @@ async def preview(
             raise Declined("publish.faces.download_failed") from None
         if isinstance(prepared, LeftOut):
             left_out.append(prepared)
-            lost += lost_to_covering(prepared)
         else:
             ready.append(prepared)
     try:
@@ -165,12 +160,10 @@ async def preview(
         PreviewItem(item.kind, file_id, item.faces)
         for item, file_id in zip(ready, file_ids, strict=True)
     ]
-    number = await s.store.save_preview(
+    kept = await s.store.save_preview(
         report.id, channel.chat_id, items, _left_out_json(left_out), s.now()
     )
-    kept = await s.store.preview(number)
-    assert kept is not None
-    return Previewed(kept, channel, tuple(left_out), kept.faces > 0 or lost > 0)
+    return Previewed(kept, channel, tuple(left_out), kept.faces > 0 or _unchecked(left_out) > 0)
 
 
 async def choose(s: Services, actor: int, preview_id: int, as_is: bool) -> Reserved:
@@ -181,7 +174,7 @@ async def choose(s: Services, actor: int, preview_id: int, as_is: bool) -> Reser
         raise Gone("card.gone")
     report, channel = await _chosen(s, actor, found.report_id, found.channel_id)
     if as_is:
-        unchecked = sum(lost_to_covering(left) for left in _left_out_of(found.left_out))
+        unchecked = _unchecked(_left_out_of(found.left_out))
         await _claim(s, actor, report, channel, AsIs(found.faces, unchecked))
         return Reserved(report, channel)
     await _claim(s, actor, report, channel, None)
@@ -216,16 +209,10 @@ async def _claim(
         raise Declined("publish.already", channel=html.unescape(channel.title))
 
 
-async def post(s: Services, report: Report, channel: Channel) -> Published:
-    """Post a report reserved with ``reserve``, its media as sent; what fails, fails in a
-    way the organiser is told of."""
-    return await post_reserved(s, Reserved(report, channel))
-
-
-async def post_reserved(s: Services, reserved: Reserved) -> Published:
+async def post(s: Services, reserved: Reserved) -> Published:
     """Post a reserved report; what fails, fails in a way the organiser is told of."""
     report, channel = reserved.report, reserved.channel
-    posted: list[str] = []
+    posted: list[Message] = []
     try:
         left_out = await _post(s, reserved, posted)
     except TelegramError as error:
@@ -242,7 +229,7 @@ async def post_reserved(s: Services, reserved: Reserved) -> Published:
     return Published(channel, tuple(left_out))
 
 
-async def _post(s: Services, reserved: Reserved, posted: list[str]) -> list[LeftOut]:
+async def _post(s: Services, reserved: Reserved, posted: list[Message]) -> list[LeftOut]:
     """Post the report to the channel, noting in ``posted`` each part that went out; return
     why each item left out was."""
     report, chat_id = reserved.report, reserved.channel.chat_id
@@ -266,36 +253,65 @@ async def _post(s: Services, reserved: Reserved, posted: list[str]) -> list[Left
             animations.append(prepared)
         else:
             visual.append(prepared)
-    bot = s.bot
     # The text goes as the caption of the first album when it is short enough.
     caption = texts[0] if len(texts) == 1 and len(texts[0]) <= CAPTION_CHARACTERS else None
-    for start in range(0, len(visual), ALBUM_ITEMS):
-        batch = visual[start : start + ALBUM_ITEMS]
-        this_caption = caption if start == 0 else None
-        if len(batch) == 1:
-            [ready] = batch
-            name = _file_name(ready)
-            if ready.kind == "video":
-                await bot.send_video(chat_id, ready.source, caption=this_caption, filename=name)
-            else:
-                await bot.send_photo(chat_id, ready.source, caption=this_caption, filename=name)
-        else:
-            await bot.send_media_group(
-                chat_id,
-                [
-                    _input_media(ready, this_caption if index == 0 else None)
-                    for index, ready in enumerate(batch)
-                ],
-            )
-        posted.append(f"media {start}")
-    for ready in animations:
-        await bot.send_animation(chat_id, ready.source, filename=_file_name(ready))
-        posted.append("animation")
+    await send_items(s.bot, chat_id, visual, [caption], posted)
+    await send_items(s.bot, chat_id, animations, [], posted)
     if not visual or caption is None:
         for text in texts:
-            await bot.send_message(chat_id, text)
-            posted.append("text")
+            posted.append(await s.bot.send_message(chat_id, text))
     return left_out
+
+
+async def send_items(
+    bot: Bot,
+    chat_id: int,
+    items: Sequence[Ready],
+    captions: Sequence[str | None],
+    sent: list[Message],
+) -> None:
+    """Send ``items`` in order: photos and videos in albums of up to ten, each animation
+    alone; ``captions[i]`` under the i-th item (those past the end: none). Each message is
+    added to ``sent`` as it goes, so that a failure half way says what went out."""
+    for start, batch in _batches(items):
+        wanted = [
+            captions[start + i] if start + i < len(captions) else None for i in range(len(batch))
+        ]
+        if len(batch) > 1:
+            media = [_input_media(item, text) for item, text in zip(batch, wanted, strict=True)]
+            sent += await bot.send_media_group(chat_id, media)
+            continue
+        [item], [text] = batch, wanted
+        name = _file_name(item)
+        if item.kind == "animation":
+            sent.append(await bot.send_animation(chat_id, item.source, caption=text, filename=name))
+        elif item.kind == "video":
+            sent.append(await bot.send_video(chat_id, item.source, caption=text, filename=name))
+        else:
+            sent.append(await bot.send_photo(chat_id, item.source, caption=text, filename=name))
+
+
+def _batches(items: Sequence[Ready]) -> list[tuple[int, list[Ready]]]:
+    """(index of the first item, the items): albums of up to ten photos and videos, in order;
+    each animation alone."""
+    batches: list[tuple[int, list[Ready]]] = []
+    for index, item in enumerate(items):
+        last = batches[-1][1] if batches else None
+        if (
+            last is None
+            or item.kind == "animation"
+            or last[0].kind == "animation"
+            or len(last) == ALBUM_ITEMS
+        ):
+            batches.append((index, [item]))
+        else:
+            last.append(item)
+    return batches
+
+
+def _unchecked(left_out: Sequence[LeftOut]) -> int:
+    """Items left out of the covered version alone: "as is", they would go out unchecked."""
+    return sum(lost_to_covering(left) for left in left_out)
 
 
 def _left_out_json(left_out: Sequence[LeftOut]) -> str:
