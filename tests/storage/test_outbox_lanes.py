@@ -169,3 +169,41 @@ async def test_rows_that_may_not_pay_hold_no_more_of_the_free_lane_than_without_
     reminders_first = [p for _, _, p in telegram.posts[before:] if p["chat_id"] != 999]
     alert_at = next(i for i, (_, _, p) in enumerate(telegram.posts) if p["chat_id"] == 999)
     assert alert_at - before <= 4, f"{len(reminders_first)} reminders went before the alert"
+
+
+class Held(Telegram):
+    """Answers one chat's send only when let go; every other send at once."""
+
+    def __init__(self, held: int) -> None:
+        super().__init__()
+        self.held = held
+        self.asked = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def post(self, method: str, body: bytes) -> Any:
+        if json.loads(body).get("chat_id") == self.held:
+            self.asked.set()
+            await self.go.wait()
+        return await super().post(method, body)
+
+
+async def test_a_stop_records_the_answers_of_sends_that_end_after_others(store: Store) -> None:
+    """A stop while sends are under way: one answer is written, another comes a moment later;
+    the writer must still be there to write it (else the copy, sent, would go again after the
+    restart)."""
+    telegram = Held(held=7)
+    box = outbox(store, telegram)
+    await box.start()
+    await box.enqueue(Reminder(1, 1, 60), [(6, Payload("soon")), (7, Payload("soon"))])
+    await asyncio.wait_for(telegram.asked.wait(), 30)
+    while len(telegram.posts) < 1:  # the other chat's copy, answered at once
+        await asyncio.sleep(0.01)
+    stopping = asyncio.create_task(box.stop())
+    while not box._stopping:
+        await asyncio.sleep(0.01)
+    while (await box.progress(Reminder(1, 1, 60))).sent < 1:
+        await asyncio.sleep(0.01)  # the first answer written, the writer idle: then the late one
+    telegram.go.set()
+    await asyncio.wait_for(stopping, 30)
+    counts = await box.progress(Reminder(1, 1, 60))
+    assert counts.done and counts.sent == 2

@@ -117,6 +117,8 @@ class Outbox:
         self._sending: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
+        self._closing = False
+        """Every send has ended: the writer writes what is left and ends."""
         self._answers: list[tuple[Outcome, asyncio.Future[None]]] = []
         self._answered = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
@@ -133,7 +135,7 @@ class Outbox:
                 "outbox: %d deliveries left claimed by a stopped process are queued again", released
             )
         await self._transport.open()
-        self._stopping = False
+        self._stopping = self._closing = False
         self._writer = asyncio.create_task(self._write_answers(), name="outbox-answers")
         self._runner = asyncio.create_task(self._run(), name="outbox")
 
@@ -154,7 +156,9 @@ class Outbox:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         if self._writer is not None:
-            self._answered.set()  # the writer sees ``_stopping`` and ends after this batch
+            # Only now: until every send has its answer, the writer must go on writing them.
+            self._closing = True
+            self._answered.set()
             await self._writer
             self._writer = None
         await self._transport.close()
@@ -436,7 +440,7 @@ class Outbox:
                 for _, written in batch:
                     if not written.done():
                         written.set_result(None)
-            if self._stopping and not self._answers:
+            if self._closing and not self._answers:
                 return
 
     async def _write(self, outcomes: list[Outcome]) -> None:
